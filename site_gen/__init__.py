@@ -1,0 +1,1 @@
+"""site_gen: a static fact-sheet generator with verified quotes."""

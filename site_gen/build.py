@@ -1,0 +1,177 @@
+"""The build recipe: load, check, render, write; nothing is written until every check passes."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from site_gen.check import check_site
+from site_gen.config import Config
+from site_gen.coverage import coverage_problems, site_coverage
+from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
+from site_gen.loader import load_site
+from site_gen.model import Site
+from site_gen.render import render_site
+
+log = logging.getLogger(__name__)
+
+# A file in every folder site_gen writes, so it never deletes a folder it did not create.
+MARKER = ".site-gen-output"
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the one summary line and for `-v`."""
+
+    site: Site
+    warnings: list[Problem]
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+@contextmanager
+def _phase(timings: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - started
+    log.debug("%-6s %.3f s", name, timings[name])
+
+
+def check(
+    config: Config, timings: dict[str, float] | None = None
+) -> tuple[Site | None, list[Problem]]:
+    """Load and check a site root; return the model and every problem, sorted."""
+    timings = {} if timings is None else timings
+    with _phase(timings, "load"):
+        site, problems = load_site(config)
+    with _phase(timings, "check"):
+        if site is not None:
+            problems += check_site(site)
+            problems += coverage_problems(site_coverage(site), site.settings.coverage_target)
+    if config.strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
+    return site, sorted(problems, key=Problem.sort_key)
+
+
+def build(config: Config) -> BuildResult:
+    """Build the site into config.out, or raise CheckFailed and leave the old output as it was."""
+    check_out_dir(config)
+    timings: dict[str, float] = {}
+    # First gather all data and check it; any error stops the build before a file is written.
+    site, problems = check(config, timings)
+    if site is None or any(p.is_error for p in problems):
+        raise CheckFailed(problems)
+    # Then render every page in memory, so a template error also leaves the output untouched.
+    base_url = config.base_url if config.base_url is not None else site.settings.base_url
+    with _phase(timings, "render"):
+        files = render_files(site, config, base_url)
+    # Only now write, into a fresh folder that replaces the old output in one step.
+    with _phase(timings, "write"):
+        write_output(files, config.out)
+    pages = sum(path.endswith(".html") for path in files)
+    return BuildResult(site, problems, pages, len(files), timings)
+
+
+def render_files(site: Site, config: Config, base_url: str) -> dict[str, bytes]:
+    """Render, turning template mistakes into problems that name the template and line."""
+    try:
+        return render_site(site, config.templates_dir, base_url)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(
+            config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1
+        )
+        raise CheckFailed(
+            [
+                Problem(
+                    "template-syntax", exc.message or "syntax error", where, hint="fix the template"
+                )
+            ]
+        ) from None
+    except jinja2.TemplateError as exc:
+        where = Location(config.display(config.templates_dir))
+        raise CheckFailed(
+            [
+                Problem(
+                    "template-error", str(exc), where, hint="fix the template or the value it uses"
+                )
+            ]
+        ) from None
+
+
+def check_out_dir(config: Config) -> None:
+    """Refuse output folders whose replacement would destroy inputs or someone else's files."""
+    out = config.out
+    protected = [config.root, config.seeds_dir, config.facts_dir, config.templates_dir]
+    for folder in protected:
+        folder = folder.resolve()
+        if (
+            out == folder
+            or out in folder.parents
+            or (folder in out.parents and folder != config.root)
+        ):
+            raise UsageError(
+                f"--out {out} would overwrite {folder}; choose a separate folder such as output/"
+            )
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise UsageError(
+            f"--out {out} is a non-empty folder that site_gen did not create; "
+            "choose an empty or new folder"
+        )
+
+
+def write_output(files: dict[str, bytes], out: Path) -> None:
+    """Write all files into a temporary sibling folder, then swap it in for `out` atomically."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    (staging / MARKER).write_bytes(b"")
+    for relative, content in files.items():
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    if out.exists():
+        _exchange(staging, out)
+        shutil.rmtree(staging)  # Now holds the previous output.
+    else:
+        staging.rename(out)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
+    for leftover in out.parent.glob(f".{out.name}.staging-*"):
+        if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
+            shutil.rmtree(leftover)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step (Linux renameat2), so `b` is never missing or half-written."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+    # Without an atomic exchange, keep the window in which `b` is missing as short as possible.
+    aside = b.with_name(f".{b.name}.staging-old")
+    b.rename(aside)
+    a.rename(b)
+    aside.rename(a)

@@ -1,0 +1,183 @@
+"""Check a loaded site: references, source pins, every quote, and every number."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from site_gen import suggest, validate
+from site_gen.errors import Problem
+from site_gen.model import Citation, Fact, Figure, Person, Site, Source
+from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
+from site_gen.quotes import Match, Miss, Normalized, Reason, match, normalize
+
+# Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
+PASSAGE_MIN_WORDS = 1
+
+_REASON_HINTS = {
+    Reason.TOO_SHORT: "quote at least three words, so the passage is unambiguous",
+    Reason.NOT_FOUND: "copy the passage verbatim from the source",
+    Reason.FRAGMENT_TOO_SHORT: "give each part between '...' at least two words",
+    Reason.FRAGMENT_ORDER: "keep the parts in source order, each within 300 characters of the last",
+    Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
+    Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
+}
+
+
+def check_site(site: Site) -> list[Problem]:
+    """Return every problem in the site, in file order; fills in citation spans on the way."""
+    problems = validate.check_registry(site.sources.values())
+    problems += validate.check_references(site)
+    # Normalize each source once; thousands of quotes are matched against it.
+    texts = {sid: normalize(source.text) for sid, source in site.sources.items() if source.text}
+    for source in site.sources.values():
+        if source.id in texts:
+            problems += check_passages(source, texts[source.id])
+    for fact in site.facts.values():
+        for citation in fact.citations:
+            problem = check_citation(site, texts, citation, fact.id)
+            if problem:
+                problems.append(problem)
+        problems += check_numbers(fact)
+        if isinstance(fact, Person):
+            problems += check_roles(fact)
+    return sorted(problems, key=Problem.sort_key)
+
+
+def check_passages(source: Source, text: Normalized) -> list[Problem]:
+    """Evidence passages and ignored spans must be found in the source like quotes."""
+    problems: list[Problem] = []
+    ignored: list[tuple[int, int]] = []
+    passages = [(f"evidence.{key}", quote) for key, quote in source.evidence.items()]
+    passages += [(f"ignore[{i}]", quote) for i, quote in enumerate(source.ignore)]
+    for key, quote in passages:
+        found = match(quote, text, min_words=PASSAGE_MIN_WORDS)
+        if isinstance(found, Miss):
+            problems.append(
+                Problem(
+                    f"passage-{found.reason.value}",
+                    f"source '{source.id}': {key} is not in {source.file} ({found.detail})",
+                    source.at(key),
+                    hint=_REASON_HINTS[found.reason],
+                    detail=closest_detail(quote, source, text),
+                )
+            )
+        elif key.startswith("evidence."):
+            source.evidence_spans[key.removeprefix("evidence.")] = found.spans
+        else:
+            ignored.extend(found.spans)
+    source.ignore_spans = tuple(sorted(ignored))
+    return problems
+
+
+def check_citation(
+    site: Site, texts: dict[str, Normalized], citation: Citation, fact: str
+) -> Problem | None:
+    """Verify one quote against its source and record its spans."""
+    source = site.sources.get(citation.source)
+    if source is None:
+        hint = (
+            validate.did_you_mean(citation.source, site.sources)
+            or "use an id from seeds/sources.yml"
+        )
+        return Problem(
+            "unknown-source", f"no source has id '{citation.source}'", citation.location, fact, hint
+        )
+    if source.id not in texts:
+        return None  # The source text itself is missing or unreadable; that is reported once.
+    found = match(citation.quote, texts[source.id])
+    if isinstance(found, Match):
+        citation.spans = found.spans
+        return None
+    if found.reason is not Reason.TOO_SHORT:
+        elsewhere = [
+            sid
+            for sid, text in texts.items()
+            if sid != source.id and isinstance(match(citation.quote, text), Match)
+        ]
+        if elsewhere:
+            return Problem(
+                "quote-wrong-source",
+                f"quote is not in source '{source.id}' but is in {_names(elsewhere)}",
+                citation.location,
+                fact,
+                hint=f"change 'source' to '{elsewhere[0]}'",
+            )
+    return Problem(
+        f"quote-{found.reason.value}",
+        f"quote does not match source '{source.id}': {found.detail}",
+        citation.location,
+        fact,
+        hint=_REASON_HINTS[found.reason],
+        detail=closest_detail(citation.quote, source, texts[source.id]),
+    )
+
+
+def _names(ids: list[str]) -> str:
+    return " and ".join(f"'{sid}'" for sid in ids)
+
+
+def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, ...]:
+    """Show the closest passage of the source as a word diff, calling out numbers and negations."""
+    found = suggest.closest_passage(quote, text)
+    if found is None:
+        return (f"no passage of seeds/{source.file} comes close",)
+    line = source.text.count("\n", 0, found.start) + 1
+    lines = [
+        f"closest passage, seeds/{source.file}:{line}:",
+        f"    {found.passage}",
+        f"diff (quote -> source): {found.diff}",
+    ]
+    lines += [f"note: {callout}" for callout in found.callouts]
+    return tuple(lines)
+
+
+def check_numbers(fact: Fact) -> list[Problem]:
+    """Every number in the text, and every figure value, must appear in the fact's quotes."""
+    problems: list[Problem] = []
+    quoted = {value for c in fact.citations for _, value in numbers_in(c.quote)}
+    for written, value in claimed_numbers(fact.text):
+        if value not in quoted:
+            problems.append(
+                Problem(
+                    "number-not-quoted",
+                    f"text says {written}, but no quote of this fact contains that number",
+                    fact.at("text"),
+                    fact.id,
+                    hint=f"correct the number or cite a passage that gives {written}",
+                )
+            )
+    if isinstance(fact, Figure):
+        for index, entry in enumerate(fact.values):
+            own = {value for c in entry.sources for _, value in numbers_in(c.quote)}
+            if as_decimal(entry.value) not in own:
+                problems.append(
+                    Problem(
+                        "number-not-quoted",
+                        f"value {entry.value} is not a number in this value's quotes "
+                        f"(they give {_listing(own)})",
+                        fact.at(f"values[{index}].value"),
+                        fact.id,
+                        hint="write the value exactly as the quote gives it",
+                    )
+                )
+    return problems
+
+
+def _listing(values: set[Decimal]) -> str:
+    return ", ".join(sorted(str(v) for v in values)) or "no numbers"
+
+
+def check_roles(person: Person) -> list[Problem]:
+    """A role is shown as the sources give it, so it must appear in one of the person's quotes."""
+    quoted = [normalize(c.quote).text.casefold() for c in person.citations]
+    return [
+        Problem(
+            "role-not-quoted",
+            f"role '{role}' is not in any quote of this person",
+            person.at(f"roles[{index}]"),
+            person.id,
+            hint="write the role as a quote gives it, or cite a passage that gives it",
+        )
+        for index, role in enumerate(person.roles)
+        if not any(normalize(role).text.casefold() in quote for quote in quoted)
+    ]

@@ -1,0 +1,66 @@
+"""facts.json: every source and fact with resolved citation spans, for researchers to reuse.
+
+The shape is a published contract (see docs/format.md); add keys, never rename them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from site_gen.model import Citation, Fact, FigureValue, Site
+
+# Bookkeeping that says where a value was written, not what it says.
+_INTERNAL = {"location", "locations", "sources"}
+
+
+def _citation(citation: Citation) -> dict[str, Any]:
+    return {
+        "source": citation.source,
+        "quote": citation.quote,
+        "spans": [list(span) for span in citation.spans],
+        **({"note": citation.note} if citation.note else {}),
+    }
+
+
+def _value(value: FigureValue) -> dict[str, Any]:
+    data = {k: v for k, v in dataclasses.asdict(value).items() if k not in _INTERNAL and v != ""}
+    data["citations"] = [_citation(c) for c in value.sources]
+    return data
+
+
+def _fact(fact: Fact) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field in dataclasses.fields(fact):
+        if field.name in _INTERNAL:
+            continue
+        value = getattr(fact, field.name)
+        if field.name == "values":
+            value = [_value(v) for v in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        if value not in ("", []):
+            data[field.name] = value
+    data["citations"] = [_citation(c) for c in fact.sources]
+    return data
+
+
+def facts_json(site: Site) -> bytes:
+    """Serialize the checked site deterministically (sorted keys, stable order)."""
+    document = {
+        "sources": [
+            {
+                "id": s.id,
+                "file": s.file,
+                "title": s.title,
+                "publisher": s.publisher or None,
+                "date": s.date or None,
+                "author": s.author or None,
+                "sha256": s.sha256,
+            }
+            for s in site.sources.values()
+        ],
+        "facts": [_fact(fact) for fact in site.facts.values()],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()

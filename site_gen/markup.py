@@ -1,0 +1,48 @@
+"""Markdown from untrusted YAML, turned into HTML that can never carry script."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+# Enough for a fact's prose; nothing that can run, embed or restyle a page.
+_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br", "sub", "sup"}
+_ATTRIBUTES = {"a": {"href", "title"}}
+_URL_SCHEMES = {"http", "https", "mailto"}
+# Text without these characters renders the same with or without Markdown; skip the parser.
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&#\\]|^\s*(?:[-+>]|\d+\.)\s|\n\s*\n", re.MULTILINE)
+_ONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+class MarkdownRenderer:
+    """Renders Markdown with one reused parser, then sanitizes with an allow-list."""
+
+    def __init__(self) -> None:
+        self._parser = markdown.Markdown(output_format="html")
+
+    def block(self, text: str) -> Markup:
+        """Return sanitized HTML for Markdown text: paragraphs, lists, links, emphasis."""
+        if not _MARKDOWN_SYNTAX.search(text):
+            return Markup("<p>") + escape(text.strip()) + Markup("</p>")
+        html = self._parser.reset().convert(text)
+        return Markup(
+            nh3.clean(
+                html,
+                tags=_TAGS,
+                attributes=_ATTRIBUTES,
+                url_schemes=_URL_SCHEMES,
+                link_rel="noopener noreferrer",
+                strip_comments=True,
+            )
+        )
+
+    def inline(self, text: str) -> Markup:
+        """Return sanitized HTML without the wrapping paragraph, for use inside a sentence."""
+        html = str(self.block(text))
+        single = _ONE_PARAGRAPH.match(html)
+        if single and "<p>" not in single.group(1):
+            return Markup(single.group(1))
+        return Markup(html)

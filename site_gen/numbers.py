@@ -1,0 +1,47 @@
+"""Find the numbers written in digits in a text, so claims can be held to their quotes."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
+# or "130" is read as a number of its own.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# Dates belong in date fields; written in a text they are not claims about quantities.
+_DATE = re.compile(
+    rf"\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
+    rf"|\b{_MONTH}\s+\d{{4}}\b"
+)
+# Link targets and bare URLs are addresses, not claims.
+_URL = re.compile(r"\]\([^)]*\)|https?://\S+")
+
+
+def numbers_in(text: str) -> list[tuple[str, Decimal]]:
+    """Return every number in `text` as (as written, value)."""
+    return [(m.group(), _value(m.group())) for m in _NUMBER.finditer(text)]
+
+
+def _value(written: str) -> Decimal:
+    """Read commas as thousands separators; several dots ("1.000.000") are separators too."""
+    digits = written.replace(",", "")
+    if digits.count(".") > 1:
+        digits = digits.replace(".", "")
+    return Decimal(digits)
+
+
+def claimed_numbers(text: str) -> list[tuple[str, Decimal]]:
+    """Return the numbers a fact's text claims: all numbers except those in dates and URLs."""
+    return numbers_in(_DATE.sub(" ", _URL.sub(" ", text)))
+
+
+def as_decimal(value: int | float) -> Decimal:
+    """Return a figure value as a Decimal that compares equal to the same number in a text."""
+    return Decimal(str(value))

@@ -1,0 +1,444 @@
+"""Verify quotes against source texts, strictly and deterministically."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# A fragment must start at most this many normalized characters after the previous one ends.
+WINDOW = 300
+
+# Invisible characters that publishing tools scatter through text; they never carry meaning.
+_DELETED = frozenset(
+    "\u00ad"  # soft hyphen
+    "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi marks
+)
+
+# Typographic variants that editors retype with a plain keyboard.
+_FOLDS = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    "\u2026": "...",
+}
+
+_WORD = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "cannot", "nothing", "nobody" and "nowhere" negate as surely as "not", so they are held too.
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|without|nor|none|neither|cannot|nothing|nobody|nowhere)\b|n't\b",
+    re.IGNORECASE,
+)
+# "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
+_SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
+_BRACKETED_LETTER = re.compile(r"\[([^\W\d_])\]")
+_OMISSION = re.compile(r"\[ ?\.{3,} ?\]|\( ?\.{3,} ?\)|\.{3,}")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A text folded for matching, with a map back to the original offsets."""
+
+    text: str
+    offsets: tuple[int, ...]
+    original: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized range back to the original, so a span quotes the source exactly."""
+        first = self.offsets[start]
+        if end <= start:
+            return first, first
+        last = self.offsets[end - 1]
+        # An expanded character ("…" became "...") spans several normalized positions.
+        k = end
+        while k < len(self.text) and self.offsets[k] == last:
+            k += 1
+        stop = self.offsets[k]
+        # Whitespace and deleted characters between this character and the next are not part of it.
+        while stop > last + 1 and (
+            self.original[stop - 1] in _DELETED or self.original[stop - 1].isspace()
+        ):
+            stop -= 1
+        return first, stop
+
+
+class Reason(enum.Enum):
+    TOO_SHORT = "too-short"
+    NOT_FOUND = "not-found"
+    FRAGMENT_TOO_SHORT = "fragment-too-short"
+    FRAGMENT_ORDER = "fragment-order"
+    OMITTED_NUMBER = "omitted-number"
+    OMITTED_NEGATION = "omitted-negation"
+
+
+@dataclass(frozen=True)
+class Match:
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Miss:
+    reason: Reason
+    detail: str
+
+
+class _Needle(NamedTuple):
+    """A normalized fragment to find, and the positions whose letter case may differ."""
+
+    text: str
+    fold: frozenset[int]
+
+
+def normalize(text: str) -> Normalized:
+    """Fold a text for matching and keep the way back, so spans point at the original passage."""
+    if _is_plain(text):
+        return Normalized(text, tuple(range(len(text) + 1)), text)
+    chars: list[str] = []
+    offsets: list[int] = []
+    space_at = -1
+    end = 0
+    for start, stop, piece in _composed(text):
+        for char in piece:
+            if char.isspace():
+                if space_at < 0:
+                    space_at = start
+                continue
+            if space_at >= 0 and chars:
+                chars.append(" ")
+                offsets.append(space_at)
+            space_at = -1
+            folded = _FOLDS.get(char, char)
+            chars.append(folded)
+            offsets.extend([start] * len(folded))
+            end = stop
+    offsets.append(end)
+    return Normalized("".join(chars), tuple(offsets), text)
+
+
+def _fold(text: str) -> str:
+    """Return just the normalized text; quotes need no offset map."""
+    return text if _is_plain(text) else normalize(text).text
+
+
+def _is_plain(text: str) -> bool:
+    """Tell whether text is its own normal form: ASCII with single inner spaces, as most quotes."""
+    return text.isascii() and " ".join(text.split()) == text
+
+
+def _composed(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield NFC pieces of text with their original ranges, without the deleted characters."""
+    kept = [i for i, char in enumerate(text) if char not in _DELETED]
+    if unicodedata.is_normalized("NFC", "".join(text[i] for i in kept)):
+        for i in kept:
+            yield i, i + 1, text[i]
+        return
+    for chunk in _chunks(text, kept):
+        # Composition may merge, split or reorder characters, so the result maps to the whole run.
+        yield chunk[0], chunk[-1] + 1, unicodedata.normalize("NFC", "".join(text[i] for i in chunk))
+
+
+def _chunks(text: str, kept: list[int]) -> Iterator[list[int]]:
+    """Group indices into runs that NFC composes as a unit, so each run can map back whole."""
+    chunk: list[int] = []
+    for i in kept:
+        char = text[i]
+        if chunk and (_is_nonstarter(char) or _composes(text, chunk, char)):
+            chunk.append(i)
+            continue
+        if chunk:
+            yield chunk
+        chunk = [i]
+    if chunk:
+        yield chunk
+
+
+def _is_nonstarter(char: str) -> bool:
+    """Tell whether char attaches to what precedes it under canonical ordering."""
+    decomposed = unicodedata.normalize("NFD", char)
+    return unicodedata.combining(char) != 0 or (
+        decomposed != "" and unicodedata.combining(decomposed[0]) != 0
+    )
+
+
+def _composes(text: str, chunk: list[int], char: str) -> bool:
+    """Tell whether a starter composes with the end of chunk (Hangul jamo and a few scripts)."""
+    last = unicodedata.normalize("NFC", "".join(text[i] for i in chunk))[-1]
+    return unicodedata.normalize("NFC", last + char) != last + unicodedata.normalize("NFC", char)
+
+
+def word_count(quote: str) -> int:
+    """Count the words of a quote as the length rule sees them, markers and "[sic]" excluded."""
+    return len(_WORD.findall(_edit(_fold(quote))[0]))
+
+
+def strip_editorial(quote: str) -> str:
+    """Return a normalized quote without "[sic]" and with "[T]he" unwrapped, for fuzzy matching."""
+    return _edit(_fold(quote))[0]
+
+
+def find_numbers(text: str) -> list[str]:
+    """Return every number written in digits, separators included, as written."""
+    return _NUMBER.findall(text)
+
+
+def find_negations(text: str) -> list[str]:
+    """Return every negation word of a normalized text, lowercased."""
+    return [found.lower() for found in _NEGATION.findall(text)]
+
+
+def locate(quote: str, text: str) -> list[tuple[int, int]] | None:
+    """Return spans (as a list of tuples) when match() matches with min_words=3, else None."""
+    found = match(quote, text)
+    return list(found.spans) if isinstance(found, Match) else None
+
+
+def match(quote: str, text: str | Normalized, *, min_words: int = 3) -> Match | Miss:
+    """Find a quote verbatim in a source, or say precisely why it is not there."""
+    source = text if isinstance(text, Normalized) else normalize(text)
+    literal = _fold(quote)
+    edited, fold = _edit(literal)
+    needed = max(min_words, 1)
+    # Counting stops at the minimum: a long quote should not pay for counting all its words.
+    if sum(1 for _ in itertools.islice(_WORD.finditer(edited), needed)) < needed:
+        words = len(_WORD.findall(edited))
+        return Miss(Reason.TOO_SHORT, f"the quote has {_words(words)}; it needs at least {needed}")
+    # Sources contain brackets, parentheses and ellipses verbatim, so the quote as written comes
+    # first; editorial marks are read only when that fails.
+    if edited == literal:
+        needle = _Needle(literal, fold)
+    else:
+        first = _first_letter(literal)
+        needle = _Needle(literal, frozenset() if first is None else frozenset({first}))
+    start = next(_starts(source.text, needle), None)
+    if start is not None:
+        return Match((source.span(start, start + len(literal)),))
+    needles = _fragments(edited, fold)
+    if needles == [needle]:
+        return Miss(Reason.NOT_FOUND, "the quote was not found in the source")
+    if len(needles) > 1:
+        for number, fragment in enumerate(needles, start=1):
+            count = len(_WORD.findall(fragment.text))
+            if count < 2:
+                return Miss(
+                    Reason.FRAGMENT_TOO_SHORT,
+                    f'fragment {number} "{fragment.text}" has {_words(count)}; '
+                    "each part between omission marks needs at least 2",
+                )
+    return _find_chain(source, needles)
+
+
+def _words(count: int) -> str:
+    return f"{count} word" if count == 1 else f"{count} words"
+
+
+def _edit(quote: str) -> tuple[str, frozenset[int]]:
+    """Drop "[sic]" and unwrap "[T]he", noting which letters may differ in case."""
+    if "[" not in quote:
+        first = _first_letter(quote)
+        return quote, frozenset() if first is None else frozenset({first})
+    text = _SIC.sub("", quote).strip()
+    parts: list[str] = []
+    fold: set[int] = set()
+    length = 0
+    pos = 0
+    for bracketed in _BRACKETED_LETTER.finditer(text):
+        parts.append(text[pos : bracketed.start()])
+        length += bracketed.start() - pos
+        fold.add(length)
+        parts.append(bracketed.group(1))
+        length += 1
+        pos = bracketed.end()
+    parts.append(text[pos:])
+    edited = "".join(parts)
+    first = _first_letter(edited)
+    if first is not None:
+        fold.add(first)
+    return edited, frozenset(fold)
+
+
+def _first_letter(text: str) -> int | None:
+    """Return the index of the quote's first letter, whose case may differ from the source's."""
+    word = _WORD.search(text)
+    if word is None or not text[word.start()].isalpha():
+        return None
+    return word.start()
+
+
+def _fragments(text: str, fold: frozenset[int]) -> list[_Needle]:
+    """Split a quote at omission marks; a mark at the very start or end only drops a fragment."""
+    cuts = [0]
+    for mark in _OMISSION.finditer(text):
+        cuts += [mark.start(), mark.end()]
+    cuts.append(len(text))
+    needles = [_slice(text, fold, cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
+    if len(needles) > 1 and not _WORD.search(needles[0].text):
+        needles.pop(0)
+    if len(needles) > 1 and not _WORD.search(needles[-1].text):
+        needles.pop()
+    return needles
+
+
+def _slice(text: str, fold: frozenset[int], start: int, end: int) -> _Needle:
+    """Cut one fragment out of the quote, trimmed, keeping its case-free positions."""
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return _Needle(text[start:end], frozenset(p - start for p in fold if start <= p < end))
+
+
+def _starts(hay: str, needle: _Needle) -> Iterator[int]:
+    """Yield, in order, every start of needle in hay that lies on word boundaries."""
+    text = needle.text
+    lo, hi = _anchor(text, needle.fold)
+    anchor = text[lo:hi]
+    tail = len(text) - hi
+    # str.find on the longest case-exact run does the work; the few other characters are checked.
+    pos = hay.find(anchor, lo)
+    while pos >= 0 and pos + len(anchor) + tail <= len(hay):
+        start = pos - lo
+        if _fits(hay, start, needle, lo, hi) and _bounded(hay, start, text):
+            yield start
+        pos = hay.find(anchor, pos + 1)
+
+
+def _anchor(text: str, fold: frozenset[int]) -> tuple[int, int]:
+    """Return the longest run of text with no case-free position."""
+    best = (0, 0)
+    begin = 0
+    for cut in [*sorted(fold), len(text)]:
+        if cut - begin > best[1] - best[0]:
+            best = (begin, cut)
+        begin = cut + 1
+    return best
+
+
+def _fits(hay: str, start: int, needle: _Needle, lo: int, hi: int) -> bool:
+    """Check the characters of needle outside its anchor at start."""
+    text = needle.text
+    for i in (*range(lo), *range(hi, len(text))):
+        char = text[i]
+        found = hay[start + i]
+        if found != char and not (i in needle.fold and found in (char.lower(), char.upper())):
+            return False
+    return True
+
+
+def _is_word(char: str) -> bool:
+    """Tell whether char is part of a word; the empty string (past either end) is not."""
+    return char.isalnum() or char == "_"
+
+
+def _bounded(hay: str, start: int, text: str) -> bool:
+    """Tell whether a match starts and ends on word boundaries and cuts no number short."""
+    end = start + len(text)
+    before = hay[start - 1 : start]
+    after = hay[end : end + 1]
+    if _is_word(text[0]) and _is_word(before):
+        return False
+    if _is_word(text[-1]) and _is_word(after):
+        return False
+    # "we can" must not be found in "we can't": the apostrophe does not end that word.
+    if (
+        _is_word(text[-1])
+        and hay[end : end + 2].lower() == "'t"
+        and not _is_word(hay[end + 2 : end + 3])
+    ):
+        return False
+    # A combining mark after the match belongs to the last matched character.
+    if after and unicodedata.category(after).startswith("M"):
+        return False
+    if text[0].isdecimal():
+        # "5 percent" must not be found in "2.5 percent", "1,5 percent" or "-5 percent".
+        if before in (".", ",") and hay[start - 2 : start - 1].isdecimal():
+            return False
+        if before == "-" and not _is_word(hay[max(0, start - 2) : start - 1]):
+            return False
+    # "more than 5" must not be found in "more than 5,100".
+    return not (text[-1].isdecimal() and after in (".", ",") and hay[end + 1 : end + 2].isdecimal())
+
+
+def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
+    """Find the earliest valid chain of fragments, or report the most specific reason."""
+    hay = source.text
+    occurrences = [list(_starts(hay, needle)) for needle in needles]
+    for number, (needle, starts) in enumerate(zip(needles, occurrences, strict=True), start=1):
+        if not starts:
+            if len(needles) == 1:
+                return Miss(Reason.NOT_FOUND, "the quote was not found in the source")
+            return Miss(
+                Reason.NOT_FOUND, f'fragment {number} "{needle.text}" was not found in the source'
+            )
+    chain = _chain(hay, needles, occurrences, strict=True)
+    if chain is not None:
+        return Match(
+            tuple(source.span(s, s + len(n.text)) for s, n in zip(chain, needles, strict=True))
+        )
+    loose = _chain(hay, needles, occurrences, strict=False)
+    if loose is None:
+        return Miss(
+            Reason.FRAGMENT_ORDER,
+            "every fragment is in the source, but not in order with each one starting "
+            f"within {WINDOW} characters after the previous one",
+        )
+    for k in range(len(needles) - 1):
+        problem = _omitted_problem(hay, loose[k] + len(needles[k].text), loose[k + 1])
+        if problem is not None:
+            reason, what = problem
+            kind = "number" if reason is Reason.OMITTED_NUMBER else "negation"
+            between = f"between fragments {k + 1} and {k + 2}"
+            return Miss(reason, f"the omitted text {between} contains the {kind} '{what}'")
+    raise AssertionError("a chain with clean omissions would have matched")
+
+
+def _chain(
+    hay: str, needles: list[_Needle], occurrences: list[list[int]], *, strict: bool
+) -> list[int] | None:
+    """Return the earliest chain of fragment starts in order and within the window.
+
+    Working back from the last fragment, each occurrence learns its earliest successor that
+    completes a chain, so the search is exhaustive without revisiting dead ends.
+    """
+    alive = [True] * len(occurrences[-1])
+    links: list[list[int]] = [[] for _ in needles]
+    for k in range(len(needles) - 2, -1, -1):
+        following = occurrences[k + 1]
+        size = len(needles[k].text)
+        for start in occurrences[k]:
+            end = start + size
+            link = -1
+            j = bisect.bisect_left(following, end)
+            while j < len(following) and following[j] - end <= WINDOW:
+                if alive[j] and not (strict and _omitted_problem(hay, end, following[j])):
+                    link = j
+                    break
+                j += 1
+            links[k].append(link)
+        alive = [link >= 0 for link in links[k]]
+    index = next((i for i, ok in enumerate(alive) if ok), None)
+    if index is None:
+        return None
+    chain = [occurrences[0][index]]
+    for k in range(len(needles) - 1):
+        index = links[k][index]
+        chain.append(occurrences[k + 1][index])
+    return chain
+
+
+def _omitted_problem(hay: str, start: int, end: int) -> tuple[Reason, str] | None:
+    """Return what forbids omitting hay[start:end]: a number or a negation, if any."""
+    number = _NUMBER.search(hay, start, end)
+    if number is not None:
+        return Reason.OMITTED_NUMBER, number.group()
+    # Look one character back and two ahead: a fragment may end at "didn" and omit "'t".
+    for negation in _NEGATION.finditer(hay, max(0, start - 1), end + 2):
+        if negation.end() > start and negation.start() < end:
+            return Reason.OMITTED_NEGATION, negation.group()
+    return None

@@ -1,0 +1,231 @@
+"""Read untrusted YAML into plain values that remember their file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from site_gen.errors import Location, Problem
+
+try:  # The C loader is several times faster; fall back when libyaml is missing.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# Limits that keep a hostile file from exhausting memory or time.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_SCALAR_CHARS = 100_000
+# Aliases may repeat a node, but not blow a small file up into a huge tree.
+MAX_ALIAS_EXPANSION = 10_000
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+class _Loader(_BaseLoader):
+    """Safe loader that keeps dates as strings, so partial dates and ISO dates read alike."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Node:
+    """A YAML value (scalar, list of Nodes, or dict of str to Node) and where it was written."""
+
+    value: Any
+    location: Location
+    key_locations: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class _Reader:
+    """Converts one composed document, collecting problems instead of raising."""
+
+    loader: _Loader
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
+    repeats: int = 0
+
+    def location(self, node: yaml.Node) -> Location:
+        mark = node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
+
+    def fail(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(code, message, self.location(node), hint=hint))
+
+    def convert(self, node: yaml.Node) -> Node | None:
+        if id(node) in self.seen:
+            self.repeats += 1
+            if self.repeats > MAX_ALIAS_EXPANSION:
+                self.fail(
+                    node,
+                    "yaml-alias-limit",
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION} repeated nodes",
+                    "write the values out instead of nesting aliases",
+                )
+                raise _Abort
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.convert_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.reject_tag(node)
+            return None
+            items = [self.convert(item) for item in node.value]
+            return Node([item for item in items if item is not None], self.location(node))
+        if node.tag not in _SCALAR_TAGS:
+            self.reject_tag(node)
+            return None
+        if len(node.value) > MAX_SCALAR_CHARS:
+            self.fail(
+                node,
+                "value-too-long",
+                f"value has {len(node.value)} characters, more than {MAX_SCALAR_CHARS}",
+                "split it or shorten it",
+            )
+            return None
+        try:
+            value = self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.fail(node, "yaml-value", f"cannot read value: {exc}", "fix the value")
+            return None
+        return Node(value, self.location(node))
+
+    def convert_mapping(self, node: yaml.MappingNode) -> Node | None:
+        if node.tag != _MAP:
+            self.reject_tag(node)
+            return None
+        values: dict[str, Node] = {}
+        keys: dict[str, Location] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(
+                    key_node,
+                    "yaml-merge-key",
+                    "merge keys (<<) are not supported",
+                    "write the keys out",
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                self.fail(
+                    key_node, "yaml-key", "keys must be plain strings", "quote or rename the key"
+                )
+                continue
+            key = key_node.value
+            if key in values:
+                self.fail(
+                    key_node,
+                    "duplicate-key",
+                    f"key '{key}' appears twice in one mapping (first at line {keys[key].line})",
+                    "keep one of them",
+                )
+                continue
+            converted = self.convert(value_node)
+            if converted is not None:
+                values[key] = converted
+                keys[key] = self.location(key_node)
+        return Node(values, self.location(node), keys)
+
+    def reject_tag(self, node: yaml.Node) -> None:
+        self.fail(
+            node,
+            "yaml-tag",
+            f"tag '{node.tag}' is not allowed",
+            "use plain strings, numbers, lists and mappings",
+        )
+        return None
+
+
+class _Abort(Exception):
+    """Stops reading a file whose problem makes the rest meaningless."""
+
+
+def read_yaml(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML file; return its root Node (None when empty or unreadable) and problems."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Problem("file-unreadable", f"cannot read file: {exc.strerror}", Location(display))
+        ]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Problem(
+                "file-too-large",
+                f"file has {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}",
+                Location(display),
+                hint="split it into smaller files",
+            )
+        ]
+    text, problem = decode_utf8(data, display)
+    if problem:
+        return None, [problem]
+    loader = _Loader(text)
+    reader = _Reader(loader, display)
+    try:
+        root = loader.get_single_node()
+        return (reader.convert(root) if root is not None else None), reader.problems
+    except yaml.MarkedYAMLError as exc:
+        return None, [syntax_problem(exc, text, display)]
+    except yaml.YAMLError as exc:
+        return None, [
+            Problem("yaml-syntax", str(exc), Location(display), hint="fix the YAML syntax")
+        ]
+    except _Abort:
+        return None, reader.problems
+    finally:
+        loader.dispose()
+
+
+def decode_utf8(data: bytes, display: str) -> tuple[str, Problem | None]:
+    """Decode UTF-8 (a BOM is allowed); name the line and column of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return "", Problem(
+            "encoding",
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+            Location(display, line, column),
+            hint="save the file as UTF-8",
+        )
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """Turn a parser error into a Problem that shows the line with a caret under the fault."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 0
+    column = mark.column + 1 if mark else 0
+    what = exc.problem or "invalid YAML"
+    if exc.context:
+        what = f"{what} ({exc.context})"
+    detail: tuple[str, ...] = ()
+    lines = text.splitlines()
+    if mark and mark.line < len(lines):
+        source_line = lines[mark.line]
+        detail = (f"{line:>5} | {source_line}", f"      | {' ' * mark.column}^")
+    return Problem(
+        "yaml-syntax",
+        what,
+        Location(display, line, column),
+        hint="fix the YAML syntax at the caret",
+        detail=detail,
+    )

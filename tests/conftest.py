@@ -1,0 +1,47 @@
+"""Shared fixtures: scratch copies of the sample project and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = Path(__file__).resolve().parent / "sample"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """Return a scratch copy of the sample project, with the repo's templates."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def write() -> Callable[[Path, str], Path]:
+    """Write a dedented string to a file, creating folders, and return the path."""
+
+    def write_file(path: Path, content: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write_file
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m site_gen` as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "site_gen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )

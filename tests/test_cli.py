@@ -1,0 +1,168 @@
+"""The command line as users run it: exit codes, messages with locations, machine formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import run_cli
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_passes_on_the_sample(sample: Path) -> None:
+    result = run_cli("check", "--root", sample, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "check ok: 0 error(s), 0 warning(s) in 7 facts, 8 citations, 1 sources" in result.stderr
+
+
+def test_misquote_names_file_line_fact_and_closest_passage(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "closed it for 36 hours", "closed it for 38 hours")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "facts/events.yml:11:14: error[quote-not-found] fact 'bridge-reopens': quote does not match "
+        "source 'gazette'"
+    ) in result.stderr
+    assert "closest passage, seeds/harbour.txt:2:" in result.stderr
+    # The text's 36 no longer has a quote to stand on, so that is reported too.
+    assert "error[number-not-quoted] fact 'bridge-reopens': text says 36" in result.stderr
+    assert "'38'" in result.stderr and "'36'" in result.stderr
+
+
+def test_number_in_text_must_be_quoted(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "closed for 36 hours", "closed for 37 hours")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert (
+        "facts/events.yml:6:9: error[number-not-quoted] fact 'bridge-reopens': text says 37, "
+        "but no quote of this fact contains that number"
+    ) in result.stderr
+
+
+def test_figure_value_must_be_in_its_quote(sample: Path) -> None:
+    replace_in(sample / "facts/more/entities.yml", "value: 1200", "value: 1300")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert "error[number-not-quoted] fact 'vehicles': value 1300 is not a number" in result.stderr
+
+
+def test_quote_from_another_source_is_named(
+    sample: Path, write: Callable[[Path, str], Path]
+) -> None:
+    write(sample / "seeds/other.txt", "A second article says the ferry kept running all night.\n")
+    registry = sample / "seeds/sources.yml"
+    import hashlib
+
+    digest = hashlib.sha256((sample / "seeds/other.txt").read_bytes()).hexdigest()
+    registry.write_text(
+        registry.read_text(encoding="utf-8")
+        + f'- id: other\n  file: other.txt\n  sha256: "{digest}"\n  title: Ferry\n'
+        + "  editorial:\n    title: The text has no headline.\n",
+        encoding="utf-8",
+    )
+    replace_in(
+        sample / "facts/events.yml",
+        "quote: The harbour bridge reopened on Tuesday after a storm closed it for 36 hours",
+        "quote: the ferry kept running all night",
+    )
+    result = run_cli("check", "--root", sample)
+    assert (
+        "error[quote-wrong-source] fact 'bridge-reopens': quote is not in source 'gazette' but is in 'other'; change 'source' to 'other'"
+        in result.stderr
+    )
+
+
+def test_unknown_reference_suggests_the_closest_id(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [mara-lindt]")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert (
+        "facts/events.yml:7:12: error[unknown-reference] fact 'bridge-reopens': 'people' names "
+        "'mara-lindt', which is not a fact; did you mean 'mara-lind'?"
+    ) in result.stderr
+
+
+def test_changed_source_fails_its_pin(sample: Path) -> None:
+    with (sample / "seeds/harbour.txt").open("a", encoding="utf-8") as f:
+        f.write("An extra line.\n")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert "seeds/sources.yml:3:11: error[source-changed]" in result.stderr
+
+
+def test_yaml_syntax_error_shows_the_line_and_a_caret(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "  kind: event", "  kind: [event")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "facts/events.yml:3:" in result.stderr and "error[yaml-syntax]" in result.stderr
+    assert "^" in result.stderr
+
+
+def test_every_problem_is_reported_at_once(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [nobody-here]")
+    replace_in(sample / "facts/more/entities.yml", "value: 1200", "value: 1201")
+    replace_in(sample / "facts/more/entities.yml", "kind: place", "kind: planet")
+    result = run_cli("check", "--root", sample)
+    assert result.stderr.count("error[") == 3, result.stderr
+
+
+def test_json_format(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "after a storm closed", "after the storm closed")
+    result = run_cli("check", "--root", sample, "--format", "json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["ok"] is False
+    assert document["stats"] == {"facts": 7, "citations": 8, "sources": 1}
+    [error] = document["errors"]
+    assert {k: error[k] for k in ("code", "file", "line", "column", "fact")} == {
+        "code": "quote-not-found",
+        "file": "facts/events.yml",
+        "line": 11,
+        "column": 14,
+        "fact": "bridge-reopens",
+    }
+    assert document["warnings"] == []
+
+
+def test_github_format(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "after a storm closed", "after the storm closed")
+    result = run_cli("check", "--root", sample, "--format", "github")
+    assert result.returncode == 1
+    line = result.stdout.splitlines()[0]
+    assert line.startswith(
+        "::error file=facts/events.yml,line=11,col=14,title=quote-not-found::fact 'bridge-reopens': "
+    )
+
+
+def test_strict_turns_warnings_into_errors(sample: Path) -> None:
+    replace_in(sample / "site.yml", "language: en", "language: en\ncoverage_target: 1.0")
+    replace_in(
+        sample / "facts/more/entities.yml",
+        "quote: The office proposed weekly inspections of the bridge.",
+        "quote: The office proposed",
+    )
+    lenient = run_cli("check", "--root", sample)
+    strict = run_cli("check", "--root", sample, "--strict")
+    assert lenient.returncode == 0 and "warning[low-coverage]" in lenient.stderr
+    assert strict.returncode == 1 and "error[low-coverage]" in strict.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run_cli("frobnicate").returncode == 2
+    missing = run_cli("check", "--root", tmp_path / "nope")
+    assert missing.returncode == 2
+    assert "is not a folder" in missing.stderr
+
+
+def test_coverage_lists_uncited_sentences(sample: Path) -> None:
+    result = run_cli("coverage", "--root", sample)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "gazette: 100.0% of sentences cited (6/6)" in result.stdout

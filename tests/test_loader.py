@@ -1,0 +1,120 @@
+"""Loading YAML: every structural mistake becomes a located problem, never an exception."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_gen.build import check
+from site_gen.config import Config
+
+Write = Callable[[Path, str], Path]
+
+
+def headlines(root: Path) -> list[str]:
+    _, problems = check(Config.for_root(root))
+    return [p.headline() for p in problems]
+
+
+GOOD_FACT = """
+- id: extra
+  kind: event
+  title: Extra
+  date: "2025-03-04"
+  text: The bridge reopened.
+  sources:
+    - source: gazette
+      quote: The harbour bridge reopened on Tuesday
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            GOOD_FACT.replace("  title: Extra", "  titel: Extra"),
+            "facts/zz.yml:3:3: error[unknown-key] fact 'extra': unknown key 'titel' in a fact; "
+            "did you mean 'title'?",
+        ),
+        (
+            GOOD_FACT.replace('date: "2025-03-04"', 'date: "2025-02-30"'),
+            "facts/zz.yml:4:9: error[bad-date] fact 'extra': 'date' is '2025-02-30', not a valid ISO date; "
+            'write YYYY-MM-DD, YYYY-MM or YYYY, e.g. "2022-01-06"',
+        ),
+        (
+            GOOD_FACT.replace("  title: Extra\n", ""),
+            "facts/zz.yml:1:3: error[missing-key] fact 'extra': a fact has no 'title'; add 'title': "
+            "short headline of the event.",
+        ),
+        (
+            GOOD_FACT.replace("text: The bridge reopened.", "text: [a, list]"),
+            "facts/zz.yml:5:9: error[wrong-type] fact 'extra': 'text' must be a string; put the value in quotes",
+        ),
+        (
+            GOOD_FACT.replace("id: extra", "id: Extra Fact"),
+            "facts/zz.yml:1:7: error[bad-id] fact 'Extra Fact': 'id' is 'Extra Fact', not an id; use lowercase letters, "
+            "digits and single hyphens, e.g. 'csto-arrival'",
+        ),
+        (
+            GOOD_FACT.replace("id: extra", "id: bridge-reopens"),
+            "facts/zz.yml:1:7: error[duplicate-id] fact 'bridge-reopens': id is already used at "
+            "facts/events.yml:1:3; give each fact its own id",
+        ),
+        (
+            GOOD_FACT.replace("kind: event", "kind: !!python/object:os.system event"),
+            "facts/zz.yml:2:9: error[yaml-tag]: tag 'tag:yaml.org,2002:python/object:os.system' is not "
+            "allowed; use plain strings, numbers, lists and mappings",
+        ),
+        (
+            GOOD_FACT.replace("  title: Extra", "  title: Extra\n  title: Again"),
+            "facts/zz.yml:4:3: error[duplicate-key]: key 'title' appears twice in one mapping "
+            "(first at line 3); keep one of them",
+        ),
+        (
+            GOOD_FACT.replace(
+                "  sources:\n    - source: gazette\n      quote: The harbour bridge reopened on Tuesday\n",
+                "  sources: []\n",
+            ),
+            "facts/zz.yml:1:3: error[no-citations] fact 'extra': fact has no citations; add at least "
+            "one {source, quote} under 'sources'",
+        ),
+        ("", "facts/zz.yml: error[empty-file]: file is empty; add content or delete it"),
+        (
+            "[]",
+            "facts/zz.yml:1:1: error[wrong-type]: a facts file must be a non-empty list of facts; "
+            "start each fact with '- id: …'",
+        ),
+    ],
+)
+def test_structural_problems(sample: Path, write: Write, content: str, expected: str) -> None:
+    write(sample / "facts/zz.yml", content)
+    assert expected in headlines(sample)
+
+
+def test_billion_laughs_is_refused(sample: Path, write: Write) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 10)}]" for i in range(1, 9)]
+    write(sample / "facts/zz.yml", "\n".join(lines) + "\n")
+    found = headlines(sample)
+    assert any("error[yaml-alias-limit]" in h for h in found), found
+
+
+def test_invalid_utf8_is_reported_with_its_position(sample: Path) -> None:
+    (sample / "facts/zz.yml").write_bytes(b"- id: x\n  text: caf\xe9\n")
+    assert (
+        "facts/zz.yml:2:12: error[encoding]: invalid UTF-8 (byte 0xe9); save the file as UTF-8"
+        in headlines(sample)
+    )
+
+
+def test_source_outside_seeds_is_refused(sample: Path) -> None:
+    registry = sample / "seeds/sources.yml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("file: harbour.txt", "file: ../site.yml"),
+        encoding="utf-8",
+    )
+    assert any(
+        "error[source-path]: file '../site.yml' is outside seeds/" in h for h in headlines(sample)
+    )
