@@ -86,7 +86,7 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self.reject_tag(node)
-            return None
+                return None
             items = [self.convert(item) for item in node.value]
             return Node([item for item in items if item is not None], self.location(node))
         if node.tag not in _SCALAR_TAGS:
