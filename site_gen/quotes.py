@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import itertools
 import re
 import unicodedata
@@ -28,6 +29,9 @@ _FOLDS = {
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
     "\u2026": "...",
 }
+
+# Deletions and folds in one table, for texts that need no offset map.
+_TRANSLATION = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
 
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -70,6 +74,8 @@ class Normalized:
 
 
 class Reason(enum.Enum):
+    """Why a quote does not match; the value names the problem in reports."""
+
     TOO_SHORT = "too-short"
     NOT_FOUND = "not-found"
     FRAGMENT_TOO_SHORT = "fragment-too-short"
@@ -80,11 +86,15 @@ class Reason(enum.Enum):
 
 @dataclass(frozen=True)
 class Match:
+    """A quote found: one span of the original text per fragment."""
+
     spans: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
 class Miss:
+    """A quote not found, with the most specific reason and one sentence saying what failed."""
+
     reason: Reason
     detail: str
 
@@ -123,8 +133,13 @@ def normalize(text: str) -> Normalized:
 
 
 def _fold(text: str) -> str:
-    """Return just the normalized text; quotes need no offset map."""
-    return text if _is_plain(text) else normalize(text).text
+    """Return just the normalized text; quotes need no offset map, so C-level calls do."""
+    if _is_plain(text):
+        return text
+    folded = text.translate(_TRANSLATION)
+    if unicodedata.is_normalized("NFC", folded):
+        return " ".join(folded.split())
+    return normalize(text).text
 
 
 def _is_plain(text: str) -> bool:
@@ -149,7 +164,14 @@ def _chunks(text: str, kept: list[int]) -> Iterator[list[int]]:
     chunk: list[int] = []
     for i in kept:
         char = text[i]
-        if chunk and (_is_nonstarter(char) or _composes(text, chunk, char)):
+        # ASCII characters are starters that compose with nothing. Nothing composes with
+        # whitespace either, and a mark must not drag a space into a passage.
+        if (
+            chunk
+            and not char.isascii()
+            and not text[chunk[-1]].isspace()
+            and (_is_nonstarter(char) or _composes(text, chunk, char))
+        ):
             chunk.append(i)
             continue
         if chunk:
@@ -195,8 +217,14 @@ def find_negations(text: str) -> list[str]:
 
 def locate(quote: str, text: str) -> list[tuple[int, int]] | None:
     """Return spans (as a list of tuples) when match() matches with min_words=3, else None."""
-    found = match(quote, text)
+    found = match(quote, _normalized_source(text))
     return list(found.spans) if isinstance(found, Match) else None
+
+
+@functools.lru_cache(maxsize=32)
+def _normalized_source(text: str) -> Normalized:
+    """Normalize a source once for many locate() calls; Normalized is immutable, so sharing is safe."""
+    return normalize(text)
 
 
 def match(quote: str, text: str | Normalized, *, min_words: int = 3) -> Match | Miss:
@@ -437,7 +465,8 @@ def _omitted_problem(hay: str, start: int, end: int) -> tuple[Reason, str] | Non
     number = _NUMBER.search(hay, start, end)
     if number is not None:
         return Reason.OMITTED_NUMBER, number.group()
-    # Look one character back and two ahead: a fragment may end at "didn" and omit "'t".
+    # A contraction may straddle a cut ("can" omitted before a fragment starting "'t"), so the
+    # search looks just past both ends.
     for negation in _NEGATION.finditer(hay, max(0, start - 1), end + 2):
         if negation.end() > start and negation.start() < end:
             return Reason.OMITTED_NEGATION, negation.group()

@@ -11,8 +11,8 @@ from site_gen.quotes import Normalized, find_negations, find_numbers, normalize,
 
 # Below this similarity a passage is noise, not a suggestion.
 MIN_SCORE = 0.3
-# Sentence windows cover quotes that span sentences; sliding windows this much shorter or longer
-# than the quote give a short quote a tight passage, even with a word dropped or added.
+# Sentence windows cover quotes that span sentences; sliding windows up to this many words shorter
+# or longer than the quote give a short quote a tight passage, even with words added or dropped.
 _MAX_SENTENCES = 3
 _SLACK = 2
 
@@ -40,12 +40,15 @@ def closest_passage(quote: str, text: str | Normalized) -> Suggestion | None:
     if not quote_words or not words:
         return None
     keys = [source.text[s:e].lower() for s, e in words]
-    best = _best_window(keys, [word.lower() for word in quote_words], _sentences(source, words))
-    if best is None:
+    quote_keys = [word.lower() for word in quote_words]
+    window = _best_window(keys, quote_keys, _sentences(source, words))
+    if window is None:
         return None
-    (first, last), score = best
+    first, last = _aligned(keys, quote_keys, window)
+    score = SequenceMatcher(None, quote_keys, keys[first:last], autojunk=False).ratio()
+    if score < MIN_SCORE:
+        return None
     start, end = source.span(words[first][0], words[last - 1][1])
-    passage_text = source.text[words[first][0] : words[last - 1][1]]
     passage_words = [source.text[s:e] for s, e in words[first:last]]
     return Suggestion(
         start=start,
@@ -53,7 +56,7 @@ def closest_passage(quote: str, text: str | Normalized) -> Suggestion | None:
         passage=source.original[start:end],
         score=score,
         diff=_diff(quote_words, passage_words),
-        callouts=_callouts(wanted, passage_text),
+        callouts=_callouts(wanted, source.text[words[first][0] : words[last - 1][1]]),
     )
 
 
@@ -74,43 +77,71 @@ def _sentences(source: Normalized, words: list[tuple[int, int]]) -> list[tuple[i
 
 def _best_window(
     keys: list[str], quote_keys: list[str], sentences: list[tuple[int, int]]
-) -> tuple[tuple[int, int], float] | None:
-    """Score candidate windows of words and return the best one with its score (ties: earliest)."""
+) -> tuple[int, int] | None:
+    """Return the window of words most like the quote: best score, then shortest, then earliest.
+
+    A window shorter than the quote scores as if it were as long: difflib's ratio alone would
+    prefer a passage that leaves out the misquoted number at its edge.
+    """
+    size_of_quote = len(quote_keys)
     need = Counter(quote_keys)
-    bounds: dict[tuple[int, int], float] = {}
+    shared_by_window: dict[tuple[int, int], int] = {}
     for i, (begin, _) in enumerate(sentences):
         for _, last in sentences[i : i + _MAX_SENTENCES]:
-            shared = sum((Counter(keys[begin:last]) & need).values())
-            bounds[begin, last] = _ratio(shared, last - begin, len(quote_keys))
-    sizes = range(max(1, len(quote_keys) - _SLACK), min(len(keys), len(quote_keys) + _SLACK) + 1)
+            shared_by_window[begin, last] = sum((Counter(keys[begin:last]) & need).values())
+    sizes = range(max(1, size_of_quote - _SLACK), min(len(keys), size_of_quote + _SLACK) + 1)
     for size in sizes:
-        for window, shared in _sliding_shared(keys, need, size):
-            bounds[window] = _ratio(shared, size, len(quote_keys))
-    # The shared-word count bounds difflib's ratio from above, so the order below lets the
-    # search stop as soon as no remaining window could beat the best score.
+        shared_by_window.update(_sliding_shared(keys, need, size))
+
+    def score(matched: int, window: tuple[int, int]) -> float:
+        return 2.0 * matched / (size_of_quote + max(window[1] - window[0], size_of_quote))
+
+    # Shared words bound the words difflib can match, so once a window's bound falls below the
+    # best score no later window can win.
+    bounds = sorted(
+        (-score(shared, window), window[1] - window[0], window)
+        for window, shared in shared_by_window.items()
+    )
     matcher = SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(quote_keys)
-    best: tuple[tuple[int, int], float] | None = None
-    for window, bound in sorted(bounds.items(), key=lambda item: (-item[1], item[0])):
-        floor = MIN_SCORE if best is None else best[1]
-        if bound < floor:
+    best: tuple[float, int, tuple[int, int]] | None = None
+    for negated_bound, size, window in bounds:
+        if -negated_bound < (MIN_SCORE if best is None else best[0]):
             break
         matcher.set_seq1(keys[window[0] : window[1]])
-        score = matcher.ratio()
-        if score < MIN_SCORE:
-            continue
-        if best is None or score > best[1] or (score == best[1] and window < best[0]):
-            best = (window, score)
-    return best
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        candidate = (score(matched, window), size, window)
+        if (
+            best is None
+            or candidate[0] > best[0]
+            or (candidate[0] == best[0] and candidate[1:] < best[1:])
+        ):
+            best = candidate
+    return None if best is None else best[2]
 
 
-def _sliding_shared(
-    keys: list[str], need: Counter[str], size: int
-) -> list[tuple[tuple[int, int], int]]:
+def _aligned(keys: list[str], quote_keys: list[str], window: tuple[int, int]) -> tuple[int, int]:
+    """Widen a window to pair the quote's unmatched edge words with the source words beside it."""
+    first, last = window
+    blocks = SequenceMatcher(
+        None, quote_keys, keys[first:last], autojunk=False
+    ).get_matching_blocks()
+    if len(blocks) == 1:
+        return window
+    head, tail = blocks[0], blocks[-2]
+    unmatched_quote = len(quote_keys) - tail.a - tail.size
+    unmatched_window = (last - first) - tail.b - tail.size
+    return (
+        max(0, first - max(0, head.a - head.b)),
+        min(len(keys), last + max(0, unmatched_quote - unmatched_window)),
+    )
+
+
+def _sliding_shared(keys: list[str], need: Counter[str], size: int) -> dict[tuple[int, int], int]:
     """Count, for every window of size words, how many words it shares with the quote."""
     have: Counter[str] = Counter()
     shared = 0
-    counts: list[tuple[tuple[int, int], int]] = []
+    counts: dict[tuple[int, int], int] = {}
     for i, key in enumerate(keys):
         if key in need:
             if have[key] < need[key]:
@@ -123,16 +154,16 @@ def _sliding_shared(
                 if have[gone] < need[gone]:
                     shared -= 1
         if i >= size - 1:
-            counts.append(((i - size + 1, i + 1), shared))
+            counts[i - size + 1, i + 1] = shared
     return counts
-
-
-def _ratio(shared: int, size: int, quote_size: int) -> float:
-    return 2.0 * shared / (size + quote_size)
 
 
 def _diff(quote_words: list[str], passage_words: list[str]) -> str:
     """Show the words the source has instead of the quote's: [-quote only-] {+source only+}."""
+    first, other = quote_words[0], passage_words[0]
+    if first != other and first[1:] == other[1:] and first[:1].lower() == other[:1].lower():
+        # The quote's first letter may differ in case; that is no difference worth showing.
+        quote_words = [other, *quote_words[1:]]
     out: list[str] = []
     matcher = SequenceMatcher(None, quote_words, passage_words, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -1,0 +1,802 @@
+"""The quote rules, point by point: what must match, what must fail, and why."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_gen.quotes import (
+    WINDOW,
+    Match,
+    Miss,
+    Normalized,
+    Reason,
+    locate,
+    match,
+    normalize,
+    word_count,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed(prefix: str) -> str:
+    """Return the text of the seed file whose name starts with prefix."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def found(quote: str, text: str, **options: int) -> list[str]:
+    """Return the original passages a quote matched, failing the test on a miss."""
+    result = match(quote, text, **options)
+    assert isinstance(result, Match), result
+    return [text[start:end] for start, end in result.spans]
+
+
+def reason(quote: str, text: str, **options: int) -> Reason:
+    """Return why a quote does not match, failing the test on a match."""
+    result = match(quote, text, **options)
+    assert isinstance(result, Miss), result
+    return result.reason
+
+
+# --- Normalization -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "passage"),
+    [
+        # Curly quotes fold on either side.
+        ("Kazakhstan’s order was restored", "Kazakhstan's order was", "Kazakhstan’s order was"),
+        ("Kazakhstan's order was restored", "Kazakhstan’s order was", "Kazakhstan's order was"),
+        ("he said “we won” today", 'said "we won"', "said “we won”"),
+        ("he said „we won‟ today", "said “we won”", "said „we won‟"),
+        ("the ‚so‛ called plan", "the 'so' called", "the ‚so‛ called"),
+        ("the country ʼs own", "the country 's", "the country ʼs"),
+        ("a 5′ 3″ man", "a 5' 3\" man", "a 5′ 3″ man"),
+        # Every dash and the minus sign fold to a hyphen.
+        ("from 2010–2015 it grew", "from 2010-2015 it", "from 2010–2015 it"),
+        ("Kazakhstan — and I want", "Kazakhstan - and I", "Kazakhstan — and I"),
+        ("a non‐trivial thing here", "a non-trivial thing", "a non‐trivial thing"),
+        ("it was −5 at night", "was -5 at night", "was −5 at night"),
+        ("pages ‒ and ― lines", "pages - and - lines", "pages ‒ and ― lines"),
+        # Whitespace of any kind and length is one space.
+        (
+            "Mariya\u00a0Gordeyeva / Reuters",
+            "Mariya Gordeyeva / Reuters",
+            "Mariya\u00a0Gordeyeva / Reuters",
+        ),
+        ("one\n\n  two\tthree four", "one two three", "one\n\n  two\tthree"),
+        ("one\u2003two\u3000three", "one two three", "one\u2003two\u3000three"),
+        # Invisible characters are deleted.
+        (
+            "they committed trea\u00adson today",
+            "they committed treason",
+            "they committed trea\u00adson",
+        ),
+        (
+            "they committed trea\u200bson today",
+            "they committed treason",
+            "they committed trea\u200bson",
+        ),
+        (
+            "they \ufeffcommitted\u2060 treason",
+            "they committed treason",
+            "they \ufeffcommitted\u2060 treason",
+        ),
+        (
+            "they com\u200c\u200dmitted treason",
+            "they committed treason",
+            "they com\u200c\u200dmitted treason",
+        ),
+        (
+            "the \u202bleader\u202c said so",
+            "the leader said",
+            "the \u202bleader\u202c said",
+        ),
+        (
+            "the \u200eleader\u200f said \u2066so\u2069",
+            "the leader said so",
+            "the \u200eleader\u200f said \u2066so",
+        ),
+        # NFC: composed and decomposed letters are the same letter.
+        ("the cafe\u0301 was open", "the caf\u00e9 was", "the cafe\u0301 was"),
+        ("the caf\u00e9 was open", "the cafe\u0301 was", "the caf\u00e9 was"),
+        # An ellipsis character is three dots.
+        ("there cannot be one… I guarantee", "be one... I guarantee", "be one… I guarantee"),
+        ("there cannot be one... I guarantee", "be one… I guarantee", "be one... I guarantee"),
+    ],
+)
+def test_normalization_folds_both_sides(text: str, quote: str, passage: str) -> None:
+    assert found(quote, text) == [passage]
+
+
+def test_normalize_keeps_superscripts() -> None:
+    # NFKC would turn 10² into 102 and let an altered number through.
+    assert normalize("10² units").text == "10² units"
+    assert reason("grew to 102 units", "it grew to 10² units") is Reason.NOT_FOUND
+    assert reason("grew to 10² units", "it grew to 102 units") is Reason.NOT_FOUND
+    assert found("grew to 10² units", "it grew to 10² units") == ["grew to 10² units"]
+
+
+def test_normalize_maps_every_character_back() -> None:
+    text = "  “Order\u00a0has\n\n been…\u00ad restored” "
+    folded = normalize(text)
+    assert folded.text == '"Order has been... restored"'
+    assert folded.original == text
+    assert len(folded.offsets) == len(folded.text) + 1
+    assert [text[folded.offsets[i]] for i in range(7)] == list("“Order\u00a0")
+    assert folded.offsets[-1] == len(text) - 1
+    assert folded.offsets == tuple(sorted(folded.offsets))
+
+
+def test_normalize_composes_decomposed_letters() -> None:
+    folded = normalize("cafe\u0301 x")
+    assert folded.text == "caf\u00e9 x"
+    assert folded.offsets == (0, 1, 2, 3, 5, 6, 7)
+
+
+def test_normalize_plain_text_is_unchanged() -> None:
+    folded = normalize("plain text")
+    assert folded == Normalized("plain text", tuple(range(11)), "plain text")
+
+
+def test_normalize_empty_and_blank() -> None:
+    assert normalize("").text == ""
+    assert normalize(" \n\u00a0").text == ""
+    assert len(normalize(" \n\u00a0").offsets) == 1
+
+
+# --- Placement on word boundaries ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        ("5 percent rise", "a 25 percent rise"),
+        ("00 people were", "300 people were"),
+        ("5 percent rise", "a 2.5 percent rise"),
+        ("5 percent rise", "a 1,5 percent rise"),
+        ("5 percent rise", "a -5 percent rise"),
+        ("5 percent rise", "a −5 percent rise"),
+        ("more than 5", "more than 5,100 people"),
+        ("more than 5", "more than 5.5 people"),
+        ("ran the race", "they cran the race"),
+        ("the race was", "the race wasn good"),
+        ("they said we can", "they said we can't"),
+        ("they said we can", "they said we can’t"),
+        ("they said we WON", "they said we WON'T"),
+        ("said the caf", "said the cafe\u0301"),
+        ("an old rule", "an old rule\u0332"),
+    ],
+)
+def test_boundaries_reject_partial_words_and_numbers(quote: str, text: str) -> None:
+    assert reason(quote, text) is Reason.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "passage"),
+    [
+        ("5 percent rise", "a 5 percent rise", "5 percent rise"),
+        ("5 percent rise", "(5 percent rise)", "5 percent rise"),
+        ("300 missile systems", "S-300 missile systems", "300 missile systems"),
+        ("more than 5", "more than 5, said", "more than 5"),
+        ("more than 5", "more than 5. Then", "more than 5"),
+        ("the race was", "the race was, said", "the race was"),
+        ("said we can", "said we can's owner", "said we can"),
+        ("(the race was)", "x(the race was)y", "(the race was)"),
+    ],
+)
+def test_boundaries_accept_whole_words(quote: str, text: str, passage: str) -> None:
+    assert found(quote, text) == [passage]
+
+
+def test_later_occurrence_on_a_boundary_is_found() -> None:
+    text = "a 25 percent rise, then a 5 percent rise"
+    assert match("5 percent rise", text) == Match(((26, 40),))
+
+
+def test_seed_number_is_not_found_inside_another() -> None:
+    text = seed("000")
+    assert reason("than 5,10 people were arrested", text) is Reason.NOT_FOUND
+    assert reason("100 people were arrested", text) is Reason.NOT_FOUND
+    assert reason("135 people have been arrested", text) is Reason.NOT_FOUND
+    assert found("5,135 people have been arrested", text) == ["5,135 people have been arrested"]
+
+
+# --- Case ----------------------------------------------------------------------------------
+
+
+def test_first_letter_case_may_differ() -> None:
+    text = seed("000")
+    assert found("the Kazakh Interior Ministry later announced", text) == [
+        "The Kazakh Interior Ministry later announced"
+    ]
+    assert found("Later announced in a statement", text) == ["later announced in a statement"]
+    assert found('"there were famous personalities', text) == ['"There were famous personalities']
+
+
+def test_other_letters_are_case_sensitive() -> None:
+    text = seed("000")
+    assert reason("The Kazakh interior Ministry later announced", text) is Reason.NOT_FOUND
+    assert reason("THE Kazakh Interior Ministry", text) is Reason.NOT_FOUND
+
+
+def test_later_fragments_are_case_sensitive() -> None:
+    text = seed("000")
+    quote = "the Kazakh Interior Ministry later ... In a statement that"
+    result = match(quote, text)
+    assert isinstance(result, Miss)
+    assert result.reason is Reason.NOT_FOUND
+    assert '"In a statement that"' in result.detail
+    assert found("the Kazakh Interior Ministry later ... in a statement that", text) == [
+        "The Kazakh Interior Ministry later",
+        "in a statement that",
+    ]
+
+
+def test_first_letter_allowance_does_not_apply_to_a_leading_number() -> None:
+    assert reason("5 People were there", "5 people were there") is Reason.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "quote", ["[T]he Kazakh Interior Ministry", "[t]he Kazakh Interior Ministry"]
+)
+def test_bracketed_letter_matches_either_case(quote: str) -> None:
+    assert found(quote, seed("000")) == ["The Kazakh Interior Ministry"]
+
+
+def test_bracketed_letter_inside_a_quote() -> None:
+    text = seed("000")
+    assert found("Kazakh Interior Ministry [L]ater announced", text) == [
+        "Kazakh Interior Ministry later announced"
+    ]
+    result = match("Kazakh Interior Ministry [L]ater announced", text)
+    assert isinstance(result, Match)
+    ((start, _),) = result.spans
+    assert text[start : start + len("Kazakh")] == "Kazakh"
+
+
+def test_bracketed_letter_span_covers_just_the_letter() -> None:
+    text = "he said: the plan worked"
+    assert match("[T]he plan worked", text) == Match(((9, 24),))
+
+
+def test_bracketed_word_is_literal() -> None:
+    assert reason("the reaction [overseas] was of least concern", seed("004")) is Reason.NOT_FOUND
+    assert reason("the reaction was of least concern", seed("004")) is Reason.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "the goverment [sic] said it",
+        "the goverment [SIC] said it",
+        "the goverment [Sic] said it",
+    ],
+)
+def test_sic_is_ignored(quote: str) -> None:
+    assert found(quote, "then the goverment said it would") == ["the goverment said it"]
+
+
+def test_sic_at_edges_and_before_punctuation() -> None:
+    assert found("[sic] the goverment said", "the goverment said") == ["the goverment said"]
+    assert found("the goverment said [sic].", "the goverment said.") == ["the goverment said."]
+    assert found("the goverment[sic] said", "the goverment said") == ["the goverment said"]
+
+
+def test_sic_in_the_source_matches_literally() -> None:
+    text = "the goverment [sic] said it"
+    assert found("the goverment [sic] said", text) == ["the goverment [sic] said"]
+
+
+# --- Literal characters, seeds -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "quote"),
+    [
+        (
+            "000",
+            '"There has not been such a request and there cannot be one... I guarantee you '
+            "that we have not received such a request",
+        ),
+        ("000", "there cannot be one... I guarantee you"),
+        ("002", '"In the first stage (…) there were peaceful protests'),
+        ("002", "In the first stage (...) there were peaceful protests"),
+        ("004", "the reaction [abroad] was of least concern"),
+        ("004", "Nur Sultan [Kazakhstan], January 31"),
+        (
+            "001",
+            "Kazakhstan's Interior Ministry reported that 7,939 people have been detained "
+            "across the country.",
+        ),
+        ("001", "Kazakhstan’s Interior Ministry reported that 7,939 people"),
+        ("002", "Kazakhstan says 'attempted coup' foiled, order restored"),
+        ("003", "Photo: Mariya Gordeyeva / Reuters"),
+        ("003", "MOSCOW - Kazakh authorities have arrested"),
+    ],
+)
+def test_seed_passages_match_literally(prefix: str, quote: str) -> None:
+    text = seed(prefix)
+    result = match(quote, text)
+    assert isinstance(result, Match), result
+    (span,) = result.spans
+    assert normalize(text[span[0] : span[1]]).text.lower() == normalize(quote).text.lower()
+
+
+def test_literal_ellipsis_span_is_one_passage() -> None:
+    text = seed("002")
+    (passage,) = found("In the first stage (…) there were peaceful protests", text)
+    assert passage == "In the first stage (…) there were peaceful protests"
+
+
+def test_dropped_not_fails() -> None:
+    text = seed("000")
+    assert reason("There has been such a request", text) is Reason.NOT_FOUND
+    assert reason("we have received such a request", text) is Reason.NOT_FOUND
+    assert locate("There has been such a request", text) is None
+
+
+def test_altered_number_fails() -> None:
+    text = seed("001")
+    assert reason("reported that 7,938 people have been detained", text) is Reason.NOT_FOUND
+    assert reason("reported that 7939 people have been detained", text) is Reason.NOT_FOUND
+
+
+def test_quote_from_another_source_fails() -> None:
+    quote = "Kazakhstan's Interior Ministry reported that 7,939 people"
+    assert locate(quote, seed("001")) is not None
+    for prefix in ("000", "002", "003", "004"):
+        assert locate(quote, seed(prefix)) is None
+
+
+# --- Omissions -----------------------------------------------------------------------------
+
+FAMOUS = seed("000")
+
+
+@pytest.mark.parametrize("marker", ["...", "…", "[...]", "[…]", "(...)", "(…)", " ... ", "[ ... ]"])
+def test_omission_markers_split_the_quote(marker: str) -> None:
+    quote = f"There were famous personalities{marker}High-ranking officials committed treason"
+    assert found(quote, FAMOUS) == [
+        "There were famous personalities",
+        "High-ranking officials committed treason",
+    ]
+
+
+def test_omission_spans_map_to_the_original() -> None:
+    text = "“In the\u00a0first stage, we\n said, there\u00ad were protests.”"
+    result = match("In the first stage … there were protests", text)
+    assert isinstance(result, Match)
+    assert [text[s:e] for s, e in result.spans] == [
+        "In the\u00a0first stage",
+        "there\u00ad were protests",
+    ]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "... High-ranking officials committed treason",
+        "…High-ranking officials committed treason",
+        "[...] High-ranking officials committed treason",
+        "High-ranking officials committed treason ...",
+        "High-ranking officials committed treason (…)",
+        "... High-ranking officials committed treason ...",
+    ],
+)
+def test_leading_and_trailing_markers_are_dropped(quote: str) -> None:
+    assert found(quote, FAMOUS) == ["High-ranking officials committed treason"]
+
+
+def test_leading_marker_keeps_first_letter_allowance() -> None:
+    assert found("... high-ranking officials committed treason", FAMOUS) == [
+        "High-ranking officials committed treason"
+    ]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "There were famous personalities ... treason",
+        "famous ... High-ranking officials committed treason",
+        "There were famous personalities ... ... High-ranking officials",
+        "There were famous personalities ... , ... High-ranking officials",
+    ],
+)
+def test_fragment_too_short(quote: str) -> None:
+    result = match(quote, FAMOUS)
+    assert isinstance(result, Miss)
+    assert result.reason is Reason.FRAGMENT_TOO_SHORT
+
+
+def test_fragment_too_short_names_the_fragment() -> None:
+    result = match("There were famous personalities ... treason", FAMOUS)
+    assert result == Miss(
+        Reason.FRAGMENT_TOO_SHORT,
+        'fragment 2 "treason" has 1 word; each part between omission marks needs at least 2',
+    )
+
+
+def test_fragments_out_of_order() -> None:
+    quote = "High-ranking officials committed treason ... There were famous personalities"
+    assert reason(quote, FAMOUS) is Reason.FRAGMENT_ORDER
+
+
+def _gap(length: int) -> str:
+    """Return one spaced filler word of exactly length characters, free of digits and negations."""
+    return " " + "x" * (length - 2) + " "
+
+
+@pytest.mark.parametrize(("length", "ok"), [(WINDOW, True), (WINDOW + 1, False)])
+def test_window_of_300_characters(length: int, ok: bool) -> None:
+    assert WINDOW == 300
+    text = "alpha beta" + _gap(length) + "gamma delta"
+    result = match("alpha beta ... gamma delta", text)
+    if ok:
+        assert result == Match(((0, 10), (10 + length, 21 + length)))
+    else:
+        assert isinstance(result, Miss)
+        assert result.reason is Reason.FRAGMENT_ORDER
+
+
+def test_window_counts_normalized_characters() -> None:
+    # 400 characters of whitespace collapse to one space, so the gap is exactly 300.
+    text = "alpha beta" + " \n" * 200 + "x" * (WINDOW - 2) + " gamma delta"
+    assert found("alpha beta ... gamma delta", text) == ["alpha beta", "gamma delta"]
+
+
+def test_omitted_number() -> None:
+    quote = "At the beginning of the current year ... people were arrested during the recent riots"
+    result = match(quote, FAMOUS)
+    assert result == Miss(
+        Reason.OMITTED_NUMBER,
+        "the omitted text between fragments 1 and 2 contains the number '5,100'",
+    )
+
+
+def test_omitted_number_in_a_synthetic_text() -> None:
+    text = "they said about 300 people were arrested while trying"
+    assert reason("they said about ... people were arrested", text) is Reason.OMITTED_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "word"),
+    [
+        ("There has ... been such a request", FAMOUS, "not"),
+        (
+            "they said that ... the case that the plan failed",
+            "they said that it wasn't the case that the plan failed",
+            "n't",
+        ),
+        (
+            "they said that ... the case that it failed",
+            "they said that it wasn’t the case that it failed",
+            "n't",
+        ),
+        ("the man has ... lied to us", "the man has never lied to us", "never"),
+        ("to shoot militants ... warning, adding that", FAMOUS, "without"),
+        ("There was ... use of force against", seed("004"), "no"),
+        ("it was ... his own plan", "it was NOT his own plan", "NOT"),
+        ("they had ... money nor food", "they had none, no money nor food", "none"),
+        ("they had ... fuel and food", "they had neither fuel and food", "neither"),
+        ("they had ... to say", "they had nothing to say", "nothing"),
+        ("they said there ... be one more", "they said there cannot be one more", "cannot"),
+    ],
+)
+def test_omitted_negation(quote: str, text: str, word: str) -> None:
+    assert match(quote, text) == Miss(
+        Reason.OMITTED_NEGATION,
+        f"the omitted text between fragments 1 and 2 contains the negation '{word}'",
+    )
+
+
+def test_fragment_cut_before_a_contraction_is_not_found() -> None:
+    # "we can" ends inside "can't", so the first fragment has no valid occurrence.
+    result = match("they said we can ... go there today", "they said we can't go there today")
+    assert result == Miss(
+        Reason.NOT_FOUND, 'fragment 1 "they said we can" was not found in the source'
+    )
+
+
+def test_omitted_negation_is_reported_for_a_dropped_not() -> None:
+    result = match("There has ... been such a request", FAMOUS)
+    assert result == Miss(
+        Reason.OMITTED_NEGATION,
+        "the omitted text between fragments 1 and 2 contains the negation 'not'",
+    )
+
+
+def test_negation_inside_a_word_is_not_a_negation() -> None:
+    text = "the notable knot and a nominal sum were known"
+    assert found("the notable ... sum were known", text) == ["the notable", "sum were known"]
+
+
+def test_omission_search_backtracks_over_first_fragment() -> None:
+    text = "one two 7 then one two three four"
+    result = match("one two ... three four", text)
+    assert isinstance(result, Match)
+    assert [text[s:e] for s, e in result.spans] == ["one two", "three four"]
+    assert result.spans[0] == (15, 22)
+
+
+def test_omission_search_backtracks_over_middle_fragment() -> None:
+    # The first "three four" is too far from "five six"; only the second one completes a chain.
+    text = "one two three four" + _gap(250) + "three four" + _gap(250) + "five six"
+    result = match("one two ... three four ... five six", text)
+    assert isinstance(result, Match)
+    assert result.spans[1] == (268, 278)
+
+
+def test_omission_prefers_the_earliest_valid_chain() -> None:
+    text = "alpha beta not gamma delta. alpha beta and gamma delta. alpha beta or gamma delta"
+    result = match("alpha beta ... gamma delta", text)
+    assert result == Match(((28, 38), (43, 54)))
+
+
+def test_literal_match_is_tried_before_omissions() -> None:
+    # As written the quote is in the text; split at "..." its fragments would be too short.
+    assert found("we can... see", "so we can... see") == ["we can... see"]
+
+
+def test_not_found_names_the_fragment() -> None:
+    result = match("There were famous personalities ... the emperor has new clothes", FAMOUS)
+    assert result == Miss(
+        Reason.NOT_FOUND,
+        'fragment 2 "the emperor has new clothes" was not found in the source',
+    )
+
+
+def test_omission_is_not_fuzzy() -> None:
+    # Every run of dots is a marker; nothing else is skipped.
+    assert reason("There were personalities ... High-ranking officials", FAMOUS) is Reason.NOT_FOUND
+
+
+# --- Length --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quote", "words"),
+    [
+        ("", 0),
+        ("...", 0),
+        ("two words", 2),
+        ("2,030-strong", 3),
+        ("[T]he reaction", 2),
+        ("the [sic] reaction", 2),
+        ("one ... two [...] three (…) four", 4),
+        ("“Order has been fully restored", 5),
+        ("Kazakhstan’s constitutional order", 4),
+    ],
+)
+def test_word_count(quote: str, words: int) -> None:
+    assert word_count(quote) == words
+
+
+@pytest.mark.parametrize(
+    "quote", ["", "   ", "two words", "two [sic] words", "... two words ...", "[sic]", "—"]
+)
+def test_too_short(quote: str) -> None:
+    assert reason(quote, f"we have two words here {quote}") is Reason.TOO_SHORT
+
+
+def test_too_short_detail() -> None:
+    assert match("two words", "two words") == Miss(
+        Reason.TOO_SHORT, "the quote has 2 words; it needs at least 3"
+    )
+
+
+def test_min_words_is_configurable() -> None:
+    assert found("Reuters", seed("003"), min_words=1) == ["Reuters"]
+    assert found("Related Articles", seed("002"), min_words=1) == ["Related Articles"]
+    assert reason("Related Articles", seed("002"), min_words=3) is Reason.TOO_SHORT
+    assert reason("", seed("002"), min_words=0) is Reason.TOO_SHORT
+
+
+# --- Spans and locate ----------------------------------------------------------------------
+
+
+def test_span_is_the_exact_original_passage() -> None:
+    text = "He said:\u00a0“one\u200b two…\n\n three”\u00ad\n next"
+    result = match("“one two... three”", text)
+    assert isinstance(result, Match)
+    ((start, end),) = result.spans
+    assert text[start:end] == "“one\u200b two…\n\n three”"
+
+
+def test_span_ends_after_an_expanded_ellipsis() -> None:
+    text = "he said: wait for it\u2026 and then"
+    assert found("said: wait for it...", text) == ["said: wait for it\u2026"]
+
+
+def test_span_excludes_surrounding_whitespace_and_deleted_characters() -> None:
+    text = "\n\n\u200b  alpha beta gamma\u00ad\u200b \n delta"
+    assert found("alpha beta gamma", text) == ["alpha beta gamma"]
+
+
+def test_span_through_a_decomposed_letter() -> None:
+    text = "the cafe\u0301 was open"
+    assert found("the caf\u00e9", text, min_words=1) == ["the cafe\u0301"]
+
+
+def test_match_accepts_a_normalized_source() -> None:
+    text = seed("001")
+    folded = normalize(text)
+    quote = "Kazakhstan's Interior Ministry reported that 7,939 people"
+    assert match(quote, folded) == match(quote, text)
+
+
+def test_locate_returns_a_list_of_spans() -> None:
+    text = seed("000")
+    spans = locate("There were famous personalities ... High-ranking officials", text)
+    assert spans is not None
+    assert isinstance(spans, list)
+    assert [text[s:e] for s, e in spans] == [
+        "There were famous personalities",
+        "High-ranking officials",
+    ]
+    assert locate("two words", text) is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        ("", ""),
+        ("a b c", ""),
+        ("", "a b c"),
+        ("\ud800 a b c", "x \ud800 a b c"),
+        ("\x00 a b c", "\x00 a b c"),
+        ("[", "["),
+        ("[x] [y] [z]", "X Y Z"),
+        ("... ... ...", "... ... ..."),
+        ("a\u0301 b c", "\u0301\u0301\u0301"),
+        ("\u1100\u1161\u11a8 b c", "\uac01 b c"),
+    ],
+)
+def test_locate_never_raises_on_odd_input(quote: str, text: str) -> None:
+    locate(quote, text)
+
+
+def test_hangul_jamo_compose() -> None:
+    text = "\u1100\u1161\u11a8 b c"
+    assert normalize(text).text == "\uac01 b c"
+    assert found("\uac01 b c", text) == [text]
+
+
+def test_match_on_huge_text() -> None:
+    text = "lorem ipsum " * 50_000 + "the needle is here"
+    assert found("the needle is here", text) == ["the needle is here"]
+
+
+# --- Properties ----------------------------------------------------------------------------
+
+SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+_TOKEN = re.compile(r"\S+")
+
+
+def _folded_equal(a: str, b: str) -> bool:
+    """Compare normalized texts, allowing the first letter's case to differ."""
+    x, y = normalize(a).text, normalize(b).text
+    return x == y or (x[:1].lower() + x[1:]) == (y[:1].lower() + y[1:])
+
+
+def _slices(min_tokens: int, max_tokens: int) -> st.SearchStrategy[tuple[str, int, int]]:
+    """Draw a whitespace-aligned run of whole tokens from a seed: (text, start, end)."""
+
+    @st.composite
+    def draw(data: st.DrawFn) -> tuple[str, int, int]:
+        text = data(st.sampled_from(SEED_TEXTS))
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        size = data(st.integers(min_tokens, max_tokens))
+        first = data(st.integers(0, len(tokens) - size))
+        return text, tokens[first][0], tokens[first + size - 1][1]
+
+    return draw()
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(_slices(3, 25))
+def test_every_seed_slice_is_found_at_an_equivalent_position(
+    drawn: tuple[str, int, int],
+) -> None:
+    text, start, end = drawn
+    quote = text[start:end]
+    if word_count(quote) < 3:
+        return
+    spans = locate(quote, text)
+    assert spans is not None, quote
+    ((found_start, found_end),) = spans
+    assert found_start <= start
+    assert _folded_equal(text[found_start:found_end], quote)
+
+
+DIGIT_TEXTS = [text for text in SEED_TEXTS if re.search(r"\d", text)]
+
+
+def _digit_slices() -> st.SearchStrategy[tuple[str, str]]:
+    """Draw a seed slice of whole tokens around a digit, and a copy with that digit changed."""
+
+    @st.composite
+    def draw(data: st.DrawFn) -> tuple[str, str]:
+        text = data(st.sampled_from(DIGIT_TEXTS))
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        at = data(st.sampled_from([m.start() for m in re.finditer(r"\d", text)]))
+        holder = next(i for i, (s, e) in enumerate(tokens) if s <= at < e)
+        size = data(st.integers(3, 12))
+        first = data(st.integers(max(0, holder - size + 1), min(holder, len(tokens) - size)))
+        start, end = tokens[first][0], tokens[first + size - 1][1]
+        new = data(st.sampled_from([d for d in "0123456789" if d != text[at]]))
+        return text, text[start:at] + new + text[at + 1 : end]
+
+    return draw()
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(_digit_slices())
+def test_changing_a_digit_makes_a_quote_fail(drawn: tuple[str, str]) -> None:
+    text, altered = drawn
+    spans = locate(altered, text)
+    if spans is None:
+        return
+    # Only acceptable when the altered quote genuinely occurs elsewhere in the source.
+    ((start, end),) = spans
+    assert _folded_equal(text[start:end], altered)
+
+
+_ODD = st.sampled_from(
+    [
+        *"aA1 .,'\"-[](){}_…’“\u00a0\n\u00ad\u200b\u202e\u0301\u2212²",
+        *("[sic]", "...", "[...]", "(…)", "n't", "not", "[T]", "5,1"),
+    ]
+)
+
+
+_ANY = st.text(st.characters(exclude_categories=()) | st.characters(categories=["Cs"]))
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(_ANY | st.lists(_ODD).map("".join), _ANY | st.lists(_ODD).map("".join), st.integers(0, 4))
+def test_locate_never_raises(quote: str, text: str, min_words: int) -> None:
+    result = locate(quote, text)
+    if result is not None:
+        for start, end in result:
+            assert 0 <= start <= end <= len(text)
+    assert isinstance(match(quote, normalize(text), min_words=min_words), Match | Miss)
+
+
+_TEXT_PIECES = st.sampled_from(
+    [
+        *"ab .,\n\t'\"-",
+        *("\u00a0", "\u3000", "\u00ad", "\u200b", "\u200e", "\u202e", "\ufeff"),
+        *("\u0301", "\u0323", "e\u0301", "\u0344", "\u0f73", "\u212b", "\u1100\u1161\u11a8"),
+        *("…", "’", "“", "—", "\u2212", "²", "\ud800"),
+    ]
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(_TEXT_PIECES, max_size=16).map("".join))
+def test_every_normalized_range_maps_to_an_equivalent_original(text: str) -> None:
+    folded = normalize(text)
+    norm, offsets = folded.text, folded.offsets
+    assert len(offsets) == len(norm) + 1
+    assert list(offsets) == sorted(offsets)
+    assert norm == norm.strip()
+    assert "  " not in norm
+
+    def is_edge(i: int) -> bool:
+        # A range may not split what one original character (or composed run) became.
+        return i in (0, len(norm)) or offsets[i - 1] != offsets[i]
+
+    for start in range(len(norm)):
+        for end in range(start + 1, len(norm) + 1):
+            if norm[start] == " " or norm[end - 1] == " " or not (is_edge(start) and is_edge(end)):
+                continue
+            a, b = folded.span(start, end)
+            assert normalize(text[a:b]).text == norm[start:end]
+            assert text[a:b] == text[a:b].strip()
