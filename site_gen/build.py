@@ -19,7 +19,7 @@ from site_gen.check import check_site
 from site_gen.config import Config
 from site_gen.coverage import coverage_problems, site_coverage
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
-from site_gen.loader import load_site
+from site_gen.loader import BASE_URL, load_site
 from site_gen.model import Site
 from site_gen.render import render_site
 
@@ -70,7 +70,7 @@ def check(
 
 def build(config: Config) -> BuildResult:
     """Build the site into config.out, or raise CheckFailed and leave the old output as it was."""
-    check_out_dir(config)
+    check_options(config)
     timings: dict[str, float] = {}
     # First gather all data and check it; any error stops the build before a file is written.
     site, problems = check(config, timings)
@@ -111,6 +111,15 @@ def render_files(site: Site, config: Config, base_url: str) -> dict[str, bytes]:
                 )
             ]
         ) from None
+
+
+def check_options(config: Config) -> None:
+    """Refuse a base URL that is not a plain path, and output folders that would destroy files."""
+    if config.base_url is not None and not BASE_URL.match(config.base_url):
+        raise UsageError(
+            f"--base-url {config.base_url!r} is not a URL path; write it like /kazakhstan-briefing/"
+        )
+    check_out_dir(config)
 
 
 def check_out_dir(config: Config) -> None:

@@ -15,10 +15,22 @@ from site_gen.config import Config
 from site_gen.errors import Location, Problem
 from site_gen.model import FACT_CLASSES, Citation, Fact, FigureValue, Settings, Site, Source
 from site_gen.schema import Field, Type
-from site_gen.yamlfile import MAX_FILE_BYTES, Node, decode_utf8, read_yaml
+from site_gen.yamlfile import INVALID, MAX_FILE_BYTES, Node, decode_utf8, read_yaml
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
+# Control characters other than tab and newline are invalid in HTML; escapes could smuggle them in.
+# Site URLs end up in links and feeds: only plain paths and http(s) addresses are accepted.
+BASE_URL = re.compile(r"^/?(?:[A-Za-z0-9._~-]+/?)*$")
+_URL_RULES = (
+    ("base_url", BASE_URL, "/kazakhstan-briefing/"),
+    (
+        "site_url",
+        re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/-]*)?$"),
+        "https://example.github.io/kazakhstan-briefing/",
+    ),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FACT_SUFFIXES = (".yml", ".yaml")
 
 
@@ -37,6 +49,8 @@ class _Reader:
         self, node: Node, fields: tuple[Field, ...], what: str, prefix: str = ""
     ) -> dict[str, Any] | None:
         """Return the known keys of a mapping converted to their types, or None if unusable."""
+        if node.value is INVALID:
+            return None
         if not isinstance(node.value, dict):
             self.fail(
                 node.location, "wrong-type", f"{what} must be a mapping", "write key: value pairs"
@@ -56,8 +70,8 @@ class _Reader:
                 )
                 self.fail(key_location, "unknown-key", f"unknown key '{key}' in {what}", hint)
                 continue
-            if value.value is None and not spec.required:
-                continue
+            if value.value is None:
+                continue  # Same as leaving the key out; a required key is reported below.
             self.locations[prefix + key] = value.location
             converted = self.value(value, spec, prefix + key)
             if converted is not None:
@@ -68,13 +82,15 @@ class _Reader:
                     node.location,
                     "missing-key",
                     f"{what} has no '{spec.name}'",
-                    f"add '{spec.name}': {spec.description[0].lower()}{spec.description[1:]}",
+                    f"add '{spec.name}': {_sentence_case(spec.description)}",
                 )
         return result
 
     def value(self, node: Node, spec: Field, path: str) -> Any:
         """Convert one value; return None (after reporting) when it has the wrong shape."""
         value = node.value
+        if value is INVALID:
+            return None  # Already reported while reading the YAML.
         if spec.type in (Type.STR, Type.MARKDOWN):
             return self.string(node, spec.name)
         if spec.type in (Type.ID, Type.REF):
@@ -143,6 +159,15 @@ class _Reader:
                 node.location, "wrong-type", f"'{name}' must be a string", "put the value in quotes"
             )
             return None
+        control = _CONTROL.search(node.value)
+        if control:
+            self.fail(
+                node.location,
+                "bad-character",
+                f"'{name}' contains the control character U+{ord(control.group()):04X}",
+                "delete it; pages cannot show it",
+            )
+            return None
         if not node.value.strip():
             self.fail(
                 node.location,
@@ -205,6 +230,11 @@ class _Reader:
         return FigureValue(location=node.location, **data)
 
 
+def _sentence_case(text: str) -> str:
+    """Lower-case a description's first letter for use mid-sentence, but keep acronyms (ISO)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _is_calendar_date(text: str) -> bool:
     parts = [int(p) for p in text.split("-")]
     year, month, day = parts + [1] * (3 - len(parts))
@@ -258,6 +288,15 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     data = reader.mapping(root, schema.SITE, "site settings")
     if data is None or "title" not in data or "description" not in data:
         return None
+    for key, pattern, example in _URL_RULES:
+        if key in data and not pattern.match(data[key]):
+            reader.fail(
+                reader.locations[key],
+                "bad-url",
+                f"'{key}' is {data[key]!r}",
+                f"write it like {example}",
+            )
+            del data[key]
     return Settings(location=root.location, locations=reader.locations, **data)
 
 

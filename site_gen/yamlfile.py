@@ -20,11 +20,15 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_SCALAR_CHARS = 100_000
 # Aliases may repeat a node, but not blow a small file up into a huge tree.
 MAX_ALIAS_EXPANSION = 10_000
+# Facts nest four levels deep; anything far deeper is an attack on the recursion limit.
+MAX_DEPTH = 64
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_SCALAR_TAGS = {
+_ALLOWED_TAGS = {
+    _MAP,
+    _SEQ,
     _STR,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
@@ -41,6 +45,16 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Invalid:
+    """Marks a value that was reported and dropped; readers skip it without a second report."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
 
 
 @dataclass
@@ -69,7 +83,20 @@ class _Reader:
     def fail(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(code, message, self.location(node), hint=hint))
 
-    def convert(self, node: yaml.Node) -> Node | None:
+    def reject(self, node: yaml.Node, code: str, message: str, hint: str) -> Node:
+        """Report a value and keep its place, so its key is not also reported as missing."""
+        self.fail(node, code, message, hint)
+        return Node(INVALID, self.location(node))
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> Node:
+        if depth > MAX_DEPTH:
+            self.fail(
+                node,
+                "yaml-too-deep",
+                f"values nest more than {MAX_DEPTH} levels deep",
+                "flatten the structure",
+            )
+            raise _Abort
         if id(node) in self.seen:
             self.repeats += 1
             if self.repeats > MAX_ALIAS_EXPANSION:
@@ -81,36 +108,32 @@ class _Reader:
                 )
                 raise _Abort
         self.seen.add(id(node))
+        if node.tag not in _ALLOWED_TAGS:
+            return self.reject(
+                node,
+                "yaml-tag",
+                f"tag '{node.tag}' is not allowed",
+                "use plain strings, numbers, lists and mappings",
+            )
         if isinstance(node, yaml.MappingNode):
-            return self.convert_mapping(node)
+            return self.convert_mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                self.reject_tag(node)
-                return None
-            items = [self.convert(item) for item in node.value]
-            return Node([item for item in items if item is not None], self.location(node))
-        if node.tag not in _SCALAR_TAGS:
-            self.reject_tag(node)
-            return None
+            items = [self.convert(item, depth + 1) for item in node.value]
+            return Node(items, self.location(node))
         if len(node.value) > MAX_SCALAR_CHARS:
-            self.fail(
+            return self.reject(
                 node,
                 "value-too-long",
                 f"value has {len(node.value)} characters, more than {MAX_SCALAR_CHARS}",
                 "split it or shorten it",
             )
-            return None
         try:
             value = self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(node, "yaml-value", f"cannot read value: {exc}", "fix the value")
-            return None
+            return self.reject(node, "yaml-value", f"cannot read value: {exc}", "fix the value")
         return Node(value, self.location(node))
 
-    def convert_mapping(self, node: yaml.MappingNode) -> Node | None:
-        if node.tag != _MAP:
-            self.reject_tag(node)
-            return None
+    def convert_mapping(self, node: yaml.MappingNode, depth: int) -> Node:
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
         for key_node, value_node in node.value:
@@ -136,20 +159,9 @@ class _Reader:
                     "keep one of them",
                 )
                 continue
-            converted = self.convert(value_node)
-            if converted is not None:
-                values[key] = converted
-                keys[key] = self.location(key_node)
+            values[key] = self.convert(value_node, depth + 1)
+            keys[key] = self.location(key_node)
         return Node(values, self.location(node), keys)
-
-    def reject_tag(self, node: yaml.Node) -> None:
-        self.fail(
-            node,
-            "yaml-tag",
-            f"tag '{node.tag}' is not allowed",
-            "use plain strings, numbers, lists and mappings",
-        )
-        return None
 
 
 class _Abort(Exception):
@@ -180,12 +192,23 @@ def read_yaml(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
     reader = _Reader(loader, display)
     try:
         root = loader.get_single_node()
-        return (reader.convert(root) if root is not None else None), reader.problems
+        converted = reader.convert(root) if root is not None else None
+        if converted is None or converted.value is INVALID:
+            return None, reader.problems
+        return converted, reader.problems
     except yaml.MarkedYAMLError as exc:
         return None, [syntax_problem(exc, text, display)]
-    except yaml.YAMLError as exc:
+    except yaml.reader.ReaderError as exc:
+        return None, [character_problem(exc, text, display)]
+    except RecursionError:
+        # The parser itself recursed too deep, before our own depth check could see the node.
         return None, [
-            Problem("yaml-syntax", str(exc), Location(display), hint="fix the YAML syntax")
+            Problem(
+                "yaml-too-deep",
+                f"values nest more than {MAX_DEPTH} levels deep",
+                Location(display),
+                hint="flatten the structure",
+            )
         ]
     except _Abort:
         return None, reader.problems
@@ -207,6 +230,22 @@ def decode_utf8(data: bytes, display: str) -> tuple[str, Problem | None]:
             Location(display, line, column),
             hint="save the file as UTF-8",
         )
+
+
+def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
+    """Name the line and column of a character YAML does not allow, such as a control code."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code_point = (
+        exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    )
+    return Problem(
+        "yaml-character",
+        f"character U+{code_point:04X} is not allowed in YAML",
+        Location(display, line, column),
+        hint="delete it, or write it as an escape such as \\u00e9 inside double quotes",
+    )
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
