@@ -443,6 +443,10 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
     return facts, broken
 
 
+def _is_kind(value: object) -> bool:
+    return isinstance(value, str) and value in schema.KIND_FIELDS
+
+
 def _raw_id(node: Node) -> str | None:
     """Return the id a fact mapping declares, before any validation."""
     raw = node.value.get("id") if isinstance(node.value, dict) else None
@@ -454,7 +458,7 @@ def read_fact(node: Node, problems: list[Problem]) -> Fact | None:
     raw = node.value if isinstance(node.value, dict) else {}
     fact_id = _raw_id(node)
     kind_node = raw.get("kind")
-    kind = kind_node.value if kind_node and kind_node.value in schema.KIND_FIELDS else None
+    kind = kind_node.value if kind_node and _is_kind(kind_node.value) else None
     reader = _Reader(problems, fact=fact_id)
     fields = schema.COMMON + (schema.KIND_FIELDS[kind] if kind else ())
     if kind is None and kind_node is not None:
