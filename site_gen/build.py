@@ -62,7 +62,9 @@ def check(
     with _phase(timings, "check"):
         if site is not None:
             problems += check_site(site)
-            problems += coverage_problems(site_coverage(site), site.settings.coverage_target)
+            target = site.settings.coverage_target
+            if target > 0:  # A site that sets no target pays nothing for measuring.
+                problems += coverage_problems(site_coverage(site), target)
     if config.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     return site, sorted(problems, key=Problem.sort_key)

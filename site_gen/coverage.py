@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 from site_gen.errors import Problem, Severity
 from site_gen.model import Site, Source, Span
-from site_gen.quotes import normalize
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) followed by space and a capital,
 # digit or opening quote. Line breaks always end a sentence: headlines and captions have no stop.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)[ \t]+(?=[\"'“‘(\[]?[A-Z0-9])")
 # Abbreviations whose period does not end a sentence.
 _ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|U\.S)\.$"
@@ -54,7 +53,7 @@ def split_sentences(text: str) -> list[Sentence]:
         for end_match in _SENTENCE_END.finditer(line):
             if _ABBREVIATION.search(line, 0, end_match.start()):
                 continue
-            pieces.append((start, end_match.start()))
+            pieces.append((start, end_match.start() + len(end_match.group(1))))
             start = end_match.end()
         pieces.append((start, len(line.rstrip())))
         for begin, end in pieces:
@@ -68,40 +67,54 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def _share(sentence: Sentence, spans: Iterable[Span]) -> float:
+def _share(sentence: Sentence, spans: Iterable[Span], text: str) -> float:
     """Return the share of a sentence's non-space characters that the spans cover."""
-    covered = [False] * (sentence.end - sentence.start)
-    for start, end in spans:
-        for i in range(max(start, sentence.start), min(end, sentence.end)):
-            covered[i - sentence.start] = True
-    text = sentence.text
-    counted = [c for c, ch in zip(covered, text, strict=True) if not ch.isspace()]
-    return sum(counted) / len(counted) if counted else 1.0
+    pieces = sorted((max(s, sentence.start), min(e, sentence.end)) for s, e in spans)
+    covered = 0
+    reached = sentence.start
+    for start, end in pieces:
+        start = max(start, reached)
+        if start < end:
+            covered += _visible(text[start:end])
+            reached = end
+    total = _visible(sentence.text)
+    return covered / total if total else 1.0
 
 
-def source_coverage(site: Site, source: Source) -> SourceCoverage:
-    """Measure one source; identical sentences (repeated headlines) count once."""
-    cited = [
-        span
-        for fact in site.facts.values()
-        for c in fact.citations
-        if c.source == source.id
-        for span in c.spans
-    ]
+def _visible(text: str) -> int:
+    return len(text) - sum(ch.isspace() for ch in text)
+
+
+def source_coverage(source: Source, cited: list[Span]) -> SourceCoverage:
+    """Measure one source against the spans cited in it; identical sentences count once."""
     by_text: dict[str, list[Sentence]] = {}
     for sentence in split_sentences(source.text):
-        if _share(sentence, source.ignore_spans) < COVERED_SHARE:
-            by_text.setdefault(normalize(sentence.text).text, []).append(sentence)
+        ignored = [s for s in source.ignore_spans if s[0] < sentence.end and s[1] > sentence.start]
+        if not ignored or _share(sentence, ignored, source.text) < COVERED_SHARE:
+            by_text.setdefault(" ".join(sentence.text.split()), []).append(sentence)
     uncited = tuple(
         group[0]
         for group in by_text.values()
-        if all(_share(sentence, cited) < COVERED_SHARE for sentence in group)
+        if all(
+            _share(sentence, _overlapping(cited, sentence), source.text) < COVERED_SHARE
+            for sentence in group
+        )
     )
     return SourceCoverage(source, tuple(group[0] for group in by_text.values()), uncited)
 
 
+def _overlapping(spans: list[Span], sentence: Sentence) -> list[Span]:
+    return [s for s in spans if s[0] < sentence.end and s[1] > sentence.start]
+
+
 def site_coverage(site: Site) -> list[SourceCoverage]:
-    return [source_coverage(site, source) for source in site.sources.values()]
+    """Measure every source; citations are grouped by source once, not once per source."""
+    cited: dict[str, list[Span]] = {source_id: [] for source_id in site.sources}
+    for fact in site.facts.values():
+        for citation in fact.citations:
+            if citation.source in cited:
+                cited[citation.source].extend(citation.spans)
+    return [source_coverage(source, cited[source.id]) for source in site.sources.values()]
 
 
 def coverage_problems(reports: list[SourceCoverage], target: float) -> list[Problem]:
