@@ -22,6 +22,8 @@ _DATE = re.compile(
 )
 # Link targets and bare URLs are addresses, not claims.
 _URL = re.compile(r"\]\([^)]*\)|https?://\S+")
+# Names such as "S-300" or "Su-27" carry digits but count nothing.
+_DESIGNATION = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
 
 
 def numbers_in(text: str) -> list[tuple[str, Decimal]]:
@@ -38,8 +40,8 @@ def _value(written: str) -> Decimal:
 
 
 def claimed_numbers(text: str) -> list[tuple[str, Decimal]]:
-    """Return the numbers a fact's text claims: all numbers except those in dates and URLs."""
-    return numbers_in(_DATE.sub(" ", _URL.sub(" ", text)))
+    """Return the numbers a fact's text claims: all but those in dates, URLs and designations."""
+    return numbers_in(_DESIGNATION.sub(" ", _DATE.sub(" ", _URL.sub(" ", text))))
 
 
 def as_decimal(value: int | float) -> Decimal:

@@ -34,6 +34,7 @@ def test_numbers_in(text: str, expected: list[str]) -> None:
         ("In January 2022, 5,135 were arrested.", ["5135"]),
         ("See [the report](https://example.org/2022/01/10) of 300 arrests.", ["300"]),
         ("Nazarbayev handed over power in 2019.", ["2019"]),
+        ("He denied a request for S-300 systems and 2 Su-27 jets.", ["2"]),
     ],
 )
 def test_claimed_numbers_skip_dates_and_urls(text: str, expected: list[str]) -> None:
