@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from site_gen.export import facts_json
+from site_gen.feeds import atom_feed, json_ld, robots, sitemap, structured_data
 from site_gen.markup import MarkdownRenderer
-from site_gen.model import Site
-from site_gen.views import ENTITY_FOLDERS, SiteView, format_date, format_number
+from site_gen.model import Fact, Site
+from site_gen.search import search_index
+from site_gen.views import (
+    ENTITY_FOLDERS,
+    SiteView,
+    format_date,
+    format_number,
+    format_value,
+    is_exact_date,
+)
 
 # Generic labels; a site's own labels in site.yml take precedence.
 DEFAULT_LABELS = {
@@ -25,8 +37,40 @@ DEFAULT_LABELS = {
     "statements": "Statements",
     "sources": "Sources",
     "search": "Search",
+    "summary": "What happened",
+    "key_figures": "Key figures",
 }
+# What one fact of each kind is called; statements are shown as what they are: claims.
+KIND_NAMES = {
+    "event": "Event",
+    "person": "Person",
+    "organization": "Organization",
+    "place": "Place",
+    "reform": "Reform",
+    "figure": "Figure",
+    "statement": "Claim",
+}
+# The main navigation: label key and folder of every index page, in reading order.
+SECTIONS = [
+    ("timeline", "timeline/"),
+    ("people", "people/"),
+    ("organizations", "organizations/"),
+    ("places", "places/"),
+    ("reforms", "reforms/"),
+    ("figures", "figures/"),
+    ("statements", "statements/"),
+    ("sources", "sources/"),
+    ("search", "search/"),
+]
 ASSETS_DIR = "assets"
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# The space after a property name and before a block: never needed, as every line holds one or the other.
+_CSS_SPACE = re.compile(r"^([a-z0-9-]+:) |(?<=\S) (\{)$")
+# Pages carry their policy in a meta tag because GitHub Pages cannot send headers.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'self'; object-src 'none'"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +80,17 @@ class Page:
     path: str
     template: str
     context: dict[str, Any]
+
+    @property
+    def link(self) -> str:
+        """Return the page's path as linked: folders end in a slash, not in index.html."""
+        return self.path.removesuffix("index.html")
+
+
+def normalize_site_url(site_url: str) -> str:
+    """Return the absolute site URL with one trailing slash, or '' when none is configured."""
+    stripped = site_url.strip().rstrip("/")
+    return f"{stripped}/" if stripped else ""
 
 
 def normalize_base_url(base: str) -> str:
@@ -59,6 +114,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["md_inline"] = markdown.inline
     env.filters["date"] = format_date
     env.filters["number"] = format_number
+    env.filters["value"] = format_value
+    env.filters["plain"] = plain_text(markdown)
+    env.tests["exact_date"] = is_exact_date
     return env
 
 
@@ -71,6 +129,7 @@ def plan_pages(view: SiteView) -> list[Page]:
         Page("figures/index.html", "figures.html", {"figures": view.of_kind("figure")}),
         Page("statements/index.html", "statements.html", {}),
         Page("sources/index.html", "sources.html", {}),
+        Page("search/index.html", "search.html", {}),
         Page("404.html", "404.html", {}),
     ]
     for kind, folder in ENTITY_FOLDERS.items():
@@ -79,7 +138,11 @@ def plan_pages(view: SiteView) -> list[Page]:
             Page(f"{folder}/index.html", "entities.html", {"kind": kind, "entities": entities})
         )
     pages += [
-        Page(f"{view.url(fact)}index.html", "fact.html", {"fact": fact})
+        Page(
+            f"{view.url(fact)}index.html",
+            "entity.html" if fact.kind in ENTITY_FOLDERS else "fact.html",
+            {"fact": fact},
+        )
         for fact in view.facts.values()
     ]
     pages += [
@@ -89,26 +152,83 @@ def plan_pages(view: SiteView) -> list[Page]:
     return pages
 
 
+def plain_text(markdown: MarkdownRenderer) -> Callable[[str], str]:
+    """Return a function that turns Markdown into plain text, for meta tags, feeds and search."""
+
+    def plain(text: str) -> str:
+        return markdown.inline(text).striptags()
+
+    return plain
+
+
 def render_site(site: Site, templates: Path, base_url: str) -> dict[str, bytes]:
     """Return every output file, keyed by its path inside the output folder."""
     env = make_environment(templates)
     view = SiteView(site)
     base = normalize_base_url(base_url)
+    site_url = normalize_site_url(site.settings.site_url)
     labels = DEFAULT_LABELS | site.settings.labels
+    plain = env.filters["plain"]
 
     def url(path: str = "") -> str:
         """Return a link to a site path that works under any base URL."""
         return base + path.lstrip("/")
 
-    env.globals.update(site=site.settings, view=view, labels=labels, base=base, url=url)
+    def absolute(path: str = "") -> str:
+        """Return the full URL of a site path, or '' when site.yml sets no site_url."""
+        return site_url + path.lstrip("/") if site_url else ""
+
+    def link(path: str) -> str:
+        """Return the full URL of a site path where one is known, for files read off the site."""
+        return absolute(path) or url(path)
+
+    def fact_json_ld(fact: Fact) -> Markup | None:
+        data = structured_data(view, fact, plain, absolute(view.url(fact)))
+        return json_ld(data) if data else None
+
+    env.globals.update(
+        site=site.settings,
+        view=view,
+        labels=labels,
+        kinds=KIND_NAMES,
+        sections=SECTIONS,
+        base=base,
+        url=url,
+        absolute=absolute,
+        json_ld=fact_json_ld,
+        csp=CSP,
+    )
+    # First render every page, then the files that describe them.
     files: dict[str, bytes] = {}
-    for page in plan_pages(view):
+    pages = plan_pages(view)
+    for page in pages:
         template = env.get_template(page.template)
-        files[page.path] = template.render(page=page.path, **page.context).encode()
+        files[page.path] = template.render(page=page.link, **page.context).encode()
     files["facts.json"] = facts_json(site)
+    files["search.json"] = search_index(view, url, plain, KIND_NAMES)
+    files["feed.xml"] = atom_feed(view, link, plain, site_url)
+    if site_url:
+        files["sitemap.xml"] = sitemap((p.link for p in pages if p.path != "404.html"), site_url)
+    files["robots.txt"] = robots(site_url)
     files[".nojekyll"] = b""
-    files["robots.txt"] = b"User-agent: *\nAllow: /\n"
     assets = templates / ASSETS_DIR
     for path in sorted(p for p in assets.rglob("*") if p.is_file()):
-        files[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
+        content = path.read_bytes()
+        if path.suffix == ".css":
+            content = compact_css(content.decode()).encode()
+        files[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = content
     return files
+
+
+def compact_css(css: str) -> str:
+    """Drop comments and layout whitespace, so the stylesheet costs every page less of its budget."""
+    lines = (
+        _CSS_SPACE.sub(r"\1\2", line.strip()) for line in _CSS_COMMENT.sub("", css).splitlines()
+    )
+    compact = ""
+    for line in filter(None, lines):
+        # A line break only ever separates declarations, rules or selectors in a list;
+        # elsewhere it stands for a space, which a selector may need.
+        glue = "" if not compact or compact[-1] in "{};," else " "
+        compact += glue + line
+    return compact + "\n"

@@ -143,6 +143,8 @@ LABEL_KEYS = (
     "statements",
     "sources",
     "search",
+    "summary",
+    "key_figures",
 )
 
 SITE = (

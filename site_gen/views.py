@@ -6,11 +6,14 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from site_gen.model import Citation, Event, Fact, Figure, FigureValue, Site, Source, Statement
 
 # Kinds that have a page of their own and an index, keyed to the URL folder and label key.
 ENTITY_FOLDERS = {"person": "people", "organization": "organizations", "place": "places"}
+# Kinds that happen at a time: they make up a person's actions and statements.
+DATED_KINDS = ("event", "statement")
 MONTHS = [
     "January",
     "February",
@@ -25,6 +28,13 @@ MONTHS = [
     "November",
     "December",
 ]
+DatedT = TypeVar("DatedT", Event, Statement)
+# Chart geometry in SVG user units: one row per value, a label line above a thin bar.
+CHART_WIDTH = 360
+CHART_ROW = 34
+CHART_BASELINE = 13
+CHART_BAR_TOP = 19
+CHART_BAR = 9
 
 
 @dataclass(frozen=True)
@@ -52,18 +62,38 @@ class Segment:
     text: str
     covering: tuple[CitationView, ...]
     starting: tuple[CitationView, ...]
-    ending: tuple[CitationView, ...]
     ignored: bool
 
 
 @dataclass(frozen=True)
+class Run:
+    """A stretch of one source line shown one way: plain, ignored, or one highlighted passage."""
+
+    text: str
+    ignored: bool = False
+    # Citations whose quote starts here: their anchors land on this passage.
+    anchors: tuple[CitationView, ...] = ()
+    # Every fact citing any part of the passage, so readers can go back to it.
+    citing: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
 class Bar:
-    """One horizontal bar of a figure chart, in SVG user units."""
+    """One row of a figure chart, in SVG user units: where its label sits and how long its bar is."""
 
     y: int
     width: float
     value: FigureValue
     label: str
+    height: int = CHART_BAR
+
+    @property
+    def label_y(self) -> int:
+        return self.y + CHART_BASELINE
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + CHART_BAR_TOP
 
 
 def format_date(value: str) -> str:
@@ -85,6 +115,16 @@ def format_number(value: int | float) -> str:
     return f"{int(value):,}"
 
 
+def format_value(value: FigureValue) -> str:
+    """Return a reported value with its qualifier, as in 'more than 4,400'."""
+    return " ".join(part for part in (value.qualifier, format_number(value.value)) if part)
+
+
+def is_exact_date(value: str) -> bool:
+    """Tell whether a date names a day, rather than only a month or a year."""
+    return value.count("-") == 2
+
+
 class SiteView:
     """Indexes a checked site once, so every page can look things up cheaply."""
 
@@ -92,6 +132,9 @@ class SiteView:
         self.site = site
         self.facts = site.facts
         self.settings = site.settings
+
+    def pick(self, ids: Iterable[str]) -> list[Fact]:
+        return [self.facts[ref] for ref in ids]
 
     def of_kind(self, kind: str) -> list[Fact]:
         return [fact for fact in self.facts.values() if fact.kind == kind]
@@ -108,10 +151,11 @@ class SiteView:
 
     def timeline(self) -> list[tuple[str, list[Event]]]:
         """Return events grouped by date, oldest first."""
-        groups: dict[str, list[Event]] = {}
-        for event in self.events:
-            groups.setdefault(event.date, []).append(event)
-        return list(groups.items())
+        return _group_by_date(self.events)
+
+    def statements_by_date(self) -> list[tuple[str, list[Statement]]]:
+        """Return statements grouped by the date they were made, oldest first."""
+        return _group_by_date(self.statements)
 
     def url(self, fact: Fact) -> str:
         """Return the site-relative URL of a fact's own page."""
@@ -126,6 +170,12 @@ class SiteView:
         if isinstance(fact, Statement):
             return f"{self.title(self.facts[fact.speaker])}, {format_date(fact.date)}"
         return fact.id
+
+    def headline(self, fact: Fact) -> str:
+        """Return what a fact is listed under in a list of claims: the speaker, whose claim it is."""
+        if isinstance(fact, Statement):
+            return self.title(self.facts[fact.speaker])
+        return self.title(fact)
 
     def date(self, fact: Fact) -> str:
         return str(getattr(fact, "date", "") or "")
@@ -148,6 +198,19 @@ class SiteView:
         own = {id(c) for c in value.sources}
         return [view for view in self._citations[fact.id] if id(view.citation) in own]
 
+    def citations_of(self, facts: Iterable[Fact]) -> list[CitationView]:
+        """Return the citations of several facts in order, for one list of notes."""
+        return [view for fact in facts for view in self._citations[fact.id]]
+
+    def offsets(self, facts: Iterable[Fact]) -> dict[str, int]:
+        """Return how far each fact's citation numbers are shifted so notes run on through a list."""
+        shifts: dict[str, int] = {}
+        total = 0
+        for fact in facts:
+            shifts[fact.id] = total
+            total += len(self._citations[fact.id])
+        return shifts
+
     def is_corroborated(self, fact: Fact) -> bool:
         """A fact is corroborated when two or more different sources support it."""
         return len({c.source for c in fact.citations}) >= 2
@@ -169,22 +232,50 @@ class SiteView:
         """Return the facts that name this one, in date order (undated last)."""
         return self._mentions.get(fact.id, [])
 
-    def contesting(self, fact: Statement) -> list[Fact]:
-        return [self.facts[ref] for ref in fact.contested_by]
+    def referring(self, fact: Fact) -> list[Fact]:
+        """Return the facts that name this one, leaving out those it already lists as related."""
+        return [f for f in self.mentions(fact) if f.id not in fact.related]
 
-    def bars(self, fact: Figure, width: int = 300, height: int = 26) -> list[Bar]:
+    def activity(self, fact: Fact) -> list[Fact]:
+        """Return the events and statements that name this one, in date order."""
+        return [f for f in self.mentions(fact) if f.kind in DATED_KINDS]
+
+    def named_in(self, fact: Fact) -> list[Fact]:
+        """Return the other facts that name this one, grouped by kind, then by title."""
+        rest = [f for f in self.mentions(fact) if f.kind not in DATED_KINDS]
+        return sorted(rest, key=lambda f: (f.kind, self.title(f).casefold()))
+
+    def is_disputed(self, fact: Figure) -> bool:
+        """Tell whether the reports of a figure give more than one value."""
+        return len({v.value for v in fact.values}) > 1
+
+    def extremes(self, fact: Figure) -> tuple[FigureValue, FigureValue]:
+        """Return the lowest and the highest reported value, first reported first on ties."""
+        return (
+            min(fact.values, key=lambda v: v.value),
+            max(fact.values, key=lambda v: v.value),
+        )
+
+    def bars(self, fact: Figure) -> list[Bar]:
         """Lay out one bar per value, scaled to the largest, for the build-time SVG chart."""
         largest = max(v.value for v in fact.values) or 1
         return [
             Bar(
-                i * height, max(1.0, round(v.value / largest * width, 1)), v, format_number(v.value)
+                i * CHART_ROW,
+                max(1.0, round(v.value / largest * CHART_WIDTH, 1)),
+                v,
+                format_value(v),
             )
             for i, v in enumerate(fact.values)
         ]
 
-    def range(self, fact: Figure) -> tuple[int | float, int | float]:
-        values = [v.value for v in fact.values]
-        return min(values), max(values)
+    def chart_size(self, fact: Figure) -> tuple[int, int]:
+        return CHART_WIDTH, len(fact.values) * CHART_ROW
+
+    def cited_facts(self, source: Source) -> list[Fact]:
+        """Return the facts that cite a source, in date order (undated last)."""
+        facts = [f for f in self.facts.values() if source.id in self.source_ids(f)]
+        return sorted(facts, key=lambda f: (self.date(f) or "9999", f.kind, f.id))
 
     def segments(self, source: Source) -> list[list[Segment]]:
         """Split a source into lines of segments, cut wherever a citation starts or ends."""
@@ -205,13 +296,41 @@ class SiteView:
             starting = tuple(
                 v for v in views if v.citation.spans and v.citation.spans[0][0] == start
             )
-            ending = tuple(v for v in views if v.citation.spans and v.citation.spans[-1][1] == end)
             ignored = _covers(source.ignore_spans, start, end)
             if piece.strip("\r\n"):
-                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, starting, ending, ignored))
+                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, starting, ignored))
             if piece.endswith("\n"):
                 lines.append([])
         return [line for line in lines if line]
+
+    def passages(self, source: Source) -> list[list[Run]]:
+        """Return a source as lines of runs, merging touching cited segments into one passage."""
+        lines = []
+        for line in self.segments(source):
+            runs = []
+            for cited, group in itertools.groupby(line, key=lambda s: bool(s.covering)):
+                segments = list(group)
+                if cited:
+                    citing = {v.fact.id: v.fact for s in segments for v in s.covering}
+                    runs.append(
+                        Run(
+                            "".join(s.text for s in segments),
+                            anchors=tuple(v for s in segments for v in s.starting),
+                            citing=tuple(citing.values()),
+                        )
+                    )
+                    continue
+                for ignored, plain in itertools.groupby(segments, key=lambda s: s.ignored):
+                    runs.append(Run("".join(s.text for s in plain), ignored=ignored))
+            lines.append(runs)
+        return lines
+
+
+def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[str, list[DatedT]]]:
+    groups: dict[str, list[DatedT]] = {}
+    for fact in facts:
+        groups.setdefault(fact.date, []).append(fact)
+    return list(groups.items())
 
 
 def _covers(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:

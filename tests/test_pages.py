@@ -1,0 +1,186 @@
+"""The built HTML and its companions, read without a browser: fast checks on every page."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from browser_support import BASE_PATH, build_site, html_pages
+from conftest import run_cli
+from test_build import read_tree
+from test_cli import replace_in
+
+from site_gen.render import CSP
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+class Tags(HTMLParser):
+    """Every start tag of a page with its attributes, and the text of each script element."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[dict[str, str], str]] = []
+        self._script: dict[str, str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, attributes))
+        if tag == "script":
+            self._script = attributes
+            self.scripts.append((attributes, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self.scripts[-1] = (self._script, self.scripts[-1][1] + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
+
+    def all(self, tag: str) -> list[dict[str, str]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    @property
+    def head(self) -> list[str]:
+        names = [name for name, _ in self.tags]
+        return names[: names.index("body")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("pages") / "site", "--base-url", BASE_PATH)
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[str, Tags]:
+    return {p.relative_to(site).as_posix(): Tags(p.read_text("utf-8")) for p in html_pages(site)}
+
+
+def test_every_page_declares_policy_language_title_and_icon(pages: dict[str, Tags]) -> None:
+    for name, page in pages.items():
+        policies = [m["content"] for m in page.all("meta") if m.get("http-equiv")]
+        assert policies == [CSP], name
+        assert "'unsafe-inline'" not in CSP
+        assert page.all("html")[0].get("lang") == "en", name
+        assert len(page.all("h1")) == 1, name
+        assert page.head.count("title") == 1, name
+        icons = [link["href"] for link in page.all("link") if link.get("rel") == "icon"]
+        assert icons == [BASE_PATH + "assets/favicon.svg"], name
+        feeds = [link["href"] for link in page.all("link") if link.get("rel") == "alternate"]
+        assert feeds == [BASE_PATH + "feed.xml"], name
+        assert [t for t, _ in page.tags[:3]] == ["html", "head", "meta"], name
+
+
+def test_pages_carry_no_inline_style_or_script(pages: dict[str, Tags]) -> None:
+    for name, page in pages.items():
+        assert not page.all("style"), name
+        assert not [tag for tag, attrs in page.tags if "style" in attrs], name
+        assert not [tag for tag, attrs in page.tags if any(a.startswith("on") for a in attrs)], name
+        for attrs, text in page.scripts:
+            if attrs.get("src"):
+                assert attrs["src"].startswith(BASE_PATH + "assets/"), name
+                assert not text.strip(), name
+            else:
+                assert attrs.get("type") == "application/ld+json", name
+
+
+def test_every_link_stays_under_the_base_path(pages: dict[str, Tags]) -> None:
+    for name, page in pages.items():
+        for tag, attrs in page.tags:
+            for key in ("href", "src", "action", "data-index"):
+                link = attrs.get(key, "")
+                if not link or link.startswith("#"):
+                    continue
+                if link.startswith(("http://", "https://")):
+                    assert tag != "a" or attrs.get("rel") == "noopener noreferrer", (name, link)
+                else:
+                    assert link.startswith(BASE_PATH), (name, tag, link)
+
+
+def test_json_ld_parses_and_cannot_close_its_script(site: Path, pages: dict[str, Tags]) -> None:
+    types = {}
+    for name, page in pages.items():
+        for attrs, text in page.scripts:
+            if attrs.get("type") == "application/ld+json":
+                assert "<" not in text, name
+                types[name] = json.loads(text)["@type"]
+    assert types["facts/order-to-shoot/index.html"] == "Event"
+    assert types["people/kassym-jomart-tokayev/index.html"] == "Person"
+    assert "Event" in types.values() and set(types.values()) == {"Event", "Person"}
+
+
+def test_json_ld_escapes_markup_in_values(sample: Path) -> None:
+    replace_in(sample / "facts/more/entities.yml", "name: Mara Lind", 'name: "Mara </script> Lind"')
+    assert run_cli("build", "--root", sample).returncode == 0
+    html = (sample / "output/people/mara-lind/index.html").read_text("utf-8")
+    [(_, text)] = [s for s in Tags(html).scripts if s[0].get("type") == "application/ld+json"]
+    assert "</script> Lind" not in text
+    assert json.loads(text)["name"] == "Mara </script> Lind"
+
+
+def test_feed_has_one_entry_per_event_dated_from_the_data(site: Path) -> None:
+    feed = ET.parse(site / "feed.xml").getroot()
+    assert feed.tag == ATOM + "feed"
+    events = json.loads((site / "facts.json").read_text("utf-8"))["facts"]
+    dates = sorted(f["date"] for f in events if f["kind"] == "event")
+    entries = feed.findall(ATOM + "entry")
+    assert len(entries) == len(dates)
+    assert feed.findtext(ATOM + "updated", "").startswith(dates[-1])
+    for entry in entries:
+        assert entry.findtext(ATOM + "id")
+        assert entry.findtext(ATOM + "title")
+        assert entry.find(ATOM + "link").get("href", "").startswith(BASE_PATH)  # type: ignore[union-attr]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(ATOM + "updated", ""))
+
+
+def test_search_index_lists_every_fact_under_the_base_path(site: Path) -> None:
+    items = json.loads((site / "search.json").read_text("utf-8"))
+    facts = json.loads((site / "facts.json").read_text("utf-8"))["facts"]
+    assert len(items) == len(facts)
+    assert all(item["u"].startswith(BASE_PATH) and item["t"] and item["k"] for item in items)
+    tokayev = next(item for item in items if item["u"].endswith("/kassym-jomart-tokayev/"))
+    assert tokayev["k"] == "Person" and tokayev["q"]
+
+
+def test_pages_files_for_github_pages(site: Path) -> None:
+    assert (site / ".nojekyll").read_bytes() == b""
+    assert (site / "404.html").is_file()
+    assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+    assert not (site / "sitemap.xml").exists(), "no sitemap without a site_url"
+
+
+def with_site_url(sample: Path, write: Callable[[Path, str], Path]) -> Path:
+    settings = (sample / "site.yml").read_text("utf-8")
+    write(sample / "site.yml", settings + "site_url: https://example.org/harbour\n")
+    assert run_cli("build", "--root", sample, "--base-url", "/harbour/").returncode == 0
+    return sample / "output"
+
+
+def test_site_url_adds_sitemap_canonical_links_and_robots_line(
+    sample: Path, write: Callable[[Path, str], Path]
+) -> None:
+    out = with_site_url(sample, write)
+    urls = [u.text for u in ET.parse(out / "sitemap.xml").getroot().iter(SITEMAP + "loc")]
+    assert "https://example.org/harbour/" in urls
+    assert "https://example.org/harbour/people/mara-lind/" in urls
+    assert not [u for u in urls if u and "404" in u]
+    assert len(urls) == len(html_pages(out)) - 1
+    robots = (out / "robots.txt").read_text()
+    assert robots.endswith("Sitemap: https://example.org/harbour/sitemap.xml\n")
+    page = Tags((out / "people/mara-lind/index.html").read_text("utf-8"))
+    canonical = [link["href"] for link in page.all("link") if link.get("rel") == "canonical"]
+    assert canonical == ["https://example.org/harbour/people/mara-lind/"]
+
+
+def test_output_is_byte_identical_across_builds(site: Path, tmp_path: Path) -> None:
+    again = build_site(tmp_path / "again", "--base-url", BASE_PATH)
+    assert read_tree(again) == read_tree(site)
