@@ -157,7 +157,7 @@ def write_output(files: dict[str, bytes], out: Path) -> None:
         target.write_bytes(content)
     if out.exists():
         _exchange(staging, out)
-        shutil.rmtree(staging)  # Now holds the previous output.
+        _discard(staging)  # Now holds the previous output.
     else:
         staging.rename(out)
 
@@ -166,7 +166,20 @@ def _remove_leftovers(out: Path) -> None:
     """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
     for leftover in out.parent.glob(f".{out.name}.staging-*"):
         if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
-            shutil.rmtree(leftover)
+            _discard(leftover)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a folder site_gen owns, its marker last, so an interrupted delete can be resumed."""
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 _AT_FDCWD = -100

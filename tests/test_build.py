@@ -20,7 +20,7 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_build_writes_pages_and_data(sample: Path) -> None:
     result = run_cli("build", "--root", sample)
     assert result.returncode == 0, result.stderr
-    assert "built 18 pages from 7 facts and 8 citations in" in result.stderr
+    assert "built 19 pages from 7 facts and 8 citations in" in result.stderr
     out = sample / "output"
     for page in (
         "index.html",

@@ -1,0 +1,78 @@
+"""Killing a build at any moment leaves the previous output complete.
+
+The build logs each phase as it ends (-v), so the test can aim its kills at the write phase,
+the only moment the output folder is touched, as well as at random points before it.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from test_build import read_tree
+
+# Seconds to wait after the render phase ends before killing: from at once to after the swap.
+WRITE_PHASE_DELAYS = [0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2]
+EARLY_DELAYS = [0.05, 0.2, 0.4]
+
+
+def build_and_kill(out: Path, base: str, delay: float, sig: int, after_render: bool) -> None:
+    """Start a build of the real site and send `sig` at the chosen moment."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "site_gen",
+            "-v",
+            "build",
+            "--root",
+            str(REPO),
+            "--out",
+            str(out),
+            "--base-url",
+            base,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    if after_render:
+        for line in process.stderr:
+            if line.startswith("render"):
+                break
+    time.sleep(delay)
+    process.send_signal(sig)
+    process.communicate(timeout=120)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_killed_build_leaves_output_complete(tmp_path: Path, sig: int) -> None:
+    out = tmp_path / "output"
+    assert run_cli("build", "--root", REPO, "--out", out, "--base-url", "/old/").returncode == 0
+    old = read_tree(out)
+    fresh = tmp_path / "fresh"
+    assert run_cli("build", "--root", REPO, "--out", fresh, "--base-url", "/new/").returncode == 0
+    new = read_tree(fresh)
+    outcomes = []
+    plan = [(d, True) for d in WRITE_PHASE_DELAYS] + [(d, False) for d in EARLY_DELAYS]
+    for delay, after_render in plan:
+        build_and_kill(out, "/new/", delay, sig, after_render)
+        tree = read_tree(out)
+        assert tree in (old, new), f"output half-written after a kill {delay}s into the write phase"
+        outcomes.append("new" if tree == new else "old")
+        if tree == new:
+            assert (
+                run_cli("build", "--root", REPO, "--out", out, "--base-url", "/old/").returncode
+                == 0
+            )
+    # The next build cleans up whatever the killed ones left beside the output.
+    assert run_cli("build", "--root", REPO, "--out", out, "--base-url", "/old/").returncode == 0
+    assert read_tree(out) == old
+    assert not list(tmp_path.glob(".output.staging-*"))
+    assert "old" in outcomes, "no kill landed before the swap; the test aimed badly"
