@@ -211,9 +211,22 @@ class SiteView:
             total += len(self._citations[fact.id])
         return shifts
 
+    def corroborating_sources(self, fact: Fact) -> list[str]:
+        """Return the sources that support the same claim of a fact.
+
+        For a figure that is the largest set of sources giving one and the same value: two
+        sources that give different counts disagree, and must not read as corroboration.
+        """
+        if isinstance(fact, Figure):
+            by_value: dict[float, set[str]] = {}
+            for value in fact.values:
+                by_value.setdefault(value.value, set()).update(c.source for c in value.sources)
+            return sorted(max(by_value.values(), key=len, default=set()))
+        return self.source_ids(fact)
+
     def is_corroborated(self, fact: Fact) -> bool:
-        """A fact is corroborated when two or more different sources support it."""
-        return len({c.source for c in fact.citations}) >= 2
+        """A fact is corroborated when two or more different sources support the same claim."""
+        return len(self.corroborating_sources(fact)) >= 2
 
     def source_ids(self, fact: Fact) -> list[str]:
         return sorted({c.source for c in fact.citations})

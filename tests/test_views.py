@@ -1,0 +1,35 @@
+"""View logic the templates rely on."""
+
+from __future__ import annotations
+
+from site_gen.errors import Location
+from site_gen.model import Citation, Figure, FigureValue, Settings, Site
+from site_gen.views import SiteView
+
+HERE = Location("facts/x.yml", 1, 1)
+
+
+def figure(*values: tuple[int, str]) -> Figure:
+    return Figure(
+        id="dead",
+        kind="figure",
+        text="Deaths.",
+        location=HERE,
+        label="deaths",
+        values=[FigureValue(v, HERE, [Citation(src, "q", HERE)]) for v, src in values],
+    )
+
+
+def view_of(fact: Figure) -> SiteView:
+    return SiteView(Site(Settings("t", "d", HERE), {}, {fact.id: fact}))
+
+
+def test_disagreeing_values_are_not_corroboration() -> None:
+    fact = figure((164, "a"), (200, "b"))
+    assert not view_of(fact).is_corroborated(fact)
+
+
+def test_the_same_value_from_two_sources_is_corroboration() -> None:
+    fact = figure((164, "a"), (164, "b"), (200, "c"))
+    assert view_of(fact).corroborating_sources(fact) == ["a", "b"]
+    assert view_of(fact).is_corroborated(fact)
