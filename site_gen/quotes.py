@@ -32,6 +32,14 @@ _FOLDS = {
 
 # Deletions and folds in one table, for texts that need no offset map.
 _TRANSLATION = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
+_DELETION = str.maketrans(dict.fromkeys(_DELETED))
+# The folds that keep a text's length, applied to whole runs at once.
+_ONE_FOR_ONE = str.maketrans({k: v for k, v in _FOLDS.items() if len(v) == 1})
+# What breaks a run of copied characters: whitespace (re's \s is exactly str.isspace()),
+# invisible characters, the ellipsis.
+_SPECIAL = re.compile(r"\s+|[" + re.escape("".join(sorted(_DELETED))) + r"]|\u2026")
+# Without invisible characters, a lone inner space needs no work and can stay inside a run.
+_SPECIAL_SPARSE = re.compile(r"(?:\s{2,}|[^\S ])\s*|^\s|\s$|\u2026")
 
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -110,6 +118,8 @@ def normalize(text: str) -> Normalized:
     """Fold a text for matching and keep the way back, so spans point at the original passage."""
     if _is_plain(text):
         return Normalized(text, tuple(range(len(text) + 1)), text)
+    if unicodedata.is_normalized("NFC", text.translate(_DELETION)):
+        return _normalize_composed(text)
     chars: list[str] = []
     offsets: list[int] = []
     space_at = -1
@@ -128,6 +138,52 @@ def normalize(text: str) -> Normalized:
             chars.append(folded)
             offsets.extend([start] * len(folded))
             end = stop
+    offsets.append(end)
+    return Normalized("".join(chars), tuple(offsets), text)
+
+
+def _normalize_composed(text: str) -> Normalized:
+    """Normalize a text that is already NFC, a run at a time instead of a character at a time.
+
+    Almost every source is NFC, and sources are long: copying the runs between whitespace,
+    deleted characters and ellipses with C-level slicing makes this many times faster than the
+    general path, with the same result.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    space_at = -1
+    end = 0
+    position = 0
+    specials = _SPECIAL if any(char in text for char in _DELETED) else _SPECIAL_SPARSE
+    for special in specials.finditer(text):
+        start, stop = special.span()
+        if start > position:
+            if space_at >= 0 and chars:
+                chars.append(" ")
+                offsets.append(space_at)
+            space_at = -1
+            chars.append(text[position:start].translate(_ONE_FOR_ONE))
+            offsets.extend(range(position, start))
+            end = start
+        char = special.group()
+        if char == "\u2026":
+            if space_at >= 0 and chars:
+                chars.append(" ")
+                offsets.append(space_at)
+            space_at = -1
+            chars.append("...")
+            offsets.extend((start, start, start))
+            end = stop
+        elif char[0] not in _DELETED and space_at < 0:
+            space_at = start
+        position = stop
+    if position < len(text):
+        if space_at >= 0 and chars:
+            chars.append(" ")
+            offsets.append(space_at)
+        chars.append(text[position:].translate(_ONE_FOR_ONE))
+        offsets.extend(range(position, len(text)))
+        end = len(text)
     offsets.append(end)
     return Normalized("".join(chars), tuple(offsets), text)
 

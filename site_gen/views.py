@@ -221,7 +221,8 @@ class SiteView:
             by_value: dict[float, set[str]] = {}
             for value in fact.values:
                 by_value.setdefault(value.value, set()).update(c.source for c in value.sources)
-            return sorted(max(by_value.values(), key=len, default=set()))
+            widest = max(by_value.values(), key=lambda sources: len(sources), default=set())
+            return sorted(widest)
         return self.source_ids(fact)
 
     def is_corroborated(self, fact: Fact) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from site_gen import quotes
 from site_gen.quotes import (
     WINDOW,
     Match,
@@ -800,3 +803,25 @@ def test_every_normalized_range_maps_to_an_equivalent_original(text: str) -> Non
             a, b = folded.span(start, end)
             assert normalize(text[a:b]).text == norm[start:end]
             assert text[a:b] == text[a:b].strip()
+
+
+_FAST_PATH_ALPHABET = st.sampled_from(list("ab1 .,’“—\u2026\u00a0\n\t\u200b\u00ad\u2028é"))
+
+
+def _general_normalize(text: str) -> quotes.Normalized:
+    """Run normalize() down its general, character-by-character path."""
+    with mock.patch.object(quotes.unicodedata, "is_normalized", return_value=False):
+        return quotes.normalize(text)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.text(alphabet=_FAST_PATH_ALPHABET, max_size=30))
+def test_fast_path_normalizes_like_the_general_path(text: str) -> None:
+    if unicodedata.is_normalized("NFC", text.translate(quotes._DELETION)):
+        assert quotes._normalize_composed(text) == _general_normalize(text)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_fast_path_normalizes_the_seeds_like_the_general_path(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert quotes.normalize(text) == _general_normalize(text)
