@@ -22,9 +22,18 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._parser = markdown.Markdown(output_format="html")
+        # A fact's text appears on many pages (its own, lists, feeds, search); convert it once.
+        self._blocks: dict[str, Markup] = {}
+        self._inlines: dict[str, Markup] = {}
 
     def block(self, text: str) -> Markup:
         """Return sanitized HTML for Markdown text: paragraphs, lists, links, emphasis."""
+        html = self._blocks.get(text)
+        if html is None:
+            html = self._blocks[text] = self._convert(text)
+        return html
+
+    def _convert(self, text: str) -> Markup:
         if not _MARKDOWN_SYNTAX.search(text):
             return Markup("<p>") + escape(text.strip()) + Markup("</p>")
         html = self._parser.reset().convert(text)
@@ -41,8 +50,10 @@ class MarkdownRenderer:
 
     def inline(self, text: str) -> Markup:
         """Return sanitized HTML without the wrapping paragraph, for use inside a sentence."""
-        html = str(self.block(text))
-        single = _ONE_PARAGRAPH.match(html)
-        if single and "<p>" not in single.group(1):
-            return Markup(single.group(1))
-        return Markup(html)
+        html = self._inlines.get(text)
+        if html is None:
+            block = self.block(text)
+            single = _ONE_PARAGRAPH.match(block)
+            html = Markup(single.group(1)) if single and "<p>" not in single.group(1) else block
+            self._inlines[text] = html
+        return html

@@ -286,14 +286,23 @@ class SiteView:
     def chart_size(self, fact: Figure) -> tuple[int, int]:
         return CHART_WIDTH, len(fact.values) * CHART_ROW
 
+    @cached_property
+    def _by_source(self) -> dict[str, list[CitationView]]:
+        """Group citations by source once; source pages would otherwise scan every fact."""
+        grouped: dict[str, list[CitationView]] = {source_id: [] for source_id in self.site.sources}
+        for views in self._citations.values():
+            for view in views:
+                grouped[view.source.id].append(view)
+        return grouped
+
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
-        facts = [f for f in self.facts.values() if source.id in self.source_ids(f)]
+        facts = {view.fact.id: view.fact for view in self._by_source[source.id]}.values()
         return sorted(facts, key=lambda f: (self.date(f) or "9999", f.kind, f.id))
 
     def segments(self, source: Source) -> list[list[Segment]]:
         """Split a source into lines of segments, cut wherever a citation starts or ends."""
-        views = [v for vs in self._citations.values() for v in vs if v.source.id == source.id]
+        views = self._by_source[source.id]
         text = source.text
         cuts = {0, len(text)}
         cuts.update(i + 1 for i, ch in enumerate(text) if ch == "\n")

@@ -817,7 +817,7 @@ def _general_normalize(text: str) -> quotes.Normalized:
 @settings(max_examples=500, derandomize=True, deadline=None)
 @given(st.text(alphabet=_FAST_PATH_ALPHABET, max_size=30))
 def test_fast_path_normalizes_like_the_general_path(text: str) -> None:
-    if unicodedata.is_normalized("NFC", text.translate(quotes._DELETION)):
+    if unicodedata.is_normalized("NFC", quotes._INVISIBLE.sub("", text)):
         assert quotes._normalize_composed(text) == _general_normalize(text)
 
 
