@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import REPO, SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SAMPLE
 from site_gen import schema
 from site_gen.build import check
 from site_gen.config import Config
@@ -35,12 +35,16 @@ SCALARS = (
     | st.integers()
     | st.floats(allow_nan=True)
     | st.text(max_size=40)
-    | st.sampled_from([*schema.KINDS, "gazette", "mara-lind", "2025-03-04", "About 1,200 vehicles crossed"])
+    | st.sampled_from(
+        [*schema.KINDS, "gazette", "mara-lind", "2025-03-04", "About 1,200 vehicles crossed"]
+    )
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=6)
+    ),
     max_leaves=30,
 )
 

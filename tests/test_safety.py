@@ -55,6 +55,7 @@ def test_only_reviewed_modules_create_markup() -> None:
     offenders = [
         str(p.relative_to(REPO))
         for p in (REPO / "site_gen").rglob("*.py")
-        if p.name not in MARKUP_PRODUCERS and re.search(r"\bMarkup\(", p.read_text(encoding="utf-8"))
+        if p.name not in MARKUP_PRODUCERS
+        and re.search(r"\bMarkup\(", p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
