@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from site_gen import suggest, validate
@@ -114,6 +115,10 @@ def check_citation(
 
 def _names(ids: list[str]) -> str:
     return " and ".join(f"'{sid}'" for sid in ids)
+
+
+# The word-diff marks of closest_detail: [-only in the quote-] {+only in the source+}.
+DIFF_MARK = re.compile(r"\[-(?P<deleted>.*?)-\]|\{\+(?P<inserted>.*?)\+\}")
 
 
 def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, ...]:

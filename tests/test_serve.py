@@ -1,0 +1,164 @@
+"""The preview server as an editor meets it: misquote, see the error on the page, fix, see the page.
+
+Each test runs `python -m site_gen serve` on a scratch copy of the sample, edits files the way an
+editor saves them, and polls the served page over HTTP; nothing is restarted in between.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_gen.serve import PANEL_CSS_URL
+
+# Generous: a loaded CI machine may take seconds per rebuild; the tests never wait this long
+# when things work.
+TIMEOUT = 60.0
+PAGE = "/facts/bridge-reopens/"
+PANEL = 'class="site-gen-panel"'
+
+
+@dataclass
+class Preview:
+    """A running `site-gen serve` and the site root it watches."""
+
+    process: subprocess.Popen[bytes]
+    root: Path
+    base: str
+    log: Path
+
+    def fetch(self, path: str) -> tuple[int, str] | None:
+        """Return status and body of a page, or None while the server is not listening yet."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
+    def wait_for(self, path: str, ready: Callable[[str], bool]) -> str:
+        """Poll a page until ready(body) holds; fail with the page and the server's log if not."""
+        deadline = time.monotonic() + TIMEOUT
+        body = ""
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"server died:\n{self.log.read_text()}"
+            fetched = self.fetch(path)
+            if fetched is not None:
+                body = fetched[1]
+                if ready(body):
+                    return body
+            time.sleep(0.2)
+        pytest.fail(f"{path} never became ready; last body:\n{body}\nlog:\n{self.log.read_text()}")
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        path = self.root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def preview(sample: Path, tmp_path: Path) -> Iterator[Preview]:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "site_gen", "serve", "--root", sample, "--port", str(port)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield Preview(process, sample, f"http://127.0.0.1:{port}", log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def is_clean(body: str) -> bool:
+    return PANEL not in body and "</html>" in body
+
+
+def test_misquote_shows_on_the_page_and_in_the_terminal_until_fixed(preview: Preview) -> None:
+    page = preview.wait_for(PAGE, is_clean)
+    assert "reopened after being closed for 36 hours" in page
+    assert '<script src="/livereload.js?port=' in page
+
+    preview.edit("facts/events.yml", "closed it for 36 hours", "closed it for 38 hours")
+    page = preview.wait_for(PAGE, lambda body: PANEL in body)
+    # The panel opens the body, over the last good page, which is still there.
+    assert re.search(rf'<body[^>]*>\s*<link rel="stylesheet" href="{PANEL_CSS_URL}">', page)
+    assert page.index(PANEL) < page.rindex("reopened after being closed for 36 hours")
+    assert (
+        "<code>facts/events.yml:11:14</code> error[quote-not-found] fact <code>bridge-reopens</code>"
+        in page
+    )
+    assert "closest passage, seeds/harbour.txt:2:" in page
+    assert "<del>38</del> <ins>36</ins>" in page
+    assert "note: number differs: quote has &#x27;38&#x27;, source has &#x27;36&#x27;" in page
+    assert " style=" not in page[page.index(PANEL) :]
+    log = preview.log.read_text()
+    assert "facts/events.yml:11:14: error[quote-not-found] fact 'bridge-reopens'" in log
+    assert "closest passage, seeds/harbour.txt:2:" in log
+
+    preview.edit("facts/events.yml", "closed it for 38 hours", "closed it for 36 hours")
+    preview.edit("facts/events.yml", "after being closed for 36 hours", "after a 36-hour closure")
+    page = preview.wait_for(PAGE, lambda body: is_clean(body) and "36-hour closure" in body)
+    assert "after being closed for 36 hours" not in page
+
+
+def test_server_survives_syntax_errors_and_bad_edits_in_a_row(preview: Preview) -> None:
+    preview.wait_for("/", is_clean)
+
+    # The offending line is shown under a caret, escaped: problem text is never markup.
+    broken = "text: The <em>harbour</em>: bridge"
+    preview.edit("facts/events.yml", "text: The harbour bridge", broken)
+    page = preview.wait_for("/", lambda body: "error[yaml-syntax]" in body)
+    assert "<code>facts/events.yml:6:29</code>" in page
+    assert "    6 |   text: The &lt;em&gt;harbour&lt;/em&gt;: bridge" in page
+    assert "<em>harbour" not in page
+    assert "\n      |                             ^" in page
+
+    # Fix the syntax but misspell a reference: the new problem replaces the old one.
+    preview.edit("facts/events.yml", broken, "text: The harbour bridge")
+    preview.edit("facts/events.yml", "people: [mara-lind]", "people: [mara-lindt]")
+    page = preview.wait_for(
+        "/", lambda body: "mara-lindt" in body and "error[yaml-syntax]" not in body
+    )
+    assert "did you mean &#x27;mara-lind&#x27;?" in page
+
+    # Fix that, and break a template instead.
+    preview.edit("facts/events.yml", "people: [mara-lindt]", "people: [mara-lind]")
+    base = preview.root / "templates/base.html"
+    theme = base.read_text(encoding="utf-8")
+    base.write_text("{% if %}", encoding="utf-8")
+    preview.wait_for(
+        "/", lambda body: "error[template-syntax]" in body and "mara-lindt" not in body
+    )
+
+    css = preview.fetch(PANEL_CSS_URL)
+    assert css is not None and css[0] == 200 and ".site-gen-panel" in css[1]
+
+    base.write_text(theme, encoding="utf-8")
+    preview.wait_for("/", is_clean)
