@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from site_gen import schema
 from site_gen.errors import Location, Problem
-from site_gen.model import Fact, Site, Source
+from site_gen.model import Fact, Organization, Person, Place, Site, Source
 
 # For each referencing key, the kinds of fact it may name (empty: any kind).
 _REF_KINDS: dict[str, tuple[str, ...]] = {
@@ -16,14 +17,41 @@ _REF_KINDS: dict[str, tuple[str, ...]] = {
     for f in fields
     if f.type in (schema.Type.REF, schema.Type.REFS)
 }
+_WORD = re.compile(r"\w+")
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """Return a hint naming the closest known ids, or an empty string."""
+def did_you_mean(
+    name: str, known: Iterable[str], names: Mapping[str, Iterable[str]] | None = None
+) -> str:
+    """Return a hint naming the closest known ids, or an empty string.
+
+    When no id is close, an editor has often typed a name instead ('tokayev'), so each word of
+    the names in `names` (id -> names and aliases) is tried too, more strictly.
+    """
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    if not close and names:
+        close = [ident for ident, labels in names.items() if _names_match(name, labels)][:3]
     if not close:
         return ""
     return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def _names_match(ref: str, labels: Iterable[str]) -> bool:
+    """Tell whether `ref` is close to a whole name or to one word of a name, as slugs."""
+    words: list[str] = []
+    for label in labels:
+        slug = "-".join(_WORD.findall(label.lower()))
+        words += [slug, *slug.split("-")]
+    return bool(difflib.get_close_matches(ref, words, n=1, cutoff=0.8))
+
+
+def _fact_names(site: Site) -> dict[str, tuple[str, ...]]:
+    """Return the name and aliases of every named fact (people, organizations, places)."""
+    return {
+        fact.id: (fact.name, *fact.aliases)
+        for fact in site.facts.values()
+        if isinstance(fact, Person | Organization | Place)
+    }
 
 
 def _field_name(path: str) -> str:
@@ -39,7 +67,10 @@ def check_reference(
     if target is None and ref in site.broken:
         return None
     if target is None:
-        hint = did_you_mean(ref, site.facts) or "add a fact with this id or fix the spelling"
+        hint = (
+            did_you_mean(ref, site.facts, _fact_names(site))
+            or "add a fact with this id or fix the spelling"
+        )
         return Problem(
             "unknown-reference", f"'{key}' names '{ref}', which is not a fact", location, fact, hint
         )

@@ -57,9 +57,6 @@ def test_unknown_id_suggests_the_closest_ids(sample: Path) -> None:
     assert "'people' names 'lind', which is not a fact; did you mean 'mara-lind'?" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason="validate.did_you_mean matches ids only, not names and aliases"
-)
 def test_unknown_id_is_matched_by_name_and_alias(tmp_path: Path) -> None:
     root = tmp_path / "briefing"
     for name in ("facts", "seeds", "templates"):
