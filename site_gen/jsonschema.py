@@ -16,8 +16,6 @@ FOLDER = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # The loader strips strings and rejects empty ones.
 _NOT_BLANK = r"\S"
-# A figure may carry all of its citations on its values; every other kind cites on the fact.
-_CITES_ON_VALUES = ("figure",)
 
 JsonSchema = dict[str, Any]
 
@@ -88,7 +86,7 @@ def _kind_rule(kind: str, fields: tuple[Field, ...]) -> JsonSchema:
         "propertyNames": {"enum": allowed},
     }
     required = [field.name for field in fields if field.required]
-    if kind not in _CITES_ON_VALUES:
+    if kind not in schema.CITES_ON_VALUES:
         required.append("sources")
         then["properties"]["sources"] = {"type": "array", "minItems": 1}
     if required:

@@ -225,9 +225,35 @@ class _Reader:
 
     def figure_value(self, node: Node, path: str) -> FigureValue | None:
         data = self.mapping(node, schema.FIGURE_VALUE, "a figure value", prefix=f"{path}.")
-        if data is None or "value" not in data or not data.get("sources"):
+        if (
+            data is None
+            or "value" not in data
+            or not self.has_citations(node, data, "value", required=True)
+        ):
             return None
         return FigureValue(location=node.location, **data)
+
+    def has_citations(
+        self, node: Node, data: dict[str, Any], what: str, *, required: bool = False
+    ) -> bool:
+        """Tell whether a fact or figure value kept a citation; report it when it listed none.
+
+        A list whose every citation was malformed is already reported item by item.
+        """
+        if data.get("sources"):
+            return True
+        raw = node.value if isinstance(node.value, dict) else {}
+        listed = raw.get("sources")
+        absent = listed is None or listed.value is None
+        # Where 'sources' is a required key, its absence is already reported as missing.
+        if (absent and not required) or (listed is not None and listed.value == []):
+            self.fail(
+                node.location,
+                "no-citations",
+                f"{what} has no citations",
+                "add at least one {source, quote} under 'sources'",
+            )
+        return False
 
 
 def _sentence_case(text: str) -> str:
@@ -250,10 +276,10 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     problems: list[Problem] = []
     settings = load_settings(config, problems)
     sources = load_sources(config, problems)
-    facts, broken = load_facts(config, problems)
+    facts, broken, partial = load_facts(config, problems)
     if settings is None:
         return None, problems
-    return Site(settings, sources, facts, frozenset(broken - facts.keys())), problems
+    return Site(settings, sources, facts, frozenset(broken - facts.keys()), partial), problems
 
 
 def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None:
@@ -391,14 +417,16 @@ def fact_files(config: Config) -> list[Path]:
     return sorted(paths, key=lambda p: p.relative_to(config.facts_dir).as_posix())
 
 
-def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact], set[str]]:
-    """Read every facts file; return the facts, and the ids of facts too broken to load.
+def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact], set[str], bool]:
+    """Read every facts file; return the facts, the ids of facts too broken to load, and
+    whether some file could not be read at all.
 
-    Ids must be unique across all files. Broken ids are kept so that references to them are
-    not reported a second time.
+    Ids must be unique across all files. Broken ids, and with an unreadable file any id, are
+    not reported again as unknown references.
     """
     facts: dict[str, Fact] = {}
     broken: set[str] = set()
+    partial = False
     paths = fact_files(config)
     if not paths:
         problems.append(
@@ -412,6 +440,7 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
     for path in paths:
         root = _read_root(path, config.display(path), problems)
         if root is None:
+            partial = True
             continue
         if not isinstance(root.value, list) or not root.value:
             problems.append(
@@ -440,7 +469,7 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
                 )
             else:
                 facts[fact.id] = fact
-    return facts, broken
+    return facts, broken, partial
 
 
 def _is_kind(value: object) -> bool:
@@ -468,15 +497,7 @@ def read_fact(node: Node, problems: list[Problem]) -> Fact | None:
     data = reader.mapping(node, fields, "a fact")
     if data is None or kind is None:
         return None
-    if kind != "figure" and not data.get("sources"):
-        listed = raw.get("sources")
-        if listed is None or listed.value in (None, []):
-            reader.fail(
-                node.location,
-                "no-citations",
-                "fact has no citations",
-                "add at least one {source, quote} under 'sources'",
-            )
+    if kind not in schema.CITES_ON_VALUES and not reader.has_citations(node, data, "fact"):
         return None
     required = {f.name for f in fields if f.required}
     if not required <= data.keys():

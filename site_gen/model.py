@@ -204,6 +204,8 @@ class Site:
     facts: dict[str, Fact]
     # Ids of facts that exist but failed to load; their own problems are already reported.
     broken: frozenset[str] = frozenset()
+    # True when a facts file could not be read at all: any unknown id may be one of its facts.
+    partial: bool = False
 
     def citation_count(self) -> int:
         return sum(len(fact.citations) for fact in self.facts.values())

@@ -100,6 +100,9 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+# Kinds that may carry all their citations on their values instead of on the fact.
+CITES_ON_VALUES = ("figure",)
+
 FIGURE_VALUE = (
     Field("value", Type.NUMBER, "The number as reported.", required=True),
     Field("qualifier", Type.STR, "As reported: about, more than, nearly, just over…"),

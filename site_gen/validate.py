@@ -64,8 +64,8 @@ def check_reference(
 ) -> Problem | None:
     """Return the problem with one reference, if any."""
     target = site.facts.get(ref)
-    if target is None and ref in site.broken:
-        return None
+    if target is None and (ref in site.broken or site.partial):
+        return None  # Its own problem is reported; fixing it may well make this one go away.
     if target is None:
         hint = (
             did_you_mean(ref, site.facts, _fact_names(site))

@@ -256,11 +256,16 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Proble
     what = exc.problem or "invalid YAML"
     if exc.context:
         what = f"{what} ({exc.context})"
-    detail: tuple[str, ...] = ()
     lines = text.splitlines()
-    if mark and mark.line < len(lines):
-        source_line = lines[mark.line]
-        detail = (f"{line:>5} | {source_line}", f"      | {' ' * mark.column}^")
+    detail: tuple[str, ...] = ()
+    context = exc.context_mark
+    # An unclosed bracket or quote fails far below where it opened: show that line too.
+    if context and mark and context.line < mark.line and exc.context:
+        detail = _caret(
+            lines, context, f" {exc.context.removeprefix('while parsing ')} starts here"
+        )
+    if mark:
+        detail += _caret(lines, mark)
     return Problem(
         "yaml-syntax",
         what,
@@ -268,3 +273,10 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Proble
         hint="fix the YAML syntax at the caret",
         detail=detail,
     )
+
+
+def _caret(lines: list[str], mark: yaml.Mark, label: str = "") -> tuple[str, ...]:
+    """Return a source line and a caret under the marked column (nothing past the end)."""
+    if mark.line >= len(lines):
+        return ()
+    return (f"{mark.line + 1:>5} | {lines[mark.line]}", f"      | {' ' * mark.column}^{label}")

@@ -51,6 +51,30 @@ def test_yaml_syntax_error_shows_the_line_with_a_caret_under_the_fault(sample: P
     assert lines[2] == "          |                    ^"
 
 
+def test_unclosed_bracket_shows_where_it_opened(sample: Path) -> None:
+    replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [mara-lind")
+    result = run_cli("check", "--root", sample)
+    lines = result.stderr.splitlines()
+    assert lines[:5] == [
+        "facts/events.yml:8:9: error[yaml-syntax]: did not find expected ',' or ']' "
+        "(while parsing a flow sequence); fix the YAML syntax at the caret",
+        "        7 |   people: [mara-lind",
+        "          |           ^ a flow sequence starts here",
+        "        8 |   places: [port-elin]",
+        "          |         ^",
+    ]
+
+
+def test_an_unreadable_facts_file_hides_unknown_references_to_its_facts(sample: Path) -> None:
+    # events.yml names mara-lind, defined in the file broken here: one error, not a cascade.
+    replace_in(sample / "facts/more/entities.yml", "- id: mara-lind", "- id: mara-lind: x")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error[" in line]
+    assert len(errors) == 1
+    assert "error[yaml-syntax]" in errors[0]
+
+
 def test_unknown_id_suggests_the_closest_ids(sample: Path) -> None:
     replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [lind]")
     result = run_cli("check", "--root", sample)
