@@ -162,3 +162,52 @@ def test_server_survives_syntax_errors_and_bad_edits_in_a_row(preview: Preview) 
 
     base.write_text(theme, encoding="utf-8")
     preview.wait_for("/", is_clean)
+
+
+def raw_get(base: str, target: str) -> tuple[int, bytes]:
+    """Send a request line exactly as written, so no client library normalizes the path first."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        response = b""
+        while chunk := conn.recv(65536):
+            response += chunk
+    status = int(response.split(b" ", 2)[1])
+    return status, response.partition(b"\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../site.yml",
+        "/%2e%2e/site.yml",
+        "/%2E%2E%2Fsite.yml",
+        "/assets/../../site.yml",
+        "/assets/%2e%2e/%2e%2e/site.yml",
+        "/..%5csite.yml",
+        "//..//..//site.yml",
+        "/.%2e/.%2e/site.yml",
+    ],
+)
+def test_nothing_outside_the_output_is_served(preview: Preview, target: str) -> None:
+    preview.wait_for("/", is_clean)
+    secret = "secret-outside-output-7f3a"
+    with (preview.root / "site.yml").open("a", encoding="utf-8") as settings:
+        settings.write(f"# {secret}\n")
+    status, body = raw_get(preview.base, target)
+    assert status in (400, 404), (status, body[:200])
+    assert secret.encode() not in body
+
+
+def test_serve_listens_on_loopback_only_by_default(preview: Preview) -> None:
+    preview.wait_for("/", is_clean)
+    port = int(preview.base.rsplit(":", 1)[1])
+    # /proc/net/tcp{,6} list each socket as local "ADDRESS:PORT" in hex; state 0A is LISTEN.
+    listening = [
+        fields[1].split(":")[0]
+        for table in ("/proc/net/tcp", "/proc/net/tcp6")
+        if Path(table).exists()
+        for fields in (line.split() for line in Path(table).read_text().splitlines()[1:])
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port
+    ]
+    assert listening == ["0100007F"]  # 127.0.0.1, and no wildcard or IPv6 socket beside it.
