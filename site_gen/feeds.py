@@ -31,9 +31,19 @@ def stable_id(settings: Settings, key: str) -> str:
 
 
 def atom_feed(
-    view: SiteView, link: Callable[[str], str], plain: Callable[[str], str], site_url: str
+    view: SiteView,
+    link: Callable[[str], str],
+    plain: Callable[[str], str],
+    site_url: str,
+    cache: dict[str, str] | None = None,
 ) -> bytes:
-    """Return an Atom feed of the events, newest first, dated from the data and never the clock."""
+    """Return an Atom feed of the events, newest first, dated from the data and never the clock.
+
+    Each entry is serialized on its own and set into place, which gives the bytes of serializing
+    the whole feed at once, and lets a rebuild reuse the entries of unchanged events (`cache`,
+    by event id).
+    """
+    cache = {} if cache is None else cache
     settings = view.settings
     events = sorted(view.events, key=lambda e: (e.date, e.id), reverse=True)
     feed = ET.Element("feed", xmlns=ATOM)
@@ -44,15 +54,40 @@ def atom_feed(
     ET.SubElement(feed, "link", rel="self", href=link("feed.xml"))
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=link(""))
     _add(ET.SubElement(feed, "author"), "name", settings.title)
+    children = [_serialize_child(child) for child in feed]
     for event in events:
-        path = view.url(event)
-        entry = ET.SubElement(feed, "entry")
-        _add(entry, "title", event.title)
-        _add(entry, "id", site_url + path if site_url else stable_id(settings, event.id))
-        _add(entry, "updated", timestamp(event.date))
-        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(path))
-        _add(entry, "summary", plain(event.text))
-    return _serialize(feed)
+        entry = cache.get(event.id)
+        if entry is None:
+            entry = cache[event.id] = _serialize_child(_entry(view, event, link, plain, site_url))
+        children.append(entry)
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns=\"{ATOM}\">\n  "
+        + "\n  ".join(children)
+        + "\n</feed>\n"
+    ).encode()
+
+
+def _entry(
+    view: SiteView,
+    event: Event,
+    link: Callable[[str], str],
+    plain: Callable[[str], str],
+    site_url: str,
+) -> ET.Element:
+    path = view.url(event)
+    entry = ET.Element("entry")
+    _add(entry, "title", event.title)
+    _add(entry, "id", site_url + path if site_url else stable_id(view.settings, event.id))
+    _add(entry, "updated", timestamp(event.date))
+    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(path))
+    _add(entry, "summary", plain(event.text))
+    return entry
+
+
+def _serialize_child(element: ET.Element) -> str:
+    """Serialize an element as it reads one level deep in an indented document."""
+    ET.indent(element, level=1)
+    return ET.tostring(element, encoding="unicode")
 
 
 def sitemap(paths: Iterable[str], site_url: str) -> bytes:

@@ -25,6 +25,7 @@ class MarkdownRenderer:
         # A fact's text appears on many pages (its own, lists, feeds, search); convert it once.
         self._blocks: dict[str, Markup] = {}
         self._inlines: dict[str, Markup] = {}
+        self._plains: dict[str, str] = {}
 
     def block(self, text: str) -> Markup:
         """Return sanitized HTML for Markdown text: paragraphs, lists, links, emphasis."""
@@ -57,3 +58,10 @@ class MarkdownRenderer:
             html = Markup(single.group(1)) if single and "<p>" not in single.group(1) else block
             self._inlines[text] = html
         return html
+
+    def plain(self, text: str) -> str:
+        """Return Markdown as plain text, for meta tags, feeds and search."""
+        plain = self._plains.get(text)
+        if plain is None:
+            plain = self._plains[text] = self.inline(text).striptags()
+        return plain

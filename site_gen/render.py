@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+import types
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from site_gen.export import facts_json
 from site_gen.feeds import atom_feed, json_ld, robots, sitemap, structured_data
 from site_gen.markup import MarkdownRenderer
 from site_gen.model import Fact, Site
-from site_gen.search import search_index
+from site_gen.parallel import Job, run_jobs, worker_count
+from site_gen.search import SearchItem, search_index
 from site_gen.views import (
     ENTITY_FOLDERS,
     SiteView,
@@ -63,6 +66,10 @@ SECTIONS = [
     ("search", "search/"),
 ]
 ASSETS_DIR = "assets"
+# Below this many pages, forking workers costs more than it saves.
+PARALLEL_MIN_PAGES = 500
+# The files made from the whole site rather than from one page's facts.
+DATA_FILES = ("facts.json", "search.json", "feed.xml")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # The space after a property name and before a block: never needed, as every line holds one or the other.
 _CSS_SPACE = re.compile(r"^([a-z0-9-]+:) |(?<=\S) (\{)$")
@@ -99,8 +106,16 @@ def normalize_base_url(base: str) -> str:
     return f"/{stripped}/" if stripped else "/"
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """Return a Jinja environment that escapes everything and fails on any missing value."""
+def make_environment(
+    templates: Path,
+    markdown: MarkdownRenderer | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
+) -> jinja2.Environment:
+    """Return a Jinja environment that escapes everything and fails on any missing value.
+
+    A preview passes the Markdown renderer and the compiled templates of its previous builds:
+    a new environment per build is what keeps one site's values out of the next one's pages.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
@@ -108,14 +123,18 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A build renders each template thousands of times; one check of the file is enough.
+        auto_reload=False,
+        bytecode_cache=compiled,
     )
-    markdown = MarkdownRenderer()
+    env.context_class = _Context
+    markdown = markdown or MarkdownRenderer()
     env.filters["md"] = markdown.block
     env.filters["md_inline"] = markdown.inline
     env.filters["date"] = format_date
     env.filters["number"] = format_number
     env.filters["value"] = format_value
-    env.filters["plain"] = plain_text(markdown)
+    env.filters["plain"] = markdown.plain
     env.tests["exact_date"] = is_exact_date
     return env
 
@@ -152,72 +171,177 @@ def plan_pages(view: SiteView) -> list[Page]:
     return pages
 
 
-def plain_text(markdown: MarkdownRenderer) -> Callable[[str], str]:
-    """Return a function that turns Markdown into plain text, for meta tags, feeds and search."""
+class _Context(jinja2.runtime.Context):
+    """A template context that calls plain functions and methods straight away.
 
-    def plain(text: str) -> str:
-        return markdown.inline(text).striptags()
+    Jinja routes every call in a template through Context.call, which asks each callee twice
+    whether it wants the context passed in; for plain Python callables the answer is one
+    attribute away. Everything else (macros, callable objects) takes Jinja's own path.
+    """
 
-    return plain
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Named as in Jinja.
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        # Jinja adds these for callables that take the context, which plain ones do not.
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("a callable raised a StopIteration exception")
 
 
-def render_site(site: Site, templates: Path, base_url: str) -> dict[str, bytes]:
-    """Return every output file, keyed by its path inside the output folder."""
-    env = make_environment(templates)
-    view = SiteView(site)
-    base = normalize_base_url(base_url)
-    site_url = normalize_site_url(site.settings.site_url)
-    labels = DEFAULT_LABELS | site.settings.labels
-    plain = env.filters["plain"]
+_PLAIN_CALLABLES = {types.FunctionType, types.MethodType, types.BuiltinFunctionType}
 
-    def url(path: str = "") -> str:
-        """Return a link to a site path that works under any base URL."""
-        return base + path.lstrip("/")
 
-    def absolute(path: str = "") -> str:
-        """Return the full URL of a site path, or '' when site.yml sets no site_url."""
-        return site_url + path.lstrip("/") if site_url else ""
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by name and source checksum, for the next build."""
 
-    def link(path: str) -> str:
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class SiteRender:
+    """One checked site bound to a Jinja environment: renders any of its pages and data files.
+
+    Jinja keeps the globals a template saw first (imported macros see them for good), so
+    each site needs an environment of its own.
+    """
+
+    def __init__(self, env: jinja2.Environment, site: Site, templates: Path, base_url: str) -> None:
+        self.env = env
+        self.site = site
+        self.templates = templates
+        self.view = view = SiteView(site)
+        self.pages = {page.path: page for page in plan_pages(view)}
+        base = normalize_base_url(base_url)
+        self.site_url = site_url = normalize_site_url(site.settings.site_url)
+        self.plain: Callable[[str], str] = env.filters["plain"]
+
+        def url(path: str = "") -> str:
+            """Return a link to a site path that works under any base URL."""
+            return base + path.lstrip("/")
+
+        def absolute(path: str = "") -> str:
+            """Return the full URL of a site path, or '' when site.yml sets no site_url."""
+            return site_url + path.lstrip("/") if site_url else ""
+
+        def fact_json_ld(fact: Fact) -> Markup | None:
+            data = structured_data(view, fact, self.plain, absolute(view.url(fact)))
+            return json_ld(data) if data else None
+
+        self.url = url
+        self.absolute = absolute
+        env.globals.update(
+            site=site.settings,
+            view=view,
+            labels=DEFAULT_LABELS | site.settings.labels,
+            kinds=KIND_NAMES,
+            sections=SECTIONS,
+            base=base,
+            url=url,
+            absolute=absolute,
+            json_ld=fact_json_ld,
+            csp=CSP,
+        )
+
+    def link(self, path: str) -> str:
         """Return the full URL of a site path where one is known, for files read off the site."""
-        return absolute(path) or url(path)
+        return self.absolute(path) or self.url(path)
 
-    def fact_json_ld(fact: Fact) -> Markup | None:
-        data = structured_data(view, fact, plain, absolute(view.url(fact)))
-        return json_ld(data) if data else None
+    def data_jobs(self, cache: DataCache) -> dict[str, Job]:
+        """Return the jobs that make the data files, each reusing what `cache` holds."""
+        view, plain = self.view, self.plain
+        return {
+            "facts.json": partial(facts_json, self.site, cache.facts),
+            "search.json": partial(search_index, view, self.url, plain, KIND_NAMES, cache.search),
+            "feed.xml": partial(atom_feed, view, self.link, plain, self.site_url, cache.feed),
+        }
 
-    env.globals.update(
-        site=site.settings,
-        view=view,
-        labels=labels,
-        kinds=KIND_NAMES,
-        sections=SECTIONS,
-        base=base,
-        url=url,
-        absolute=absolute,
-        json_ld=fact_json_ld,
-        csp=CSP,
-    )
-    # First render every page, then the files that describe them.
-    files: dict[str, bytes] = {}
-    pages = plan_pages(view)
-    for page in pages:
-        template = env.get_template(page.template)
-        files[page.path] = template.render(page=page.link, **page.context).encode()
-    files["facts.json"] = facts_json(site)
-    files["search.json"] = search_index(view, url, plain, KIND_NAMES)
-    files["feed.xml"] = atom_feed(view, link, plain, site_url)
-    if site_url:
-        files["sitemap.xml"] = sitemap((p.link for p in pages if p.path != "404.html"), site_url)
-    files["robots.txt"] = robots(site_url)
-    files[".nojekyll"] = b""
-    assets = templates / ASSETS_DIR
-    for path in sorted(p for p in assets.rglob("*") if p.is_file()):
-        content = path.read_bytes()
-        if path.suffix == ".css":
-            content = compact_css(content.decode()).encode()
-        files[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = content
-    return files
+    def page_jobs(self, paths: Iterable[str]) -> dict[str, Job]:
+        return {path: partial(render_page, self.env, self.pages[path]) for path in paths}
+
+    def fixed_files(self) -> dict[str, bytes]:
+        """Return the files that only the settings and the theme decide."""
+        files: dict[str, bytes] = {}
+        if self.site_url:
+            links = (page.link for page in self.pages.values() if page.path != "404.html")
+            files["sitemap.xml"] = sitemap(links, self.site_url)
+        files["robots.txt"] = robots(self.site_url)
+        files[".nojekyll"] = b""
+        assets = self.templates / ASSETS_DIR
+        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+            content = path.read_bytes()
+            if path.suffix == ".css":
+                content = compact_css(content.decode()).encode()
+            files[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = content
+        return files
+
+    def make(
+        self,
+        paths: Iterable[str],
+        data: Iterable[str],
+        cache: DataCache,
+        workers: int | None = None,
+    ) -> dict[str, bytes]:
+        """Render the pages and data files named, on every core when there are enough of them."""
+        pages = self.page_jobs(paths)
+        wanted = set(data)
+        jobs = {path: job for path, job in self.data_jobs(cache).items() if path in wanted}
+        if workers is None:
+            workers = worker_count() if len(pages) >= PARALLEL_MIN_PAGES else 1
+        if workers < 2 or not pages:
+            return {path: job() for path, job in (pages | jobs).items()}
+        # Built once here, the indexes and the compiled templates are shared by every worker:
+        # the first page compiles the templates most pages extend before any worker starts.
+        # The data files, the longest jobs, come next, so no worker is left alone with one.
+        self.view.build_indexes()
+        first = next(iter(pages))
+        made = {first: pages.pop(first)()}
+        jobs |= pages
+        return made | dict(zip(jobs, run_jobs(list(jobs.values()), workers), strict=True))
+
+    def files_in_order(self, made: Mapping[str, bytes]) -> dict[str, bytes]:
+        """Return every file in one fixed order: pages, data files, then the fixed files."""
+        order = [*self.pages, *DATA_FILES]
+        return {path: made[path] for path in order} | self.fixed_files()
+
+
+@dataclass
+class DataCache:
+    """Serialized pieces of the data files, by fact id, for a rebuild to reuse."""
+
+    facts: dict[str, str] = field(default_factory=dict)
+    search: dict[str, SearchItem] = field(default_factory=dict)
+    feed: dict[str, str] = field(default_factory=dict)
+
+    def forget(self, fact_ids: Iterable[str]) -> None:
+        for fact_id in fact_ids:
+            self.facts.pop(fact_id, None)
+            self.search.pop(fact_id, None)
+            self.feed.pop(fact_id, None)
+
+
+def render_site(
+    site: Site, templates: Path, base_url: str, workers: int | None = None
+) -> dict[str, bytes]:
+    """Return every output file, keyed by its path inside the output folder."""
+    render = SiteRender(make_environment(templates), site, templates, base_url)
+    return render.files_in_order(render.make(render.pages, DATA_FILES, DataCache(), workers))
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    """Render one HTML page."""
+    template = env.get_template(page.template)
+    return template.render(page=page.link, **page.context).encode()
 
 
 def compact_css(css: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,6 +36,9 @@ CHART_ROW = 34
 CHART_BASELINE = 13
 CHART_BAR_TOP = 19
 CHART_BAR = 9
+_NEWLINE = re.compile("\n")
+# The sweep's stand-in for ignored spans, beside the citation indexes 0, 1, 2...
+_IGNORED = -1
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,11 @@ class SiteView:
         self.site = site
         self.facts = site.facts
         self.settings = site.settings
+
+    def build_indexes(self) -> None:
+        """Build every lazy index now, so that forked workers share them instead of each building them."""
+        for index in ("events", "statements", "_citations", "_mentions", "_by_source"):
+            getattr(self, index)
 
     def pick(self, ids: Iterable[str]) -> list[Fact]:
         return [self.facts[ref] for ref in ids]
@@ -304,24 +313,34 @@ class SiteView:
         """Split a source into lines of segments, cut wherever a citation starts or ends."""
         views = self._by_source[source.id]
         text = source.text
-        cuts = {0, len(text)}
-        cuts.update(i + 1 for i, ch in enumerate(text) if ch == "\n")
-        for view in views:
-            for start, end in view.citation.spans:
-                cuts.update((start, end))
-        for start, end in source.ignore_spans:
-            cuts.update((start, end))
-        bounds = sorted(cuts)
+        # One sweep over the cut points: each span opens where it starts and closes where it
+        # ends, so a segment is covered by whatever is open, with no scan of every span per cut.
+        opening: dict[int, list[int]] = {}
+        closing: dict[int, list[int]] = {}
+        starting: dict[int, list[CitationView]] = {}
+        for index, view in enumerate(views):
+            spans = view.citation.spans
+            if spans:
+                starting.setdefault(spans[0][0], []).append(view)
+            _add_spans(opening, closing, spans, index)
+        _add_spans(opening, closing, source.ignore_spans, _IGNORED)
+        cuts = {0, len(text), *opening, *closing}
+        cuts.update(found.end() for found in _NEWLINE.finditer(text))
+        open_count: dict[int, int] = {}
         lines: list[list[Segment]] = [[]]
-        for start, end in itertools.pairwise(bounds):
+        for start, end in itertools.pairwise(sorted(cuts)):
+            for index in closing.get(start, ()):
+                open_count[index] -= 1
+            for index in opening.get(start, ()):
+                open_count[index] = open_count.get(index, 0) + 1
             piece = text[start:end]
-            covering = tuple(v for v in views if _covers(v.citation.spans, start, end))
-            starting = tuple(
-                v for v in views if v.citation.spans and v.citation.spans[0][0] == start
-            )
-            ignored = _covers(source.ignore_spans, start, end)
             if piece.strip("\r\n"):
-                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, starting, ignored))
+                covering = tuple(views[i] for i in sorted(open_count) if i >= 0 and open_count[i])
+                ignored = open_count.get(_IGNORED, 0) > 0
+                segment = Segment(
+                    piece.rstrip("\r\n"), covering, tuple(starting.get(start, ())), ignored
+                )
+                lines[-1].append(segment)
             if piece.endswith("\n"):
                 lines.append([])
         return [line for line in lines if line]
@@ -356,5 +375,14 @@ def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[str, list[DatedT]]]:
     return list(groups.items())
 
 
-def _covers(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def _add_spans(
+    opening: dict[int, list[int]],
+    closing: dict[int, list[int]],
+    spans: Iterable[tuple[int, int]],
+    index: int,
+) -> None:
+    """Note where each non-empty span opens and closes; an empty span covers nothing."""
+    for start, end in spans:
+        if start < end:
+            opening.setdefault(start, []).append(index)
+            closing.setdefault(end, []).append(index)

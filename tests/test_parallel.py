@@ -1,0 +1,46 @@
+"""Rendering on several cores gives the same files, in the same order, as rendering on one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_gen.build import check
+from site_gen.config import Config
+from site_gen.parallel import Job, can_fork, run_jobs
+from site_gen.render import render_site
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
+
+
+def job(index: int, fails: frozenset[int] = frozenset()) -> Job:
+    def make() -> bytes:
+        if index in fails:
+            raise ValueError(f"job {index} failed")
+        return f"{index}\n".encode() * (index % 7)
+
+    return make
+
+
+def test_results_come_back_in_job_order() -> None:
+    jobs = [job(i) for i in range(2000)]
+    assert run_jobs(jobs, 2) == [make() for make in jobs]
+    assert run_jobs(jobs, 3) == [make() for make in jobs]
+
+
+@pytest.mark.parametrize("fails", [{1500, 1900}, {3, 1999}, {0}])
+def test_the_first_failing_job_in_order_raises(fails: set[int]) -> None:
+    jobs = [job(i, frozenset(fails)) for i in range(2000)]
+    with pytest.raises(ValueError, match=f"job {min(fails)} failed"):
+        run_jobs(jobs, 2)
+
+
+def test_parallel_render_gives_the_same_files(sample: Path) -> None:
+    config = Config.for_root(sample)
+    site, _ = check(config)
+    assert site is not None
+    serial = render_site(site, config.templates_dir, "/sample/", workers=1)
+    parallel = render_site(site, config.templates_dir, "/sample/", workers=2)
+    assert list(parallel) == list(serial)
+    assert parallel == serial
