@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,12 +17,13 @@ from site_gen.coverage import coverage_problems, site_coverage
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.loader import BASE_URL, load_site
 from site_gen.model import Site
+from site_gen.output import is_foreign, spare_of, write_output
 from site_gen.render import render_site
 
 log = logging.getLogger(__name__)
 
-# A file in every folder site_gen writes, so it never deletes a folder it did not create.
-MARKER = ".site-gen-output"
+# Renders a checked site into files: render_site, or the preview's incremental renderer.
+Renderer = Callable[[Site, Path, str], dict[str, bytes]]
 
 
 @dataclass
@@ -70,7 +67,7 @@ def check(
     return site, sorted(problems, key=Problem.sort_key)
 
 
-def build(config: Config) -> BuildResult:
+def build(config: Config, renderer: Renderer = render_site) -> BuildResult:
     """Build the site into config.out, or raise CheckFailed and leave the old output as it was."""
     check_options(config)
     timings: dict[str, float] = {}
@@ -81,18 +78,20 @@ def build(config: Config) -> BuildResult:
     # Then render every page in memory, so a template error also leaves the output untouched.
     base_url = config.base_url if config.base_url is not None else site.settings.base_url
     with _phase(timings, "render"):
-        files = render_files(site, config, base_url)
-    # Only now write, into a fresh folder that replaces the old output in one step.
+        files = render_files(site, config, base_url, renderer)
+    # Only now write: update the spare folder, which then replaces the old output in one step.
     with _phase(timings, "write"):
         write_output(files, config.out)
     pages = sum(path.endswith(".html") for path in files)
     return BuildResult(site, problems, pages, len(files), timings)
 
 
-def render_files(site: Site, config: Config, base_url: str) -> dict[str, bytes]:
+def render_files(
+    site: Site, config: Config, base_url: str, renderer: Renderer = render_site
+) -> dict[str, bytes]:
     """Render, turning template mistakes into problems that name the template and line."""
     try:
-        return render_site(site, config.templates_dir, base_url)
+        return renderer(site, config.templates_dir, base_url)
     except jinja2.TemplateSyntaxError as exc:
         where = Location(
             config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1
@@ -138,64 +137,14 @@ def check_out_dir(config: Config) -> None:
             raise UsageError(
                 f"--out {out} would overwrite {folder}; choose a separate folder such as output/"
             )
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if is_foreign(out):
         raise UsageError(
             f"--out {out} is a non-empty folder that site_gen did not create; "
             "choose an empty or new folder"
         )
-
-
-def write_output(files: dict[str, bytes], out: Path) -> None:
-    """Write all files into a temporary sibling folder, then swap it in for `out` atomically."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    (staging / MARKER).write_bytes(b"")
-    for relative, content in files.items():
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    if out.exists():
-        _exchange(staging, out)
-        _discard(staging)  # Now holds the previous output.
-    else:
-        staging.rename(out)
-
-
-def _remove_leftovers(out: Path) -> None:
-    """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
-    for leftover in out.parent.glob(f".{out.name}.staging-*"):
-        if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
-            _discard(leftover)
-
-
-def _discard(folder: Path) -> None:
-    """Delete a folder site_gen owns, its marker last, so an interrupted delete can be resumed."""
-    for child in folder.iterdir():
-        if child.name == MARKER:
-            continue
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
-    (folder / MARKER).unlink(missing_ok=True)
-    folder.rmdir()
-
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> None:
-    """Swap two folders in one step (Linux renameat2), so `b` is never missing or half-written."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None:
-        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-        if result == 0:
-            return
-    # Without an atomic exchange, keep the window in which `b` is missing as short as possible.
-    aside = b.with_name(f".{b.name}.staging-old")
-    b.rename(aside)
-    a.rename(b)
-    aside.rename(a)
+    spare = spare_of(out)
+    if spare.exists() and (is_foreign(spare) or not spare.is_dir()):
+        raise UsageError(
+            f"--out {out}: {spare} is in the way of the previous output that site_gen keeps "
+            "there; move it away"
+        )

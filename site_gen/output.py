@@ -1,0 +1,210 @@
+"""The output folder: replaced in one step, and the previous one kept to be updated next time.
+
+A build writes into a spare folder beside the output, `.<output>.spare/`, then swaps the two in one
+step, so readers see either the old site or the new one, never a mix. The spare keeps the
+previous output afterwards: the next build only rewrites the files that changed, instead of
+writing every file into an empty folder and deleting the old one file by file.
+
+The spare's manifest says what each of the two folders holds: per file its size, modification
+time and SHA-256. A file whose size or time differs from its entry, say because someone edited
+the output by hand, is rewritten; a file the manifest does not list is deleted. The manifest is
+deleted before the spare is touched and written again only once the swap is done, so a killed
+build never trusts a stale one: the next build then rewrites every file.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+# A file in every folder site_gen writes, so it never deletes a folder it did not create.
+MARKER = ".site-gen-output"
+# Only ever in the spare, never in the output: the swap happens before it is written.
+MANIFEST = ".site-gen-manifest.json"
+# What a file of a folder held when site_gen wrote it: size, mtime in ns, SHA-256 of the content.
+Entry = tuple[int, int, str]
+Manifest = dict[str, Entry]
+
+
+def spare_of(out: Path) -> Path:
+    """Return the spare folder beside `out`: a dot-folder, so file listings leave it out."""
+    return out.with_name(f".{out.name}.spare")
+
+
+def is_foreign(folder: Path) -> bool:
+    """Tell whether a folder holds files but not the marker site_gen leaves in its own."""
+    return folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file()
+
+
+def write_output(files: Mapping[str, bytes], out: Path) -> int:
+    """Bring the spare up to date with `files`, then swap it in for `out`; return files written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    spare = spare_of(out)
+    if not spare.exists():
+        _create(spare, out)
+    manifests = _take_manifests(spare)
+    known = manifests.get(_folder_key(spare), {})
+    entries, written = _update(spare, files, known)
+    if out.exists():
+        previous = manifests.get(_folder_key(out), {})
+        _exchange(spare, out)
+    else:
+        # A first build leaves an empty spare, whose manifest already knows the output.
+        previous = {}
+        spare.rename(out)
+        _create(spare, out)
+    # The folders swapped places, and each manifest travels with its folder's key.
+    _save_manifests(spare, {_folder_key(out): entries, _folder_key(spare): previous})
+    return written
+
+
+def _create(spare: Path, out: Path) -> None:
+    """Create the spare under a staging name, renamed only once it carries the marker."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    (staging / MARKER).write_bytes(b"")
+    staging.rename(spare)
+
+
+def _folder_key(folder: Path) -> str:
+    """Return what identifies a folder across renames: its device and inode."""
+    status = folder.stat()
+    return f"{status.st_dev}:{status.st_ino}"
+
+
+def _take_manifests(spare: Path) -> dict[str, Manifest]:
+    """Read the spare's manifests and delete them, before anything in the spare changes."""
+    path = spare / MANIFEST
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    path.unlink()
+    try:
+        return {
+            key: {
+                name: (int(size), int(mtime), str(digest))
+                for name, (size, mtime, digest) in folder.items()
+            }
+            for key, folder in data.items()
+        }
+    except (AttributeError, TypeError, ValueError):
+        return {}  # Not a manifest site_gen wrote: trust nothing.
+
+
+def _save_manifests(spare: Path, manifests: dict[str, Manifest]) -> None:
+    """Write the manifests in one step, so a kill leaves either all of them or none."""
+    staged = spare / f"{MANIFEST}.tmp"
+    staged.write_text(json.dumps(manifests, separators=(",", ":")), encoding="utf-8")
+    staged.rename(spare / MANIFEST)
+
+
+def _update(folder: Path, files: Mapping[str, bytes], known: Manifest) -> tuple[Manifest, int]:
+    """Make a folder hold exactly `files`, writing only what differs; return its manifest."""
+    entries: Manifest = {}
+    _keep_unchanged(str(folder), "", files, _folders(files), known, entries)
+    written = 0
+    for name, content in files.items():
+        digest = hashlib.sha256(content).hexdigest()
+        entry = entries.get(name)
+        if entry is not None and entry[2] == digest:
+            continue
+        # Plain strings: at thousands of files, building Path objects costs more than writing.
+        target = f"{folder}/{name}"
+        os.makedirs(target.rpartition("/")[0], exist_ok=True)
+        with open(target, "wb") as stream:
+            stream.write(content)
+            stream.flush()  # So that the size and time noted are those of the whole file.
+            status = os.fstat(stream.fileno())
+        entries[name] = (status.st_size, status.st_mtime_ns, digest)
+        written += 1
+    return entries, written
+
+
+def _folders(files: Mapping[str, bytes]) -> set[str]:
+    """Return every folder the files sit in, as paths like 'people/ada'."""
+    folders: set[str] = set()
+    for name in files:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
+
+
+def _keep_unchanged(
+    path: str,
+    prefix: str,
+    files: Mapping[str, bytes],
+    folders: set[str],
+    known: Manifest,
+    entries: Manifest,
+) -> None:
+    """Delete what the new output has no place for; note in `entries` the untouched files.
+
+    A file counts as untouched when its size and time match its manifest entry. Symbolic links
+    are deleted, never followed.
+    """
+    with os.scandir(path) as scan:
+        children = list(scan)
+    for child in children:
+        name = prefix + child.name
+        if child.is_symlink():
+            os.unlink(child.path)
+        elif child.is_dir():
+            if name in folders:
+                _keep_unchanged(child.path, name + "/", files, folders, known, entries)
+            else:
+                shutil.rmtree(child.path)
+        elif name in files:
+            status = child.stat()
+            entry = known.get(name)
+            if entry is not None and entry[:2] == (status.st_size, status.st_mtime_ns):
+                entries[name] = entry
+        elif name != MARKER or prefix:
+            os.unlink(child.path)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
+    for leftover in out.parent.glob(f".{out.name}.staging-*"):
+        if (leftover / MARKER).is_file() or not any(leftover.iterdir()):
+            _discard(leftover)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a folder site_gen owns, its marker last, so an interrupted delete can be resumed."""
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step (Linux renameat2), so `b` is never missing or half-written."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+    # Without an atomic exchange, keep the window in which `b` is missing as short as possible.
+    aside = b.with_name(f".{b.name}.staging-old")
+    b.rename(aside)
+    a.rename(b)
+    aside.rename(a)

@@ -1,0 +1,87 @@
+"""Writing the output: the spare folder is updated in place, and the output always ends up exact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from test_build import read_tree
+
+from site_gen.output import MANIFEST, MARKER, spare_of, write_output
+
+FIRST = {"index.html": b"home", "facts/a/index.html": b"a", "assets/style.css": b"css"}
+SECOND = {"index.html": b"home v2", "facts/b/index.html": b"b", "assets/style.css": b"css"}
+
+
+def expected(files: dict[str, bytes]) -> dict[str, bytes]:
+    return files | {MARKER: b""}
+
+
+def test_each_build_leaves_exactly_its_files(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    for files in (FIRST, SECOND, FIRST, SECOND, SECOND, FIRST):
+        write_output(files, out)
+        assert read_tree(out) == expected(files)
+    spare = spare_of(out)
+    assert (spare / MARKER).is_file() and (spare / MANIFEST).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.spare", "output"]
+
+
+def test_unchanged_files_are_not_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    # The first build fills the output, the second a spare; the third updates the first.
+    assert [write_output(FIRST, out) for _ in range(3)] == [3, 3, 0]
+    assert write_output(SECOND, out) == 2
+
+
+def test_hand_edits_to_the_output_do_not_survive(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    for _ in range(3):
+        write_output(FIRST, out)
+    page = out / "facts/a/index.html"
+    page.write_bytes(b"X")  # Same size, new content.
+    os.utime(page, ns=(0, 0))
+    (out / "stale.html").write_bytes(b"stale")
+    (out / "facts/stale").mkdir()
+    (out / "facts/link.html").symlink_to(tmp_path / "elsewhere.html")
+    for _ in range(3):
+        write_output(FIRST, out)
+        assert read_tree(out) == expected(FIRST)
+    assert not (tmp_path / "elsewhere.html").exists()
+
+
+@pytest.mark.parametrize("manifest", [b"{not json", b"[1, 2]", b'{"1:2": {"index.html": 5}}'])
+def test_a_damaged_manifest_is_not_trusted(tmp_path: Path, manifest: bytes) -> None:
+    out = tmp_path / "output"
+    for _ in range(2):
+        write_output(FIRST, out)
+    (out / "index.html").write_bytes(b"edited")
+    (spare_of(out) / MANIFEST).write_bytes(manifest)
+    for files in (FIRST, FIRST, SECOND):
+        write_output(files, out)
+        assert read_tree(out) == expected(files)
+
+
+def test_a_manifest_written_after_a_kill_is_not_trusted(tmp_path: Path) -> None:
+    """A build killed mid-update leaves no manifest, so the next one rewrites every file."""
+    out = tmp_path / "output"
+    for _ in range(3):
+        write_output(FIRST, out)
+    spare = spare_of(out)
+    (spare / MANIFEST).unlink()
+    (spare / "index.html").write_bytes(b"half")
+    write_output(FIRST, out)
+    write_output(FIRST, out)
+    assert read_tree(out) == expected(FIRST)
+
+
+def test_a_foreign_folder_in_the_spares_place_is_refused(sample: Path) -> None:
+    spare = spare_of(sample / "output")
+    spare.mkdir()
+    (spare / "keep.txt").write_text("mine", encoding="utf-8")
+    result = run_cli("build", "--root", sample)
+    assert result.returncode == 2
+    assert "move it away" in result.stderr
+    assert (spare / "keep.txt").read_text(encoding="utf-8") == "mine"
