@@ -20,6 +20,7 @@ from site_gen.build import BuildResult, build, check_out_dir
 from site_gen.check import DIFF_MARK
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
+from site_gen.incremental import IncrementalRenderer
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class Preview:
         # The problems of the last build when it failed; None while the last build succeeded.
         self.failure: list[Problem] | None = None
         self.port = 0
+        # Keeps the last good render, so an edit renders only the pages it changes.
+        self.renderer = IncrementalRenderer()
 
     def watched(self) -> list[Path]:
         """Return the inputs whose change triggers a rebuild; never the output."""
@@ -80,7 +83,7 @@ class Preview:
     def rebuild(self) -> None:
         """Build once; a failure is kept for the panel instead of stopping the server."""
         try:
-            result = build(self.config)
+            result = build(self.config, self.renderer)
         except CheckFailed as failed:
             self._fail(failed.problems)
             return

@@ -1,0 +1,215 @@
+"""Rebuild after an edit by rendering only the pages the edit can change.
+
+The dependency map names, for every page, the facts, sources and site-wide lists whose content
+it shows, following the theme's use of the data: a fact's page shows the fact, the facts it
+names and that name it, the titles of those (a claim's title is its speaker's name) and its
+sources. An edit changes some of these keys; a page is rendered again when its keys, before or
+after the edit, include a changed one. A template or settings change renders everything again.
+The result is the same, byte for byte, as a full build of the same inputs (tests prove it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import ChainMap, Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_gen.markup import MarkdownRenderer
+from site_gen.model import Fact, Site, Statement
+from site_gen.render import (
+    DATA_FILES,
+    CompiledTemplates,
+    DataCache,
+    SiteRender,
+    make_environment,
+)
+from site_gen.views import SiteView
+
+# Keys of the dependency map beside "fact:<id>" and "source:<id>".
+ANY = "any"  # Changes with every edit; for pages the map does not know.
+COUNTS = "counts"  # How many facts of each kind, sources and citations there are.
+FACTS = "facts"  # Changes whenever any fact does.
+REFERENCES = "references"  # Changes whenever a fact names other facts than before.
+# Index pages by template: the kind of fact each lists, and whether it shows what they name
+# and their sources (the timeline shows neither: only each event's own text and markers).
+LISTS = {
+    "timeline.html": ("event", False),
+    "statements.html": ("statement", True),
+    "figures.html": ("figure", True),
+    "reforms.html": ("reform", True),
+}
+# Pages that only the settings and the theme decide.
+FIXED_TEMPLATES = {"search.html", "404.html"}
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """The last good render: what the next edit is compared with."""
+
+    site: Site
+    files: dict[str, bytes]
+    dependencies: dict[str, frozenset[str]]
+    theme: str
+    base_url: str
+
+    def is_like(self, site: Site, theme: str, base_url: str) -> bool:
+        """Tell whether a new render shares everything that every page shows."""
+        return (self.theme, self.base_url, self.site.settings) == (theme, base_url, site.settings)
+
+
+class IncrementalRenderer:
+    """Render a site like render_site, reusing the previous render for whatever an edit spared."""
+
+    def __init__(self) -> None:
+        self._last: _Rendered | None = None
+        self._cache = DataCache()
+        # Converted Markdown and compiled templates outlive each build's environment.
+        self._markdown = MarkdownRenderer()
+        self._compiled = CompiledTemplates()
+
+    def __call__(self, site: Site, templates: Path, base_url: str) -> dict[str, bytes]:
+        """Return every output file, as render_site would, rendering only what changed."""
+        theme = fingerprint(templates)
+        last = self._last
+        if last is None or not last.is_like(site, theme, base_url):
+            last = None
+            self._cache = DataCache()
+        env = make_environment(templates, self._markdown, self._compiled)
+        render = SiteRender(env, site, templates, base_url)
+        dependencies = page_dependencies(render)
+        if last is None:
+            made = render.make(render.pages, DATA_FILES, self._cache)
+            files = render.files_in_order(made)
+        else:
+            changed = changed_keys(last.site, site)
+            self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
+            stale = [
+                path
+                for path in render.pages
+                if path not in last.files
+                or not changed.isdisjoint(dependencies[path])
+                or not changed.isdisjoint(last.dependencies.get(path, ()))
+            ]
+            data = ["facts.json", "search.json"]
+            if "kind:event" in changed:
+                data.append("feed.xml")
+            made = render.make(stale, data, self._cache)
+            files = render.files_in_order(ChainMap(made, last.files))
+        self._last = _Rendered(site, files, dependencies, theme, base_url)
+        return files
+
+
+def fingerprint(templates: Path) -> str:
+    """Return a digest of every file in the theme, so any change to it is noticed."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(templates).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def changed_keys(old: Site, new: Site) -> set[str]:
+    """Return the dependency keys whose content differs between two versions of a site."""
+    changed = {ANY}
+    for fact_id in old.facts.keys() | new.facts.keys():
+        before, after = old.facts.get(fact_id), new.facts.get(fact_id)
+        if before != after:
+            changed |= {f"fact:{fact_id}", FACTS}
+            changed |= {f"kind:{fact.kind}" for fact in (before, after) if fact is not None}
+            if _references(before) != _references(after):
+                changed.add(REFERENCES)
+    for source_id in old.sources.keys() | new.sources.keys():
+        if old.sources.get(source_id) != new.sources.get(source_id):
+            changed.add(f"source:{source_id}")
+    if _counts(old) != _counts(new):
+        changed.add(COUNTS)
+    return changed
+
+
+def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
+    """Return, for every page, the keys whose change may change the page."""
+    view = render.view
+    shown = _Shown(view)
+    dependencies: dict[str, frozenset[str]] = {}
+    for path, page in render.pages.items():
+        context = page.context
+        if "fact" in context:
+            fact = context["fact"]
+            keys = shown([fact, *view.mentions(fact)]) | _sources([fact])
+        elif "source" in context:
+            source = context["source"]
+            keys = shown(view.cited_facts(source)) | {f"source:{source.id}"}
+        elif page.template in LISTS:
+            kind, names = LISTS[page.template]
+            facts = view.of_kind(kind)
+            keys = shown(facts) | _sources(facts) if names else set()
+            keys.add(f"kind:{kind}")
+        elif page.template == "entities.html":
+            keys = {f"kind:{context['kind']}", REFERENCES}
+        elif page.template == "home.html":
+            settings = view.settings
+            facts = view.pick(settings.summary) + view.pick(settings.key_figures)
+            keys = shown(facts) | _sources(facts) | {COUNTS}
+        elif page.template == "sources.html":
+            keys = {FACTS} | {f"source:{source_id}" for source_id in view.site.sources}
+        elif page.template in FIXED_TEMPLATES:
+            keys = set()
+        else:
+            keys = {ANY}
+        dependencies[path] = frozenset(keys)
+    return dependencies
+
+
+class _Shown:
+    """The keys of facts as a page shows them: with the titles of what they name.
+
+    A listed fact shows the titles of the facts it names, and a claim's title is its speaker's
+    name: two steps cover every title a page can show. Each fact's keys are worked out once.
+    """
+
+    def __init__(self, view: SiteView) -> None:
+        self.view = view
+        self.keys: dict[str, frozenset[str]] = {}
+
+    def __call__(self, facts: Iterable[Fact]) -> set[str]:
+        shown: set[str] = set()
+        for fact in facts:
+            keys = self.keys.get(fact.id)
+            if keys is None:
+                keys = self.keys[fact.id] = self._of(fact)
+            shown |= keys
+        return shown
+
+    def _of(self, fact: Fact) -> frozenset[str]:
+        keys = {f"fact:{fact.id}"}
+        for _, ref in fact.references():
+            keys.add(f"fact:{ref}")
+            named = self.view.facts.get(ref)
+            if isinstance(named, Statement):
+                keys.add(f"fact:{named.speaker}")
+        return frozenset(keys)
+
+
+def _sources(facts: Iterable[Fact]) -> set[str]:
+    return {f"source:{citation.source}" for fact in facts for citation in fact.citations}
+
+
+def _references(fact: Fact | None) -> list[tuple[str, str]]:
+    return list(fact.references()) if fact is not None else []
+
+
+def _counts(site: Site) -> tuple[object, ...]:
+    """Return the counts the home page shows."""
+    kinds = Counter(fact.kind for fact in site.facts.values())
+    return (sorted(kinds.items()), len(site.sources), site.citation_count())
+
+
+def _fact_ids(keys: Iterable[str]) -> set[str]:
+    return {key.removeprefix("fact:") for key in keys if key.startswith("fact:")}
+
+
+def _search_stale(view: SiteView, changed: set[str]) -> set[str]:
+    """Return the claims whose search entry names a changed speaker."""
+    return {s.id for s in view.statements if f"fact:{s.speaker}" in changed}

@@ -1,0 +1,135 @@
+"""The preview's incremental rebuild gives, after every edit, exactly what a full build gives."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from test_build import read_tree
+from test_cli import replace_in
+
+from site_gen.build import build
+from site_gen.config import Config
+from site_gen.errors import CheckFailed
+from site_gen.incremental import IncrementalRenderer
+from site_gen.render import SiteRender
+
+NEW_CLAIM = """
+- id: second-claim
+  kind: statement
+  speaker: mara-lind
+  date: "2025-03-05"
+  text: Mara Lind said about 1,200 vehicles crossed in the first hour.
+  contested_by: [vehicles]
+  sources:
+    - source: gazette
+      quote: About 1,200 vehicles crossed in the first hour
+"""
+ENTITIES = "facts/more/entities.yml"
+EVENTS = "facts/events.yml"
+# Each edit: file, text to replace, replacement. Together they touch every kind of input.
+EDITS = [
+    (EVENTS, "reopened after being closed", "reopened after being shut"),
+    (EVENTS, "quote: Harbour bridge reopens after storm", "quote: The harbour bridge reopened"),
+    (ENTITIES, "  kind: figure\n", "  kind: figure\n  related: [safe-claim]\n"),
+    (
+        ENTITIES,
+        "name: Mara Lind",
+        "name: Mara Lind-Holm",
+    ),  # The claim's title on the figure's page.
+    (ENTITIES, "name: City transport office", "name: Transport office"),
+    (ENTITIES, "- id: vehicles", NEW_CLAIM.lstrip("\n") + "- id: vehicles"),
+    (ENTITIES, "value: 1200", "value: 1200\n      as_of_note: at noon"),
+    (ENTITIES, "status: proposed", "status: enacted"),
+    (EVENTS, "The Gazette of 3 March says", "The Gazette, 3 March, says"),
+    (ENTITIES, NEW_CLAIM.lstrip("\n"), ""),
+    ("seeds/sources.yml", "publisher: Gazette\n", "publisher: Harbour Gazette\n"),
+    ("seeds/sources.yml", "  ignore:\n    - Related Articles\n", ""),
+    ("templates/base.html", "All facts as JSON", "Every fact as JSON"),
+    ("site.yml", "summary: [bridge-reopens]", "summary: [bridge-reopens, safe-claim]"),
+    (EVENTS, "  people: [mara-lind]\n", ""),
+]
+
+
+def assert_same_as_full_build(root: Path, out: Path, renderer: IncrementalRenderer) -> None:
+    """Build incrementally into `out`, then fully into a fresh folder, and compare every file."""
+    build(Config.for_root(root, out), renderer)
+    fresh = root.parent / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build(Config.for_root(root, fresh))
+    assert read_tree(out) == read_tree(fresh)
+
+
+def test_every_edit_gives_what_a_full_build_gives(sample: Path, tmp_path: Path) -> None:
+    renderer = IncrementalRenderer()
+    out = tmp_path / "preview"
+    assert_same_as_full_build(sample, out, renderer)
+    for relative, old, new in EDITS:
+        replace_in(sample / relative, old, new)
+        assert_same_as_full_build(sample, out, renderer)
+
+
+def test_a_failed_build_then_a_fix(sample: Path, tmp_path: Path) -> None:
+    renderer = IncrementalRenderer()
+    out = tmp_path / "preview"
+    assert_same_as_full_build(sample, out, renderer)
+    replace_in(sample / EVENTS, "after a storm closed", "after the storm closed")
+    with pytest.raises(CheckFailed):
+        build(Config.for_root(sample, out), renderer)
+    replace_in(sample / EVENTS, "after the storm closed", "after a storm shut")
+    replace_in(sample / EVENTS, "after a storm shut", "after a storm closed")
+    replace_in(sample / EVENTS, "36 hours by a storm", "36 hours by a gale")
+    assert_same_as_full_build(sample, out, renderer)
+    template = sample / "templates/fact.html"
+    replace_in(template, "{% block main %}", "{% block main %}{% if %}")
+    with pytest.raises(CheckFailed):
+        build(Config.for_root(sample, out), renderer)
+    replace_in(template, "{% block main %}{% if %}", "{% block main %}")
+    replace_in(sample / ENTITIES, "is the chief engineer", "is the bridge's chief engineer")
+    assert_same_as_full_build(sample, out, renderer)
+
+
+def test_an_edit_renders_only_the_pages_it_changes(sample: Path, tmp_path: Path) -> None:
+    renderer = IncrementalRenderer()
+    out = tmp_path / "preview"
+    build(Config.for_root(sample, out), renderer)
+    rendered: list[str] = []
+    page_jobs = SiteRender.page_jobs
+
+    def spy(render: SiteRender, paths: list[str]) -> object:
+        rendered.extend(paths)
+        return page_jobs(render, paths)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SiteRender, "page_jobs", spy)
+        replace_in(sample / ENTITIES, "Port Elin is the city", "Port Elin is the town")
+        build(Config.for_root(sample, out), renderer)
+    assert "places/port-elin/index.html" in rendered
+    assert "sources/gazette/index.html" in rendered  # Its passage links name the place.
+    assert "facts/vehicles/index.html" not in rendered
+    assert "statements/index.html" not in rendered
+
+
+def test_edits_across_a_generated_site_with_many_cross_references(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    generated = subprocess.run(
+        [sys.executable, REPO / "benchmarks/synth.py", "60", root], capture_output=True, timeout=120
+    )
+    assert generated.returncode == 0, generated.stderr
+    facts = root / "facts/wire/facts-0000.yml"
+    renderer = IncrementalRenderer()
+    out = tmp_path / "preview"
+    assert_same_as_full_build(root, out, renderer)
+    for pattern, change, count in [
+        (r'(  name: ")([^"]+)', r"\1\2 Renamed", 0),  # Every entity: speakers, lists, links.
+        (r'(  title: ")([^"]+)', r"\1\2 retitled", 3),
+        (r"  related: \[[^\]]*\]\n", "", 3),  # References go: mentions and counts change.
+    ]:
+        text = facts.read_text(encoding="utf-8")
+        facts.write_text(re.sub(pattern, change, text, count=count), encoding="utf-8")
+        assert_same_as_full_build(root, out, renderer)
