@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from site_gen import suggest, validate
+from site_gen import collector, suggest, validate
 from site_gen.errors import Problem
 from site_gen.model import Citation, Fact, Figure, Person, Site, Source
 from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
-from site_gen.quotes import Match, Miss, Normalized, Reason, match, normalize
+from site_gen.quotes import Match, Miss, Normalized, Reason, normalize
+from site_gen.verdicts import Matcher
 
 # Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
 PASSAGE_MIN_WORDS = 1
@@ -26,32 +27,37 @@ _REASON_HINTS = {
 
 def check_site(site: Site) -> list[Problem]:
     """Return every problem in the site, in file order; fills in citation spans on the way."""
+    with collector.paused():
+        return _check_site(site)
+
+
+def _check_site(site: Site) -> list[Problem]:
     problems = validate.check_registry(site.sources.values())
     problems += validate.check_references(site)
-    # Normalize each source once; thousands of quotes are matched against it.
-    texts = {sid: normalize(source.text) for sid, source in site.sources.items() if source.text}
+    matcher = Matcher(site.sources)
     for source in site.sources.values():
-        if source.id in texts:
-            problems += check_passages(source, texts[source.id])
+        if source.id in matcher.sources:
+            problems += check_passages(source, matcher)
     for fact in site.facts.values():
         for citation in fact.citations:
-            problem = check_citation(site, texts, citation, fact.id)
+            problem = check_citation(site, matcher, citation, fact.id)
             if problem:
                 problems.append(problem)
         problems += check_numbers(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
+    matcher.save()
     return sorted(problems, key=Problem.sort_key)
 
 
-def check_passages(source: Source, text: Normalized) -> list[Problem]:
+def check_passages(source: Source, matcher: Matcher) -> list[Problem]:
     """Evidence passages and ignored spans must be found in the source like quotes."""
     problems: list[Problem] = []
     ignored: list[tuple[int, int]] = []
     passages = [(f"evidence.{key}", quote) for key, quote in source.evidence.items()]
     passages += [(f"ignore[{i}]", quote) for i, quote in enumerate(source.ignore)]
     for key, quote in passages:
-        found = match(quote, text, min_words=PASSAGE_MIN_WORDS)
+        found = matcher.match(quote, source.id, min_words=PASSAGE_MIN_WORDS)
         if isinstance(found, Miss):
             problems.append(
                 Problem(
@@ -59,7 +65,7 @@ def check_passages(source: Source, text: Normalized) -> list[Problem]:
                     f"source '{source.id}': {key} is not in {source.file} ({found.detail})",
                     source.at(key),
                     hint=_REASON_HINTS[found.reason],
-                    detail=closest_detail(quote, source, text),
+                    detail=closest_detail(quote, source, matcher.text(source.id)),
                 )
             )
         elif key.startswith("evidence."):
@@ -70,9 +76,7 @@ def check_passages(source: Source, text: Normalized) -> list[Problem]:
     return problems
 
 
-def check_citation(
-    site: Site, texts: dict[str, Normalized], citation: Citation, fact: str
-) -> Problem | None:
+def check_citation(site: Site, matcher: Matcher, citation: Citation, fact: str) -> Problem | None:
     """Verify one quote against its source and record its spans."""
     source = site.sources.get(citation.source)
     if source is None:
@@ -83,17 +87,17 @@ def check_citation(
         return Problem(
             "unknown-source", f"no source has id '{citation.source}'", citation.location, fact, hint
         )
-    if source.id not in texts:
+    if source.id not in matcher.sources:
         return None  # The source text itself is missing or unreadable; that is reported once.
-    found = match(citation.quote, texts[source.id])
+    found = matcher.match(citation.quote, source.id)
     if isinstance(found, Match):
         citation.spans = found.spans
         return None
     if found.reason is not Reason.TOO_SHORT:
         elsewhere = [
             sid
-            for sid, text in texts.items()
-            if sid != source.id and isinstance(match(citation.quote, text), Match)
+            for sid in matcher.sources
+            if sid != source.id and isinstance(matcher.match(citation.quote, sid), Match)
         ]
         if elsewhere:
             return Problem(
@@ -109,7 +113,7 @@ def check_citation(
         citation.location,
         fact,
         hint=_REASON_HINTS[found.reason],
-        detail=closest_detail(citation.quote, source, texts[source.id]),
+        detail=closest_detail(citation.quote, source, matcher.text(source.id)),
     )
 
 
@@ -139,8 +143,12 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
 def check_numbers(fact: Fact) -> list[Problem]:
     """Every number in the text, and every figure value, must appear in the fact's quotes."""
     problems: list[Problem] = []
-    quoted = {value for c in fact.citations for _, value in numbers_in(c.quote)}
-    for written, value in claimed_numbers(fact.text):
+    claims = claimed_numbers(fact.text)
+    # Most texts claim no number; their quotes need no reading.
+    quoted = (
+        {value for c in fact.citations for _, value in numbers_in(c.quote)} if claims else set()
+    )
+    for written, value in claims:
         if value not in quoted:
             problems.append(
                 Problem(

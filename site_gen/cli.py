@@ -10,11 +10,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from site_gen import jsonschema, scaffold
+from site_gen import cache, jsonschema, scaffold
 from site_gen.build import BuildResult, build, check
 from site_gen.check import DIFF_MARK
 from site_gen.config import Config
@@ -305,16 +305,30 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    build_cmd = command("build", cmd_build, "check the facts, then render the site")
+    def cached(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--no-cache",
+            action="store_true",
+            help=f"read every file and verify every quote afresh (same as {cache.SWITCH_VARIABLE}=0)",
+        )
+        return sub
+
+    build_cmd = cached(command("build", cmd_build, "check the facts, then render the site"))
     build_cmd.add_argument("--out", help="output folder (default: ROOT/output)")
     build_cmd.add_argument("--base-url", help="URL path the site is served under, e.g. /briefing/")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd = command("check", cmd_check, "check facts, quotes and numbers; write nothing")
+    check_cmd = cached(
+        command("check", cmd_check, "check facts, quotes and numbers; write nothing")
+    )
     check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    command("coverage", cmd_coverage, "show how much of each source the facts cite")
-    serve_cmd = command(
-        "serve", cmd_serve, "build into ROOT/output, serve it with live reload, rebuild on changes"
+    cached(command("coverage", cmd_coverage, "show how much of each source the facts cite"))
+    serve_cmd = cached(
+        command(
+            "serve",
+            cmd_serve,
+            "build into ROOT/output, serve it with live reload, rebuild on changes",
+        )
     )
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
@@ -337,7 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
     try:
-        code: int = args.handler(args)
+        with cache.disabled() if getattr(args, "no_cache", False) else nullcontext():
+            code: int = args.handler(args)
     except UsageError as exc:
         log.error("error: %s", exc)
         return EXIT_USAGE

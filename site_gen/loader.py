@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import hashlib
+import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from site_gen import schema
+from site_gen import cache, collector, parallel, schema
 from site_gen.config import Config
 from site_gen.errors import Location, Problem
 from site_gen.model import FACT_CLASSES, Citation, Fact, FigureValue, Settings, Site, Source
 from site_gen.schema import Field, Type
-from site_gen.yamlfile import INVALID, MAX_FILE_BYTES, Node, decode_utf8, read_yaml
+from site_gen.yamlfile import INVALID, MAX_FILE_BYTES, Node, decode_utf8, parse_yaml, read_file
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
@@ -274,26 +277,37 @@ def _is_calendar_date(text: str) -> bool:
 def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     """Read settings, sources and facts; return the model (None if unusable) and all problems."""
     problems: list[Problem] = []
-    settings = load_settings(config, problems)
-    sources = load_sources(config, problems)
-    facts, broken, partial = load_facts(config, problems)
+    with collector.paused():
+        settings = load_settings(config, problems)
+        sources = load_sources(config, problems)
+        facts, broken, partial = load_facts(config, problems)
     if settings is None:
         return None, problems
     return Site(settings, sources, facts, frozenset(broken - facts.keys()), partial), problems
 
 
 def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None:
-    if not path.is_file():
-        problems.append(
-            Problem(
-                "missing-file",
-                "file not found",
-                Location(display),
-                hint="create it (see docs/format.md)",
-            )
-        )
+    data, problem = _read_bytes(path, display)
+    if problem:
+        problems.append(problem)
         return None
-    root, found = read_yaml(path, display)
+    return _parse_root(data, display, problems)
+
+
+def _read_bytes(path: Path, display: str) -> tuple[bytes, Problem | None]:
+    """Return the bytes of an input file, or the problem that it is missing or unreadable."""
+    if not path.is_file():
+        return b"", Problem(
+            "missing-file",
+            "file not found",
+            Location(display),
+            hint="create it (see docs/format.md)",
+        )
+    return read_file(path, display)
+
+
+def _parse_root(data: bytes, display: str, problems: list[Problem]) -> Node | None:
+    root, found = parse_yaml(data, display)
     problems.extend(found)
     if root is None and not found:
         problems.append(
@@ -326,29 +340,26 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     return Settings(location=root.location, locations=reader.locations, **data)
 
 
+@dataclass
+class Registry:
+    """What the sources registry says on its own, before any source text is read."""
+
+    problems: list[Problem]
+    sources: list[Source] = field(default_factory=list)
+
+    @classmethod
+    def unreadable(cls, problem: Problem) -> Registry:
+        return cls([problem])
+
+
 def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
     """Read the sources registry and the text of every source it lists."""
-    display = config.display(config.registry_file)
-    root = _read_root(config.registry_file, display, problems)
+    path = config.registry_file
+    (registry,) = _load_records([(path, config.display(path))], Registry, read_registry)
+    problems += registry.problems
     sources: dict[str, Source] = {}
-    if root is None:
-        return sources
-    if not isinstance(root.value, list) or not root.value:
-        problems.append(
-            Problem(
-                "wrong-type",
-                "the registry must be a non-empty list of sources",
-                root.location,
-                hint="write one '- id: …' entry per source",
-            )
-        )
-        return sources
-    for node in root.value:
-        reader = _Reader(problems)
-        data = reader.mapping(node, schema.SOURCE, "a source")
-        if data is None or not {"id", "file", "sha256", "title"} <= data.keys():
-            continue
-        source = Source(location=node.location, locations=reader.locations, **data)
+    seeds = config.seeds_dir.resolve()
+    for source in registry.sources:
         if source.id in sources:
             first = sources[source.id].location
             problems.append(
@@ -360,16 +371,48 @@ def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
                 )
             )
             continue
-        read_source_text(config, source, problems)
+        read_source_text(config, source, problems, seeds)
         sources[source.id] = source
     return sources
 
 
-def read_source_text(config: Config, source: Source, problems: list[Problem]) -> None:
-    """Load the file a source names, refusing anything outside seeds/."""
+def read_registry(data: bytes, display: str) -> Registry:
+    """Read the bytes of seeds/sources.yml into sources without their texts."""
+    problems: list[Problem] = []
+    root = _parse_root(data, display, problems)
+    registry = Registry(problems)
+    if root is None:
+        return registry
+    if not isinstance(root.value, list) or not root.value:
+        problems.append(
+            Problem(
+                "wrong-type",
+                "the registry must be a non-empty list of sources",
+                root.location,
+                hint="write one '- id: …' entry per source",
+            )
+        )
+        return registry
+    for node in root.value:
+        reader = _Reader(problems)
+        fields = reader.mapping(node, schema.SOURCE, "a source")
+        if fields is not None and {"id", "file", "sha256", "title"} <= fields.keys():
+            registry.sources.append(
+                Source(location=node.location, locations=reader.locations, **fields)
+            )
+    return registry
+
+
+def read_source_text(
+    config: Config, source: Source, problems: list[Problem], seeds: Path | None = None
+) -> None:
+    """Load the file a source names, refusing anything outside seeds/.
+
+    `seeds` is the resolved seeds folder, for callers that read many sources.
+    """
     where = source.at("file")
-    seeds = config.seeds_dir.resolve()
-    path = (seeds / source.file).resolve()
+    seeds = seeds or config.seeds_dir.resolve()
+    path = _resolve_in(seeds, source.file)
     if Path(source.file).is_absolute() or seeds not in path.parents:
         problems.append(
             Problem(
@@ -409,12 +452,37 @@ def read_source_text(config: Config, source: Source, problems: list[Problem]) ->
     source.actual_sha256 = hashlib.sha256(data).hexdigest()
 
 
+def _resolve_in(folder: Path, name: str) -> Path:
+    """Return (folder / name).resolve() for a resolved folder, with one system call for a plain
+    file name instead of one per folder of the path: a site has a thousand sources."""
+    path = folder / name
+    if Path(name).name != name or name in (".", "..") or path.is_symlink():
+        return path.resolve()
+    return path
+
+
 def fact_files(config: Config) -> list[Path]:
     """Return every facts file in a stable order, so output never depends on the file system."""
     if not config.facts_dir.is_dir():
         return []
     paths = [p for p in config.facts_dir.rglob("*") if p.suffix in FACT_SUFFIXES and p.is_file()]
     return sorted(paths, key=lambda p: p.relative_to(config.facts_dir).as_posix())
+
+
+@dataclass
+class FactsFile:
+    """What one facts file yields on its own, before ids are compared across files."""
+
+    problems: list[Problem]
+    facts: list[Fact] = field(default_factory=list)
+    # Ids of facts too broken to load ("" for one without a usable id).
+    broken: list[str] = field(default_factory=list)
+    # False when the file could not be read at all.
+    readable: bool = True
+
+    @classmethod
+    def unreadable(cls, problem: Problem) -> FactsFile:
+        return cls([problem], readable=False)
 
 
 def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact], set[str], bool]:
@@ -437,26 +505,13 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
                 hint="add a .yml file with a list of facts under facts/",
             )
         )
-    for path in paths:
-        root = _read_root(path, config.display(path), problems)
-        if root is None:
-            partial = True
-            continue
-        if not isinstance(root.value, list) or not root.value:
-            problems.append(
-                Problem(
-                    "wrong-type",
-                    "a facts file must be a non-empty list of facts",
-                    root.location,
-                    hint="start each fact with '- id: …'",
-                )
-            )
-            continue
-        for node in root.value:
-            fact = read_fact(node, problems)
-            if fact is None:
-                broken.add(_raw_id(node) or "")
-            elif fact.id in facts:
+    files = [(path, config.display(path)) for path in paths]
+    for record in _load_records(files, FactsFile, read_facts_file):
+        problems += record.problems
+        partial = partial or not record.readable
+        broken.update(record.broken)
+        for fact in record.facts:
+            if fact.id in facts:
                 first = facts[fact.id].location
                 problems.append(
                     Problem(
@@ -470,6 +525,92 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
             else:
                 facts[fact.id] = fact
     return facts, broken, partial
+
+
+def read_facts_file(data: bytes, display: str) -> FactsFile:
+    """Read the bytes of one facts file into facts; the result depends on nothing else."""
+    problems: list[Problem] = []
+    root = _parse_root(data, display, problems)
+    if root is None:
+        return FactsFile(problems, readable=False)
+    record = FactsFile(problems)
+    if not isinstance(root.value, list) or not root.value:
+        problems.append(
+            Problem(
+                "wrong-type",
+                "a facts file must be a non-empty list of facts",
+                root.location,
+                hint="start each fact with '- id: …'",
+            )
+        )
+        return record
+    for node in root.value:
+        fact = read_fact(node, problems)
+        if fact is None:
+            record.broken.append(_raw_id(node) or "")
+        else:
+            record.facts.append(fact)
+    return record
+
+
+Record = TypeVar("Record", FactsFile, Registry)
+# Parsing in forked processes pays once the files to parse come to this many bytes.
+PARALLEL_BYTES = 1_000_000
+
+
+def _load_records(
+    files: list[tuple[Path, str]], kind: type[Record], parse: Callable[[bytes, str], Record]
+) -> list[Record]:
+    """Return parse(bytes, display) for every (path, display), in order, from the cache if it can.
+
+    An entry's key is the display path (every location names it) and the file's bytes.
+    """
+    store = cache.store(kind.__name__)
+    records: dict[int, Record] = {}
+    names: set[str] = set()
+    misses: list[tuple[int, str, bytes, str]] = []
+    for index, (path, display) in enumerate(files):
+        data, problem = _read_bytes(path, display)
+        if problem:
+            records[index] = kind.unreadable(problem)
+            continue
+        name = cache.key(display, data)
+        names.add(name)
+        found = store.get(name) if store else None
+        if isinstance(found, kind):
+            records[index] = found
+        else:
+            misses.append((index, name, data, display))
+    parsed = _parse_all(parse, [(data, display) for _, _, data, display in misses])
+    for (index, name, _, _), (record, pickled) in zip(misses, parsed, strict=True):
+        records[index] = record
+        if store and pickled:
+            store.put_bytes(name, pickled)
+        elif store:
+            store.put(name, record)
+    if store:
+        store.keep_only(names)
+    return [records[index] for index in range(len(files))]
+
+
+def _parse_all(
+    parse: Callable[[bytes, str], Record], inputs: list[tuple[bytes, str]]
+) -> list[tuple[Record, bytes | None]]:
+    """Parse each (bytes, display); return the records, pickled too when forked processes made them.
+
+    Forked processes pay when there is a lot to parse: they send back pickles, which the cache
+    stores as they are. Results come back in order, so problems are the same either way.
+    """
+    workers = parallel.worker_count()
+    if workers < 2 or len(inputs) < 2 or sum(len(data) for data, _ in inputs) < PARALLEL_BYTES:
+        return [(parse(data, display), None) for data, display in inputs]
+    jobs = [functools.partial(_pickled, parse, data, display) for data, display in inputs]
+    return [(pickle.loads(result), result) for result in parallel.run_jobs(jobs, workers)]
+
+
+def _pickled(parse: Callable[[bytes, str], Record], data: bytes, display: str) -> bytes:
+    """Parse in a forked process, and pickle the record to send it back."""
+    return pickle.dumps(parse(data, display), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _is_kind(value: object) -> bool:

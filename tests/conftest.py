@@ -15,6 +15,15 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "sample"
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give every test an empty cache of its own, never the user's, also for the CLI it runs."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("SITE_GEN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SITE_GEN_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """Return a scratch copy of the sample project, with the repo's templates."""

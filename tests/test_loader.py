@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+from site_gen import yamlfile
 from site_gen.build import check
 from site_gen.config import Config
 
@@ -118,3 +120,44 @@ def test_source_outside_seeds_is_refused(sample: Path) -> None:
     assert any(
         "error[source-path]: file '../site.yml' is outside seeds/" in h for h in headlines(sample)
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "~",
+        "null",
+        "Null",
+        "true",
+        "yes",
+        "No",
+        "off",
+        "1",
+        "-1",
+        "+1",
+        "0x1F",
+        "0o17",
+        "1_000",
+        "1:20",
+        "1.5",
+        ".inf",
+        "-.Inf",
+        ".nan",
+        "1e3",
+        "2022-01-06",
+        "<<",
+        "=",
+        "id",
+        "7,939",
+        "y",
+    ],
+)
+def test_the_fast_resolver_tags_scalars_as_pyyaml_does(value: str) -> None:
+    loader = yamlfile._Loader("")
+    for implicit in ((True, False), (False, True), (False, False)):
+        expected = yaml.resolver.BaseResolver.resolve(loader, yaml.ScalarNode, value, implicit)
+        assert loader.resolve(yaml.ScalarNode, value, implicit) == expected
+    for kind in (yaml.SequenceNode, yaml.MappingNode):
+        expected = yaml.resolver.BaseResolver.resolve(loader, kind, None, (False, False))
+        assert loader.resolve(kind, None, (False, False)) == expected

@@ -825,3 +825,16 @@ def test_fast_path_normalizes_like_the_general_path(text: str) -> None:
 def test_fast_path_normalizes_the_seeds_like_the_general_path(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert quotes.normalize(text) == _general_normalize(text)
+
+
+def test_offsets_read_like_the_tuple_they_replace() -> None:
+    text = "a  b\u2026 c\n"
+    offsets = normalize(text).offsets
+    expected = tuple(_general_normalize(text).offsets)
+    assert isinstance(offsets, quotes.Offsets)
+    assert offsets == expected and expected == offsets and hash(offsets) == hash(expected)
+    assert len(offsets) == len(expected)
+    assert [offsets[i] for i in range(-len(expected), len(expected))] == [*expected, *expected]
+    assert offsets[1:4] == expected[1:4]
+    with pytest.raises(IndexError):
+        offsets[len(expected)]

@@ -1,0 +1,211 @@
+"""The cache: a cached check says exactly what a fresh one says, and no entry can fool it."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+
+from site_gen import cache, loader
+from site_gen.build import check
+from site_gen.config import Config
+from site_gen.errors import Problem
+
+Write = Callable[[Path, str], Path]
+
+# Errors of every stage: YAML, fields, ids, references, quotes (with a closest passage), numbers.
+BROKEN_FACTS = """
+- id: misquoted
+  kind: event
+  title: Misquoted
+  date: "2025-03-04"
+  text: The bridge reopened after 63 hours.
+  sources:
+    - source: gazette
+      quote: The harbour bridge reopened on Tuesday after a storm closed it for 63 hours
+- id: misquoted
+  kind: event
+  title: Duplicate
+  dat: "2025-03-04"
+  text: Someone named nobody.
+  people: [nobody-at-all]
+  sources:
+    - source: gazete
+      quote: Harbour bridge reopens after storm
+"""
+
+
+@pytest.fixture
+def broken(sample: Path, write: Write) -> Path:
+    """Return the sample with errors injected into a new facts file and a broken one."""
+    write(sample / "facts/broken.yml", BROKEN_FACTS)
+    write(sample / "facts/syntax.yml", "- id: [unclosed\n")
+    return sample
+
+
+def check_json(root: Path, *options: str) -> dict[str, object]:
+    """Run `site-gen check --format json` in a fresh process; return its report."""
+    result = run_cli("check", "--root", root, "--format", "json", *options)
+    assert result.stderr == ""
+    assert result.returncode in (0, 1)
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def cache_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def problems_of(root: Path) -> list[Problem]:
+    _, problems = check(Config.for_root(root))
+    return problems
+
+
+@pytest.mark.parametrize("project", ["repo", "broken"])
+def test_a_cached_check_reports_what_a_fresh_one_does(
+    project: str, broken: Path, cache_dir: Path
+) -> None:
+    root = REPO if project == "repo" else broken
+    fresh = check_json(root, "--no-cache")
+    assert cache_files(cache_dir) == []
+    cold = check_json(root)
+    assert cache_files(cache_dir) != []
+    warm = check_json(root)
+    assert cold == fresh
+    assert warm == fresh
+    if project == "broken":
+        assert fresh["ok"] is False
+
+
+def test_memory_hands_out_fresh_objects_each_check(broken: Path) -> None:
+    first_site, first = check(Config.for_root(broken))
+    second_site, second = check(Config.for_root(broken))
+    assert first_site is not None and second_site is not None
+    assert second == first
+    fact = first_site.facts["bridge-reopens"]
+    again = second_site.facts["bridge-reopens"]
+    assert again == fact and again is not fact
+    assert again.sources[0] is not fact.sources[0]
+    assert fact.sources[0].spans  # Filled in by the first check, and not shared with the second.
+    fact.sources[0].spans = ()
+    assert again.sources[0].spans
+
+
+def test_a_changed_file_is_read_again(broken: Path) -> None:
+    facts = broken / "facts/broken.yml"
+    content = facts.read_text(encoding="utf-8")
+    before = problems_of(broken)
+    facts.write_text(content.replace("63 hours", "36 hours"), encoding="utf-8")
+    after = problems_of(broken)
+    assert [p.code for p in before if p.code == "quote-not-found"] == ["quote-not-found"]
+    assert "quote-not-found" not in [p.code for p in after]
+    facts.write_text(content, encoding="utf-8")
+    assert problems_of(broken) == before
+
+
+def test_a_changed_source_text_is_verified_again(broken: Path) -> None:
+    text = broken / "seeds/harbour.txt"
+    before = problems_of(broken)
+    text.write_text(text.read_text(encoding="utf-8").replace("36 hours", "63 hours"))
+    codes = [p.code for p in problems_of(broken)]
+    assert "source-changed" in codes
+    assert codes.count("quote-not-found") == 1  # The fixed quote now fails, the broken one not.
+    assert [p.code for p in before].count("quote-not-found") == 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: data[:-1] + bytes([data[-1] ^ 1]), id="flipped-bit"),
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: b"not a cache entry at all", id="garbage"),
+    ],
+)
+def test_a_damaged_entry_is_a_miss(
+    broken: Path, cache_dir: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    fresh = check_json(broken, "--no-cache")
+    check_json(broken)
+    for path in cache_files(cache_dir):
+        path.write_bytes(damage(path.read_bytes()))
+    assert check_json(broken) == fresh
+    assert check_json(broken) == fresh  # And the entries were written again.
+
+
+def test_a_planted_entry_can_neither_run_code_nor_pass_the_check(
+    broken: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    fresh = check_json(broken)
+    witness = tmp_path / "pwned"
+    # A valid checksum, as someone with write access to the cache could make it.
+    evil = pickle.dumps(_Exploit(str(witness)))
+    for path in cache_files(cache_dir):
+        path.write_bytes(cache._MAGIC + cache._checksum(path.name, evil) + evil)
+    assert check_json(broken) == fresh
+    assert not witness.exists()
+
+
+class _Exploit:
+    """Unpickling this would create a file, if the unpickler allowed it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.path, "w"))
+
+
+def test_no_cache_writes_nothing(broken: Path, cache_dir: Path) -> None:
+    check_json(broken, "--no-cache")
+    assert run_cli("build", "--root", broken, "--no-cache").returncode == 1
+    assert cache_files(cache_dir) == []
+
+
+def test_the_switch_turns_the_cache_off(
+    broken: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.SWITCH_VARIABLE, "0")
+    check_json(broken)
+    problems_of(broken)
+    assert cache_files(cache_dir) == []
+
+
+def test_the_cache_lives_outside_the_site_root(broken: Path) -> None:
+    before = sorted(broken.rglob("*"))
+    check_json(broken)
+    assert sorted(broken.rglob("*")) == before
+
+
+def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(cache.FOLDER_VARIABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.default_folder() == tmp_path / "site-gen"
+    monkeypatch.setenv(cache.FOLDER_VARIABLE, str(tmp_path / "elsewhere"))
+    assert cache.default_folder() == tmp_path / "elsewhere"
+
+
+def test_an_unwritable_cache_folder_is_no_error(
+    broken: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv(cache.FOLDER_VARIABLE, str(blocker / "cache"))
+    with cache.disabled():
+        expected = problems_of(broken)
+    assert problems_of(broken) == expected
+
+
+def test_parsing_in_forked_processes_finds_the_same(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with cache.disabled():
+        serial = check(Config.for_root(broken))
+        monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(loader.parallel, "worker_count", lambda: 2)
+        forked = check(Config.for_root(broken))
+    assert forked == serial
