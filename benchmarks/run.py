@@ -1,4 +1,4 @@
-"""Time cold site_gen builds and checks, and Hugo on the same facts, at several site sizes.
+"""Time cold site_gen builds, cold and warm checks, and Hugo on the same facts, at several sizes.
 
     python benchmarks/run.py                      # 1k, 10k and 100k facts
     python benchmarks/run.py --sizes 1000,10000 --no-hugo
@@ -98,10 +98,19 @@ class Snapshot:
     def templates(self) -> Path:
         return self.folder / "templates"
 
-    @property
-    def env(self) -> dict[str, str]:
-        """Return an environment whose `import site_gen` finds the copy, not the working tree."""
-        return os.environ | {"PYTHONPATH": str(self.folder)}
+    def env(self, cache: Path) -> dict[str, str]:
+        """Return an environment whose `import site_gen` finds the copy, not the working tree,
+        and whose site_gen keeps its cache in `cache` rather than the user's own."""
+        return os.environ | {"PYTHONPATH": str(self.folder), "SITE_GEN_CACHE_DIR": str(cache)}
+
+
+def empty_cache(work: Path) -> Path:
+    """Return an empty cache folder: a cold run finds nothing remembered from earlier runs."""
+    cache = work / "cache"
+    if cache.exists():
+        shutil.rmtree(cache)
+    cache.mkdir(parents=True)
+    return cache
 
 
 def take_snapshot(work: Path) -> Snapshot:
@@ -214,13 +223,13 @@ def prepare_site(n: int, work: Path, seed: int, templates: Path) -> Path:
 
 
 def measure_build(root: Path, out: Path, repeat: int, timeout: float, code: Snapshot) -> Series:
-    """Run cold builds; each one writes into a fresh output folder."""
+    """Run cold builds; each one writes into a fresh output folder with an empty cache."""
     series = Series()
     for _ in range(repeat):
         if out.exists():
             shutil.rmtree(out)
         argv = [sys.executable, "-c", CHILD, str(root), str(out)]
-        run = run_measured(argv, timeout, code.env)
+        run = run_measured(argv, timeout, code.env(empty_cache(out.parent)))
         series.add(run)
         lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
         done = [line for line in lines if "phase" in line]
@@ -237,11 +246,16 @@ def measure_build(root: Path, out: Path, repeat: int, timeout: float, code: Snap
     return series
 
 
-def measure_check(root: Path, repeat: int, timeout: float, code: Snapshot) -> Series:
+def measure_check(root: Path, repeat: int, timeout: float, code: Snapshot, *, warm: bool) -> Series:
+    """Run `site-gen check`: cold with an empty cache each time, or warm after one unmeasured
+    run has filled it (an editor checking again after a small change, or none)."""
     series = Series()
+    argv = [sys.executable, "-m", "site_gen", "check", "--root", str(root), "-q"]
+    cache = empty_cache(root.parent)
+    if warm:
+        run_measured(argv, timeout, code.env(cache))
     for _ in range(repeat):
-        argv = [sys.executable, "-m", "site_gen", "check", "--root", str(root), "-q"]
-        run = run_measured(argv, timeout, code.env)
+        run = run_measured(argv, timeout, code.env(cache if warm else empty_cache(root.parent)))
         series.add(run)
         if run.timed_out:
             break
@@ -276,13 +290,15 @@ def benchmark(
     print(f"measuring {n} facts, {repeat} run(s) each ...", file=sys.stderr, flush=True)
     load_average = os.getloadavg()
     build = measure_build(root, work / str(n) / "out-site-gen", repeat, args.timeout, code)
-    check = measure_check(root, repeat, args.timeout, code)
+    check = measure_check(root, repeat, args.timeout, code, warm=False)
+    check_warm = measure_check(root, repeat, args.timeout, code, warm=True)
     result: dict[str, Any] = {
         "facts": n,
         "load_average_before": [round(x, 2) for x in load_average],
         "sources": len(list((root / "seeds").glob("*.txt"))),
         "site_gen_build": build.summary(),
         "site_gen_check": check.summary(),
+        "site_gen_check_warm": check_warm.summary(),
         "hugo": None,
         "ratio_build_to_hugo": None,
         "cpu_ratio_build_to_hugo": None,
@@ -325,6 +341,7 @@ def tables(results: list[dict[str, Any]]) -> str:
     wall_rows, cpu_rows = [], []
     for r in results:
         build, check, hugo = r["site_gen_build"], r["site_gen_check"], r["hugo"] or {}
+        warm = r["site_gen_check_warm"]
         facts = f"{r['facts']:,}"
         total = _cell(build["wall"])
         if "timed_out" in build:
@@ -337,6 +354,7 @@ def tables(results: list[dict[str, Any]]) -> str:
                 str(build.get("pages", "–")),
                 str(build["peak_rss_mb"]),
                 _cell(check["wall"]),
+                _cell(warm["wall"]),
                 "failed" if "error" in hugo else _cell(hugo.get("wall")),
                 str(hugo.get("pages", "–")),
                 str(hugo.get("peak_rss_mb", "–")),
@@ -349,13 +367,15 @@ def tables(results: list[dict[str, Any]]) -> str:
                 *(_cell(build.get("phases_cpu", {}).get(name)) for name in PHASES),
                 _cell(build["cpu"]),
                 _cell(check["cpu"]),
+                _cell(warm["cpu"]),
                 _cell(hugo.get("cpu")),
                 _ratio(r["cpu_ratio_build_to_hugo"]),
             ]
         )
-    wall_head = ["facts", *PHASES, "build", "pages", "build RSS MB", "`check`", "Hugo"]
+    wall_head = ["facts", *PHASES, "build", "pages", "build RSS MB", "`check`", "`check` warm"]
+    wall_head += ["Hugo"]
     wall_head += ["Hugo pages", "Hugo RSS MB", "site_gen / Hugo"]
-    cpu_head = ["facts", *PHASES, "build", "`check`", "Hugo", "site_gen / Hugo"]
+    cpu_head = ["facts", *PHASES, "build", "`check`", "`check` warm", "Hugo", "site_gen / Hugo"]
     return "\n\n".join(
         [
             "Wall seconds, median (min):",
