@@ -65,3 +65,15 @@ def test_runner_measures_a_small_site(tmp_path: Path) -> None:
     assert build["pages"] > FACTS
     assert measured["site_gen_check"]["runs"] == 1
     assert f"| {FACTS} |" in result.stdout
+    assert measured["site_gen_check_warm"]["runs"] == 1
+
+
+def test_rebuild_timer_edits_and_rebuilds_a_small_site() -> None:
+    result = run_script(BENCHMARKS / "rebuild.py", "--size", FACTS, "--runs", "1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        f"{FACTS} facts, event title",
+        f"{FACTS} facts, person text",
+    ]
+    assert all("phases: load" in line and "write" in line for line in lines)

@@ -1,0 +1,74 @@
+"""Time the rebuild that `site-gen serve` runs after a one-fact edit, phase by phase.
+
+Copies a generated site root, builds it three times with the preview's incremental renderer
+(the cache and the spare output warm up), then edits one event's title, and one person's text,
+`--runs` times each, timing every rebuild from "change seen" to "files written".
+
+    python benchmarks/rebuild.py --size 10000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import synth
+
+from site_gen.build import build
+from site_gen.config import Config
+from site_gen.incremental import IncrementalRenderer
+
+# Where each kind of edit goes: the end of the first event title, of the first person's text.
+EDITS = {
+    "event title": re.compile(r'kind: event\n(?:  .*\n)*?  title: "[^"\n]*'),
+    "person text": re.compile(r'kind: person\n  text: "[^"\n]*'),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="facts (default 10000)")
+    parser.add_argument("--runs", type=int, default=5, help="edits of each kind (default 5)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="site-gen-rebuild-") as scratch:
+        work = Path(scratch)
+        os.environ["SITE_GEN_CACHE_DIR"] = str(work / "cache")  # Warm, but not the user's own.
+        root = work / "site"
+        synth.write_site(args.size, root, seed=0)
+        config = Config.for_root(root, work / "output")
+        renderer = IncrementalRenderer()
+        for _ in range(3):
+            build(config, renderer)
+        facts = sorted((root / "facts").rglob("*.yml"))[0]
+        for label, place in EDITS.items():
+            totals: list[float] = []
+            phases: dict[str, list[float]] = {}
+            for run in range(args.runs):
+                text = facts.read_text(encoding="utf-8")
+                end = place.search(text)
+                if end is None:
+                    sys.exit(f"rebuild: no {label} in {facts}")
+                facts.write_text(f"{text[: end.end()]} x{run}{text[end.end() :]}", "utf-8")
+                started = time.perf_counter()
+                result = build(config, renderer)
+                totals.append(time.perf_counter() - started)
+                for name, seconds in result.timings.items():
+                    phases.setdefault(name, []).append(seconds)
+            shown = ", ".join(f"{n} {statistics.median(v):.3f}" for n, v in phases.items())
+            print(
+                f"{args.size} facts, {label}: median {statistics.median(totals):.3f} s "
+                f"(min {min(totals):.3f}) over {args.runs}; phases: {shown}"
+            )
+        shutil.rmtree(work / "output", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
