@@ -5,6 +5,8 @@ it shows, following the theme's use of the data: a fact's page shows the fact, t
 names and that name it, the titles of those (a claim's title is its speaker's name) and its
 sources. An edit changes some of these keys; a page is rendered again when its keys, before or
 after the edit, include a changed one. A template or settings change renders everything again.
+Facts read from unchanged bytes are not compared, and the map is kept while the edits leave the
+site's shape (which facts name and cite what) alone: it is only worked out again when they don't.
 The result is the same, byte for byte, as a full build of the same inputs (tests prove it).
 """
 
@@ -78,12 +80,15 @@ class IncrementalRenderer:
             self._cache = DataCache()
         env = make_environment(templates, self._markdown, self._compiled)
         render = SiteRender(env, site, templates, base_url)
-        dependencies = page_dependencies(render)
         if last is None:
+            dependencies = page_dependencies(render)
             made = render.make(render.pages, DATA_FILES, self._cache)
             files = render.files_in_order(made)
         else:
-            changed = changed_keys(last.site, site)
+            change = compare(last.site, site)
+            changed = change.keys
+            # The map follows only the shape of the site, so an edit of text keeps it.
+            dependencies = page_dependencies(render) if change.reshaped else last.dependencies
             self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
             stale = [
                 path
@@ -110,22 +115,44 @@ def fingerprint(templates: Path) -> str:
     return digest.hexdigest()
 
 
-def changed_keys(old: Site, new: Site) -> set[str]:
-    """Return the dependency keys whose content differs between two versions of a site."""
+@dataclass(frozen=True)
+class Change:
+    """What differs between two versions of a site."""
+
+    # The dependency keys whose content differs.
+    keys: set[str]
+    # Whether the shape differs: which facts and sources there are, and for each fact its
+    # kind, the facts it names and the sources it cites. The dependency map and the counts
+    # depend on nothing else, so an edit that keeps the shape keeps them.
+    reshaped: bool
+
+
+def compare(old: Site, new: Site) -> Change:
+    """Return what differs between two versions of a site.
+
+    A fact read from the same bytes as before is the same fact, unless a source changed:
+    checking a quote fills in where it sits in its source. Only the other facts are compared.
+    """
     changed = {ANY}
+    same_sources = old.sources == new.sources
+    reshaped = not same_sources and old.sources.keys() != new.sources.keys()
     for fact_id in old.facts.keys() | new.facts.keys():
+        origin = new.origins.get(fact_id)
+        if same_sources and origin is not None and origin == old.origins.get(fact_id):
+            continue
         before, after = old.facts.get(fact_id), new.facts.get(fact_id)
         if before != after:
             changed |= {f"fact:{fact_id}", FACTS}
             changed |= {f"kind:{fact.kind}" for fact in (before, after) if fact is not None}
             if _references(before) != _references(after):
                 changed.add(REFERENCES)
-    for source_id in old.sources.keys() | new.sources.keys():
+            reshaped = reshaped or _shape(before) != _shape(after)
+    for source_id in () if same_sources else old.sources.keys() | new.sources.keys():
         if old.sources.get(source_id) != new.sources.get(source_id):
             changed.add(f"source:{source_id}")
-    if _counts(old) != _counts(new):
+    if reshaped and _counts(old) != _counts(new):
         changed.add(COUNTS)
-    return changed
+    return Change(changed, reshaped)
 
 
 def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
@@ -198,6 +225,13 @@ def _sources(facts: Iterable[Fact]) -> set[str]:
 
 def _references(fact: Fact | None) -> list[tuple[str, str]]:
     return list(fact.references()) if fact is not None else []
+
+
+def _shape(fact: Fact | None) -> tuple[object, ...] | None:
+    """Return what the dependency map and the counts read from a fact."""
+    if fact is None:
+        return None
+    return (fact.kind, _references(fact), [citation.source for citation in fact.citations])
 
 
 def _counts(site: Site) -> tuple[object, ...]:

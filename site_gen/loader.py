@@ -280,10 +280,11 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     with collector.paused():
         settings = load_settings(config, problems)
         sources = load_sources(config, problems)
-        facts, broken, partial = load_facts(config, problems)
+        facts, broken, partial, origins = load_facts(config, problems)
     if settings is None:
         return None, problems
-    return Site(settings, sources, facts, frozenset(broken - facts.keys()), partial), problems
+    site = Site(settings, sources, facts, frozenset(broken - facts.keys()), partial, origins)
+    return site, problems
 
 
 def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None:
@@ -355,7 +356,7 @@ class Registry:
 def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
     """Read the sources registry and the text of every source it lists."""
     path = config.registry_file
-    (registry,) = _load_records([(path, config.display(path))], Registry, read_registry)
+    ((_, registry),) = _load_records([(path, config.display(path))], Registry, read_registry)
     problems += registry.problems
     sources: dict[str, Source] = {}
     seeds = config.seeds_dir.resolve()
@@ -485,14 +486,17 @@ class FactsFile:
         return cls([problem], readable=False)
 
 
-def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact], set[str], bool]:
-    """Read every facts file; return the facts, the ids of facts too broken to load, and
-    whether some file could not be read at all.
+def load_facts(
+    config: Config, problems: list[Problem]
+) -> tuple[dict[str, Fact], set[str], bool, dict[str, str]]:
+    """Read every facts file; return the facts, the ids of facts too broken to load, whether
+    some file could not be read at all, and the key of the bytes each fact was read from.
 
     Ids must be unique across all files. Broken ids, and with an unreadable file any id, are
     not reported again as unknown references.
     """
     facts: dict[str, Fact] = {}
+    origins: dict[str, str] = {}
     broken: set[str] = set()
     partial = False
     paths = fact_files(config)
@@ -506,7 +510,7 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
             )
         )
     files = [(path, config.display(path)) for path in paths]
-    for record in _load_records(files, FactsFile, read_facts_file):
+    for origin, record in _load_records(files, FactsFile, read_facts_file):
         problems += record.problems
         partial = partial or not record.readable
         broken.update(record.broken)
@@ -524,7 +528,8 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
                 )
             else:
                 facts[fact.id] = fact
-    return facts, broken, partial
+                origins[fact.id] = origin
+    return facts, broken, partial, origins
 
 
 def read_facts_file(data: bytes, display: str) -> FactsFile:
@@ -560,30 +565,32 @@ PARALLEL_BYTES = 1_000_000
 
 def _load_records(
     files: list[tuple[Path, str]], kind: type[Record], parse: Callable[[bytes, str], Record]
-) -> list[Record]:
-    """Return parse(bytes, display) for every (path, display), in order, from the cache if it can.
+) -> list[tuple[str, Record]]:
+    """Return parse(bytes, display) for every (path, display), in order, from the cache if it can,
+    each with its key ("" for a file that could not be read).
 
-    An entry's key is the display path (every location names it) and the file's bytes.
+    The key is that of the display path (every location names it) and the file's bytes: the
+    same key means the same record, which is also what tells a rebuild which facts it can skip.
     """
     store = cache.store(kind.__name__)
-    records: dict[int, Record] = {}
+    records: dict[int, tuple[str, Record]] = {}
     names: set[str] = set()
     misses: list[tuple[int, str, bytes, str]] = []
     for index, (path, display) in enumerate(files):
         data, problem = _read_bytes(path, display)
         if problem:
-            records[index] = kind.unreadable(problem)
+            records[index] = ("", kind.unreadable(problem))
             continue
         name = cache.key(display, data)
         names.add(name)
         found = store.get(name) if store else None
         if isinstance(found, kind):
-            records[index] = found
+            records[index] = (name, found)
         else:
             misses.append((index, name, data, display))
     parsed = _parse_all(parse, [(data, display) for _, _, data, display in misses])
     for (index, name, _, _), (record, pickled) in zip(misses, parsed, strict=True):
-        records[index] = record
+        records[index] = (name, record)
         if store and pickled:
             store.put_bytes(name, pickled)
         elif store:

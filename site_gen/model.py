@@ -206,6 +206,9 @@ class Site:
     broken: frozenset[str] = frozenset()
     # True when a facts file could not be read at all: any unknown id may be one of its facts.
     partial: bool = False
+    # Per fact id, the key of the bytes of the file it was read from (site_gen.cache.key):
+    # two builds that read a fact from the same key read the same fact.
+    origins: dict[str, str] = field(default_factory=dict)
 
     def citation_count(self) -> int:
         return sum(len(fact.citations) for fact in self.facts.values())

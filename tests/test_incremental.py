@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -16,8 +17,8 @@ from test_cli import replace_in
 from site_gen.build import build
 from site_gen.config import Config
 from site_gen.errors import CheckFailed
-from site_gen.incremental import IncrementalRenderer
-from site_gen.render import SiteRender
+from site_gen.incremental import IncrementalRenderer, page_dependencies
+from site_gen.render import SiteRender, make_environment
 
 NEW_CLAIM = """
 - id: second-claim
@@ -56,13 +57,34 @@ EDITS = [
 ]
 
 
+EXTRA_EVENT = """\
+- id: extra-event
+  kind: event
+  title: Vehicles cross
+  date: "2025-03-05"
+  text: Vehicles crossed the bridge.
+  people: [mara-lind]
+  sources:
+    - source: gazette
+      quote: About 1,200 vehicles crossed in the first hour
+"""
+
+
 def assert_same_as_full_build(root: Path, out: Path, renderer: IncrementalRenderer) -> None:
-    """Build incrementally into `out`, then fully into a fresh folder, and compare every file."""
+    """Build incrementally into `out`, then fully into a fresh folder, and compare every file.
+
+    The dependency map the renderer keeps must also be the one worked out afresh.
+    """
     build(Config.for_root(root, out), renderer)
     fresh = root.parent / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
-    build(Config.for_root(root, fresh))
+    config = Config.for_root(root, fresh)
+    site = build(config).site
     assert read_tree(out) == read_tree(fresh)
+    env = make_environment(config.templates_dir)
+    render = SiteRender(env, site, config.templates_dir, site.settings.base_url)
+    assert renderer._last is not None
+    assert renderer._last.dependencies == page_dependencies(render)
 
 
 def test_every_edit_gives_what_a_full_build_gives(sample: Path, tmp_path: Path) -> None:
@@ -72,6 +94,35 @@ def test_every_edit_gives_what_a_full_build_gives(sample: Path, tmp_path: Path) 
     for relative, old, new in EDITS:
         replace_in(sample / relative, old, new)
         assert_same_as_full_build(sample, out, renderer)
+
+
+def test_facts_files_added_renamed_moved_and_deleted(sample: Path, tmp_path: Path) -> None:
+    renderer = IncrementalRenderer()
+    out = tmp_path / "preview"
+    assert_same_as_full_build(sample, out, renderer)
+    extra = sample / "facts/extra.yml"
+    extra.write_text(EXTRA_EVENT, encoding="utf-8")
+    assert_same_as_full_build(sample, out, renderer)
+    replace_in(extra, "id: extra-event", "id: vehicles-cross")
+    assert_same_as_full_build(sample, out, renderer)
+    extra.rename(sample / "facts/more/moved.yml")  # The same bytes, read under another name.
+    assert_same_as_full_build(sample, out, renderer)
+    (sample / "facts/more/moved.yml").unlink()
+    assert_same_as_full_build(sample, out, renderer)
+
+
+def test_a_source_text_edit_moves_the_quotes_of_unchanged_facts(
+    sample: Path, tmp_path: Path
+) -> None:
+    renderer = IncrementalRenderer()
+    out = tmp_path / "preview"
+    assert_same_as_full_build(sample, out, renderer)
+    text = sample / "seeds/harbour.txt"
+    old_pin = hashlib.sha256(text.read_bytes()).hexdigest()
+    text.write_bytes(b"Updated at noon.\n" + text.read_bytes())
+    new_pin = hashlib.sha256(text.read_bytes()).hexdigest()
+    replace_in(sample / "seeds/sources.yml", old_pin, new_pin)
+    assert_same_as_full_build(sample, out, renderer)
 
 
 def test_a_failed_build_then_a_fix(sample: Path, tmp_path: Path) -> None:
