@@ -43,11 +43,43 @@ def _check_site(site: Site) -> list[Problem]:
             problem = check_citation(site, matcher, citation, fact.id)
             if problem:
                 problems.append(problem)
-        problems += check_numbers(fact)
-        if isinstance(fact, Person):
-            problems += check_roles(fact)
+        problems += own.of(fact, site.origins.get(fact.id))
+    own.keep_only(site.origins)
     matcher.save()
     return sorted(problems, key=Problem.sort_key)
+
+
+class _OwnProblems:
+    """The problems a fact has on its own (numbers, roles), by the bytes it was read from.
+
+    A fact read from the same bytes as in the last check has the same ones, so a preview's
+    rebuild re-checks only the facts of the files that changed. Each fact is keyed by its
+    file's key and its id; a fact of unknown origin is always checked.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, str], list[Problem]] = {}
+
+    def of(self, fact: Fact, origin: str | None) -> list[Problem]:
+        key = (origin or "", fact.id)
+        found = self.known.get(key) if origin else None
+        if found is None:
+            found = check_numbers(fact)
+            if isinstance(fact, Person):
+                found += check_roles(fact)
+            if origin:
+                self.known[key] = found
+        return found
+
+    def keep_only(self, origins: dict[str, str]) -> None:
+        """Forget the facts of files that are gone or changed, so memory stays bounded."""
+        self.known = {
+            key: found for key, found in self.known.items() if origins.get(key[1]) == key[0]
+        }
+
+
+# One per process: a preview server checks again and again.
+own = _OwnProblems()
 
 
 def check_passages(source: Source, matcher: Matcher) -> list[Problem]:

@@ -125,6 +125,24 @@ def test_a_source_text_edit_moves_the_quotes_of_unchanged_facts(
     assert_same_as_full_build(sample, out, renderer)
 
 
+def test_a_rebuild_reports_the_problems_of_unchanged_files_again(
+    sample: Path, tmp_path: Path
+) -> None:
+    config = Config.for_root(sample, tmp_path / "preview")
+    renderer = IncrementalRenderer()
+    build(config, renderer)
+    replace_in(sample / EVENTS, "36 hours by a storm", "37 hours by a storm")
+    with pytest.raises(CheckFailed) as first:
+        build(config, renderer)
+    replace_in(sample / ENTITIES, "is the chief engineer", "is the bridge's chief engineer")
+    with pytest.raises(CheckFailed) as second:
+        build(config, renderer)
+    assert [p.code for p in first.value.problems] == ["number-not-quoted"]
+    assert second.value.problems == first.value.problems
+    replace_in(sample / EVENTS, "37 hours by a storm", "36 hours by a storm")
+    assert_same_as_full_build(sample, tmp_path / "preview", renderer)
+
+
 def test_a_failed_build_then_a_fix(sample: Path, tmp_path: Path) -> None:
     renderer = IncrementalRenderer()
     out = tmp_path / "preview"
