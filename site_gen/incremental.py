@@ -1,10 +1,13 @@
 """Rebuild after an edit by rendering only the pages the edit can change.
 
 The dependency map names, for every page, the facts, sources and site-wide lists whose content
-it shows, following the theme's use of the data: a fact's page shows the fact, the facts it
-names and that name it, the titles of those (a claim's title is its speaker's name) and its
-sources. An edit changes some of these keys; a page is rendered again when its keys, before or
-after the edit, include a changed one. A template or settings change renders everything again.
+it shows, following the theme's use of the data: a fact's page shows the fact, its sources, and
+the entries of the facts it names and that name it. An entry is what a page shows of a fact it
+links to: kind, title, date and, for a claim, its text and speaker (whose title is the claim's).
+A fact's "fact:<id>" key changes with any edit of it, its "entry:<id>" key only with its entry
+(or with what it names, which decides on which pages it is an entry). An edit changes some of
+these keys; a page is rendered again when its keys, before or after the edit, include a changed
+one. A template or settings change renders everything again.
 Facts read from unchanged bytes are not compared, and the map is kept while the edits leave the
 site's shape (which facts name and cite what) alone: it is only worked out again when they don't.
 The result is the same, byte for byte, as a full build of the same inputs (tests prove it).
@@ -29,7 +32,7 @@ from site_gen.render import (
 )
 from site_gen.views import SiteView
 
-# Keys of the dependency map beside "fact:<id>" and "source:<id>".
+# Keys of the dependency map beside "fact:<id>", "entry:<id>" and "source:<id>".
 ANY = "any"  # Changes with every edit; for pages the map does not know.
 COUNTS = "counts"  # How many facts of each kind, sources and citations there are.
 FACTS = "facts"  # Changes whenever any fact does.
@@ -42,6 +45,8 @@ LISTS = {
     "figures.html": ("figure", True),
     "reforms.html": ("reform", True),
 }
+# What an entry shows of a fact beside its id: a claim's text too.
+_ENTRY_FIELDS = ("kind", "title", "name", "label", "date", "speaker")
 # Pages that only the settings and the theme decide.
 FIXED_TEMPLATES = {"search.html", "404.html"}
 
@@ -144,8 +149,12 @@ def compare(old: Site, new: Site) -> Change:
         if before != after:
             changed |= {f"fact:{fact_id}", FACTS}
             changed |= {f"kind:{fact.kind}" for fact in (before, after) if fact is not None}
-            if _references(before) != _references(after):
+            # A fact that names others differently comes and goes as an entry on their pages.
+            names_others = _references(before) != _references(after)
+            if names_others:
                 changed.add(REFERENCES)
+            if names_others or _entry(before) != _entry(after):
+                changed.add(f"entry:{fact_id}")
             reshaped = reshaped or _shape(before) != _shape(after)
     for source_id in () if same_sources else old.sources.keys() | new.sources.keys():
         if old.sources.get(source_id) != new.sources.get(source_id):
@@ -164,7 +173,7 @@ def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
         context = page.context
         if "fact" in context:
             fact = context["fact"]
-            keys = shown([fact, *view.mentions(fact)]) | _sources([fact])
+            keys = shown([fact]) | shown.entries(view.mentions(fact)) | _sources([fact])
         elif "source" in context:
             source = context["source"]
             keys = shown(view.cited_facts(source)) | {f"source:{source.id}"}
@@ -190,10 +199,10 @@ def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
 
 
 class _Shown:
-    """The keys of facts as a page shows them: with the titles of what they name.
+    """The keys of facts as a page shows them: in full, with the entries of what they name.
 
-    A listed fact shows the titles of the facts it names, and a claim's title is its speaker's
-    name: two steps cover every title a page can show. Each fact's keys are worked out once.
+    An entry of a claim shows its speaker's title: two steps cover every entry a page can show.
+    Each fact's keys are worked out once.
     """
 
     def __init__(self, view: SiteView) -> None:
@@ -209,13 +218,19 @@ class _Shown:
             shown |= keys
         return shown
 
+    def entries(self, facts: Iterable[Fact]) -> set[str]:
+        """Return the keys of facts shown only as entries."""
+        keys: set[str] = set()
+        for fact in facts:
+            keys.add(f"entry:{fact.id}")
+            if isinstance(fact, Statement):
+                keys.add(f"entry:{fact.speaker}")
+        return keys
+
     def _of(self, fact: Fact) -> frozenset[str]:
-        keys = {f"fact:{fact.id}"}
-        for _, ref in fact.references():
-            keys.add(f"fact:{ref}")
-            named = self.view.facts.get(ref)
-            if isinstance(named, Statement):
-                keys.add(f"fact:{named.speaker}")
+        refs = [ref for _, ref in fact.references()]
+        named = self.view.pick(ref for ref in refs if ref in self.view.facts)
+        keys = {f"fact:{fact.id}"} | {f"entry:{ref}" for ref in refs} | self.entries(named)
         return frozenset(keys)
 
 
@@ -225,6 +240,14 @@ def _sources(facts: Iterable[Fact]) -> set[str]:
 
 def _references(fact: Fact | None) -> list[tuple[str, str]]:
     return list(fact.references()) if fact is not None else []
+
+
+def _entry(fact: Fact | None) -> tuple[object, ...] | None:
+    """Return what an entry shows of a fact (the theme's entry, entity_link, short_title)."""
+    if fact is None:
+        return None
+    shown = tuple(getattr(fact, name, None) for name in _ENTRY_FIELDS)
+    return (*shown, fact.text) if isinstance(fact, Statement) else shown
 
 
 def _shape(fact: Fact | None) -> tuple[object, ...] | None:

@@ -57,6 +57,14 @@ EDITS = [
     ("templates/base.html", "All facts as JSON", "Every fact as JSON"),
     ("site.yml", "summary: [bridge-reopens]", "summary: [bridge-reopens, safe-claim]"),
     (EVENTS, "  people: [mara-lind]\n", ""),
+    # Edits that leave every entry as it was: pages that only link to the fact stay.
+    (ENTITIES, "Mara Lind is the chief engineer.", "Mara Lind is the bridge's chief engineer."),
+    (ENTITIES, "roles: [chief engineer]", "roles: [engineer]"),
+    (ENTITIES, "The city's transport office reported", "The transport office reported"),
+    (ENTITIES, "crossed the bridge in its first hour open", "crossed in the first open hour"),
+    # Edits of entries: a claim's text and an event's date show wherever they are linked.
+    (ENTITIES, "the bridge is safe and has", "the bridge was safe and had"),
+    (EVENTS, 'date: "2025-03-04"', 'date: "2025-03-05"'),
 ]
 
 
@@ -211,6 +219,15 @@ def test_an_edit_renders_only_the_pages_it_changes(sample: Path, tmp_path: Path)
     assert "sources/gazette/index.html" in rendered  # Its passage links name the place.
     assert "facts/vehicles/index.html" not in rendered
     assert "statements/index.html" not in rendered
+    rendered.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SiteRender, "page_jobs", spy)
+        replace_in(sample / ENTITIES, "is the chief engineer", "is the bridge's chief engineer")
+        session.build(Config.for_root(sample, out))
+    assert "people/mara-lind/index.html" in rendered
+    # Her claim and the list of claims show her name, which stayed as it was.
+    assert "facts/safe-claim/index.html" not in rendered
+    assert "statements/index.html" not in rendered
 
 
 def test_edits_across_a_generated_site_with_many_cross_references(tmp_path: Path) -> None:
@@ -227,6 +244,8 @@ def test_edits_across_a_generated_site_with_many_cross_references(tmp_path: Path
         (r'(  name: ")([^"]+)', r"\1\2 Renamed", 0),  # Every entity: speakers, lists, links.
         (r'(  title: ")([^"]+)', r"\1\2 retitled", 3),
         (r"  related: \[[^\]]*\]\n", "", 3),  # References go: mentions and counts change.
+        (r'(  text: ")([^"]+)', r"\1\2 Edited", 8),  # Texts: a claim's shows where it is linked.
+        (r'(  date: "20)(\d\d)', r"\g<1>19", 4),  # Dates: order and entries change.
     ]:
         text = facts.read_text(encoding="utf-8")
         facts.write_text(re.sub(pattern, change, text, count=count), encoding="utf-8")
