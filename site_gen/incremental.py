@@ -35,7 +35,7 @@ from site_gen.views import SiteView
 # Keys of the dependency map beside "fact:<id>", "entry:<id>" and "source:<id>".
 ANY = "any"  # Changes with every edit; for pages the map does not know.
 COUNTS = "counts"  # How many facts of each kind, sources and citations there are.
-FACTS = "facts"  # Changes whenever any fact does.
+SHAPE = "shape"  # Changes whenever the site's shape does (see Change.reshaped).
 REFERENCES = "references"  # Changes whenever a fact names other facts than before.
 # Index pages by template: the kind of fact each lists, and whether it shows what they name
 # and their sources (the timeline shows neither: only each event's own text and markers).
@@ -147,7 +147,7 @@ def compare(old: Site, new: Site) -> Change:
             continue
         before, after = old.facts.get(fact_id), new.facts.get(fact_id)
         if before != after:
-            changed |= {f"fact:{fact_id}", FACTS}
+            changed.add(f"fact:{fact_id}")
             changed |= {f"kind:{fact.kind}" for fact in (before, after) if fact is not None}
             # A fact that names others differently comes and goes as an entry on their pages.
             names_others = _references(before) != _references(after)
@@ -159,8 +159,10 @@ def compare(old: Site, new: Site) -> Change:
     for source_id in () if same_sources else old.sources.keys() | new.sources.keys():
         if old.sources.get(source_id) != new.sources.get(source_id):
             changed.add(f"source:{source_id}")
-    if reshaped and _counts(old) != _counts(new):
-        changed.add(COUNTS)
+    if reshaped:
+        changed.add(SHAPE)
+        if _counts(old) != _counts(new):
+            changed.add(COUNTS)
     return Change(changed, reshaped)
 
 
@@ -189,7 +191,8 @@ def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
             facts = view.pick(settings.summary) + view.pick(settings.key_figures)
             keys = shown(facts) | _sources(facts) | {COUNTS}
         elif page.template == "sources.html":
-            keys = {FACTS} | {f"source:{source_id}" for source_id in view.site.sources}
+            # Each source with how many facts cite it: a matter of shape.
+            keys = {SHAPE} | {f"source:{source_id}" for source_id in view.site.sources}
         elif page.template in FIXED_TEMPLATES:
             keys = set()
         else:

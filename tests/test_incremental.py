@@ -228,6 +228,7 @@ def test_an_edit_renders_only_the_pages_it_changes(sample: Path, tmp_path: Path)
     # Her claim and the list of claims show her name, which stayed as it was.
     assert "facts/safe-claim/index.html" not in rendered
     assert "statements/index.html" not in rendered
+    assert "sources/index.html" not in rendered  # As many facts cite each source as before.
 
 
 def test_edits_across_a_generated_site_with_many_cross_references(tmp_path: Path) -> None:
