@@ -178,6 +178,16 @@ def test_a_rebuild_reports_the_problems_of_unchanged_files_again(
     assert second.value.problems == first.value.problems
     replace_in(sample / EVENTS, "37 hours by a storm", "36 hours by a storm")
     assert_same_as_full_build(sample, tmp_path / "preview", session)
+    # The unchanged events file now names a fact that is gone.
+    entities = sample / ENTITIES
+    entities.write_text(entities.read_text("utf-8").replace("mara-lind", "mara-holm"), "utf-8")
+    with pytest.raises(CheckFailed) as third:
+        session.build(config)
+    assert [(p.code, p.location.path) for p in third.value.problems] == [
+        ("unknown-reference", EVENTS)
+    ]
+    entities.write_text(entities.read_text("utf-8").replace("mara-holm", "mara-lind"), "utf-8")
+    assert_same_as_full_build(sample, tmp_path / "preview", session)
 
 
 def test_a_failed_build_then_a_fix(sample: Path, tmp_path: Path) -> None:
