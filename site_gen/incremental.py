@@ -56,6 +56,7 @@ class _Rendered:
     """The last good render: what the next edit is compared with."""
 
     site: Site
+    view: SiteView
     files: dict[str, bytes]
     dependencies: dict[str, frozenset[str]]
     theme: str
@@ -93,7 +94,11 @@ class IncrementalRenderer:
             change = compare(last.site, site)
             changed = change.keys
             # The map follows only the shape of the site, so an edit of text keeps it.
-            dependencies = page_dependencies(render) if change.reshaped else last.dependencies
+            if change.reshaped:
+                dependencies = page_dependencies(render)
+            else:
+                dependencies = last.dependencies
+                render.view.referrers = last.view.referrers  # Also a matter of shape.
             self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
             stale = [
                 path
@@ -107,7 +112,7 @@ class IncrementalRenderer:
                 data.append("feed.xml")
             made = render.make(stale, data, self._cache)
             files = render.files_in_order(ChainMap(made, last.files))
-        self._last = _Rendered(site, files, dependencies, theme, base_url)
+        self._last = _Rendered(site, render.view, files, dependencies, theme, base_url)
         return files
 
 

@@ -136,10 +136,12 @@ class SiteView:
         self.site = site
         self.facts = site.facts
         self.settings = site.settings
+        # The facts that name each fact, sorted when first asked for.
+        self._mentions: dict[str, list[Fact]] = {}
 
     def build_indexes(self) -> None:
         """Build every lazy index now, so that forked workers share them instead of each building them."""
-        for index in ("events", "statements", "_citations", "_mentions", "_by_source"):
+        for index in ("events", "statements", "_citations", "referrers", "_by_source"):
             getattr(self, index)
 
     def pick(self, ids: Iterable[str]) -> list[Fact]:
@@ -242,18 +244,26 @@ class SiteView:
         return sorted({c.source for c in fact.citations})
 
     @cached_property
-    def _mentions(self) -> dict[str, list[Fact]]:
-        mentions: dict[str, list[Fact]] = {}
+    def referrers(self) -> dict[str, list[str]]:
+        """Return the ids of the facts that name each fact.
+
+        Only which facts name which decides it, so a preview keeps it from build to build
+        while an edit leaves that alone (site_gen.incremental).
+        """
+        referrers: dict[str, list[str]] = {}
         for fact in self.facts.values():
             for ref in dict.fromkeys(ref for _, ref in fact.references()):
-                mentions.setdefault(ref, []).append(fact)
-        for facts in mentions.values():
-            facts.sort(key=lambda f: (self.date(f) or "9999", f.kind, f.id))
-        return mentions
+                referrers.setdefault(ref, []).append(fact.id)
+        return referrers
 
     def mentions(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, in date order (undated last)."""
-        return self._mentions.get(fact.id, [])
+        found = self._mentions.get(fact.id)
+        if found is None:
+            found = [self.facts[ref] for ref in self.referrers.get(fact.id, ())]
+            found.sort(key=lambda f: (self.date(f) or "9999", f.kind, f.id))
+            self._mentions[fact.id] = found
+        return found
 
     def referring(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, leaving out those it already lists as related."""
