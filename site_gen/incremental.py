@@ -98,7 +98,9 @@ class IncrementalRenderer:
                 dependencies = page_dependencies(render)
             else:
                 dependencies = last.dependencies
-                render.view.referrers = last.view.referrers  # Also a matter of shape.
+                # Also matters of shape.
+                render.view.referrers = last.view.referrers
+                render.view.citers = last.view.citers
             self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
             stale = [
                 path
@@ -131,8 +133,8 @@ class Change:
 
     # The dependency keys whose content differs.
     keys: set[str]
-    # Whether the shape differs: which facts and sources there are, and for each fact its
-    # kind, the facts it names and the sources it cites. The dependency map and the counts
+    # Whether the shape differs: which facts (in which order) and sources there are, and for
+    # each fact its kind, the facts it names and the sources it cites. The dependency map and the counts
     # depend on nothing else, so an edit that keeps the shape keeps them.
     reshaped: bool
 
@@ -145,7 +147,9 @@ def compare(old: Site, new: Site) -> Change:
     """
     changed = {ANY}
     same_sources = old.sources == new.sources
-    reshaped = not same_sources and old.sources.keys() != new.sources.keys()
+    reshaped = list(old.facts) != list(new.facts) or (
+        not same_sources and old.sources.keys() != new.sources.keys()
+    )
     for fact_id in old.facts.keys() | new.facts.keys():
         origin = new.origins.get(fact_id)
         if same_sources and origin is not None and origin == old.origins.get(fact_id):

@@ -132,6 +132,12 @@ def test_facts_files_added_renamed_moved_and_deleted(sample: Path, tmp_path: Pat
     assert_same_as_full_build(sample, out, session)
     (sample / "facts/more/moved.yml").unlink()
     assert_same_as_full_build(sample, out, session)
+    # The same facts in another order: a source's citations come in the order of the facts.
+    entities = sample / ENTITIES
+    head, start, rest = entities.read_text("utf-8").partition("- id: port-elin\n")
+    place, next_start, tail = rest.partition("- id: ")
+    entities.write_text(start + place + head + next_start + tail, "utf-8")
+    assert_same_as_full_build(sample, out, session)
 
 
 def test_edits_after_the_output_was_changed_by_hand(sample: Path, tmp_path: Path) -> None:
