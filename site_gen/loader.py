@@ -16,9 +16,18 @@ from typing import Any, TypeVar
 from site_gen import cache, collector, parallel, schema
 from site_gen.config import Config
 from site_gen.errors import Location, Problem
+from site_gen.items import items
 from site_gen.model import FACT_CLASSES, Citation, Fact, FigureValue, Settings, Site, Source
 from site_gen.schema import Field, Type
-from site_gen.yamlfile import INVALID, MAX_FILE_BYTES, Node, decode_utf8, parse_yaml, read_file
+from site_gen.yamlfile import (
+    INVALID,
+    MAX_FILE_BYTES,
+    Node,
+    decode_utf8,
+    parse_yaml,
+    read_file,
+    ties_parts,
+)
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
@@ -551,7 +560,7 @@ def load_facts(
             )
         )
     files = [(path, config.display(path)) for path in paths]
-    for origin, record in _load_records(files, FactsFile, read_facts_file, _copies):
+    for origin, record in _load_records(files, FactsFile, _item_reader, _copies):
         problems += record.problems
         partial = partial or not record.readable
         broken.update(record.broken)
@@ -599,6 +608,63 @@ def read_facts_file(data: bytes, display: str) -> FactsFile:
     return record
 
 
+class _ItemReader:
+    """Read a facts file again item by item once it has been read whole (site_gen.items).
+
+    A one-off build reads each file once, whole. A file read again has changed; it is then cut
+    into items, and each item whose line and bytes were read before is not parsed again (from
+    the third read of a file on, in a preview: the second parses and keeps every item). Any
+    file that is not a plain list, or whose items tie each other together with anchors, or
+    whose items hold YAML problems (which a whole parse would list first), is read whole.
+    """
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        # By display path, line and bytes of an item: its problems, its fact or broken id.
+        self.known: dict[tuple[str, int, bytes], tuple[list[Problem], Fact | None, str]] = {}
+
+    def __call__(self, data: bytes, display: str) -> FactsFile:
+        record = self._by_item(data, display) if display in self.read else None
+        self.read.add(display)
+        return record or read_facts_file(data, display)
+
+    def _by_item(self, data: bytes, display: str) -> FactsFile | None:
+        cut = items(data) if len(data) <= MAX_FILE_BYTES else None
+        if cut is None:
+            return None
+        known: dict[tuple[str, int, bytes], tuple[list[Problem], Fact | None, str]] = {}
+        record = FactsFile([])
+        for line, item in cut:
+            key = (display, line, item)
+            found = self.known.get(key) or self._item(line, item, display)
+            if found is None:
+                return None
+            known[key] = problems, fact, broken = found
+            record.problems += problems
+            if fact is None:
+                record.broken.append(broken)
+            else:
+                record.facts.append(fact.copy())  # The kept one stays as read, for next time.
+        self.known = {key: found for key, found in self.known.items() if key[0] != display}
+        self.known |= known
+        return record
+
+    def _item(
+        self, line: int, item: bytes, display: str
+    ) -> tuple[list[Problem], Fact | None, str] | None:
+        """Read one item at its line; None when only a parse of the whole file is exact."""
+        if ties_parts(item):
+            return None
+        problems: list[Problem] = []
+        root = _parse_root(b"\n" * line + item, display, problems)
+        if problems or root is None or not isinstance(root.value, list) or len(root.value) != 1:
+            return None
+        node = root.value[0]
+        fact = read_fact(node, problems)
+        return problems, fact, "" if fact else (_raw_id(node) or "")
+
+
+_item_reader = _ItemReader()
 Record = TypeVar("Record", FactsFile, Registry)
 # Parsing in forked processes pays once the files to parse come to this many bytes.
 PARALLEL_BYTES = 1_000_000

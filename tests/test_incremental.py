@@ -6,13 +6,10 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from test_build import read_tree
 from test_cli import replace_in
 
@@ -247,12 +244,10 @@ def test_an_edit_renders_only_the_pages_it_changes(sample: Path, tmp_path: Path)
     assert "sources/index.html" not in rendered  # As many facts cite each source as before.
 
 
-def test_edits_across_a_generated_site_with_many_cross_references(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    generated = subprocess.run(
-        [sys.executable, REPO / "benchmarks/synth.py", "60", root], capture_output=True, timeout=120
-    )
-    assert generated.returncode == 0, generated.stderr
+def test_edits_across_a_generated_site_with_many_cross_references(
+    generated: Path, tmp_path: Path
+) -> None:
+    root = generated
     facts = root / "facts/wire/facts-0000.yml"
     session = Session()
     out = tmp_path / "preview"
