@@ -1,8 +1,8 @@
 """Time the rebuild that `site-gen serve` runs after a one-fact edit, phase by phase.
 
 Copies a generated site root, builds it three times with the preview's incremental renderer
-(the cache and the spare output warm up), then edits one event's title, and one person's text,
-`--runs` times each, timing every rebuild from "change seen" to "files written".
+and write memory (the cache and the spare output warm up), then edits one event's title, and
+one person's text, `--runs` times each, timing every rebuild from "change seen" to "files written".
 
     python benchmarks/rebuild.py --size 10000 --runs 5
 """
@@ -24,6 +24,7 @@ import synth
 from site_gen.build import build
 from site_gen.config import Config
 from site_gen.incremental import IncrementalRenderer
+from site_gen.output_memory import WriteMemory
 
 # Where each kind of edit goes: the end of the first event title, of the first person's text.
 EDITS = {
@@ -43,9 +44,9 @@ def main() -> int:
         root = work / "site"
         synth.write_site(args.size, root, seed=0)
         config = Config.for_root(root, work / "output")
-        renderer = IncrementalRenderer()
+        renderer, memory = IncrementalRenderer(), WriteMemory()
         for _ in range(3):
-            build(config, renderer)
+            build(config, renderer, memory)
         facts = sorted((root / "facts").rglob("*.yml"))[0]
         for label, place in EDITS.items():
             totals: list[float] = []
@@ -57,7 +58,7 @@ def main() -> int:
                     sys.exit(f"rebuild: no {label} in {facts}")
                 facts.write_text(f"{text[: end.end()]} x{run}{text[end.end() :]}", "utf-8")
                 started = time.perf_counter()
-                result = build(config, renderer)
+                result = build(config, renderer, memory)
                 totals.append(time.perf_counter() - started)
                 for name, seconds in result.timings.items():
                     phases.setdefault(name, []).append(seconds)

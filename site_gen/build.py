@@ -18,6 +18,7 @@ from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.loader import BASE_URL, load_site
 from site_gen.model import Site
 from site_gen.output import is_foreign, spare_of, write_output
+from site_gen.output_memory import WriteMemory
 from site_gen.render import render_site
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,13 @@ def check(
     return site, sorted(problems, key=Problem.sort_key)
 
 
-def build(config: Config, renderer: Renderer = render_site) -> BuildResult:
-    """Build the site into config.out, or raise CheckFailed and leave the old output as it was."""
+def build(
+    config: Config, renderer: Renderer = render_site, memory: WriteMemory | None = None
+) -> BuildResult:
+    """Build the site into config.out, or raise CheckFailed and leave the old output as it was.
+
+    A preview passes its incremental renderer and the memory of its writes, to rebuild faster.
+    """
     check_options(config)
     timings: dict[str, float] = {}
     # First gather all data and check it; any error stops the build before a file is written.
@@ -81,7 +87,7 @@ def build(config: Config, renderer: Renderer = render_site) -> BuildResult:
         files = render_files(site, config, base_url, renderer)
     # Only now write: update the spare folder, which then replaces the old output in one step.
     with _phase(timings, "write"):
-        write_output(files, config.out)
+        write_output(files, config.out, memory)
     pages = sum(path.endswith(".html") for path in files)
     return BuildResult(site, problems, pages, len(files), timings)
 

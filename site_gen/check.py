@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from site_gen import collector, suggest, validate
 from site_gen.errors import Problem
@@ -33,7 +35,11 @@ def check_site(site: Site) -> list[Problem]:
 
 def _check_site(site: Site) -> list[Problem]:
     problems = validate.check_registry(site.sources.values())
-    problems += validate.check_references(site)
+    references.depend_on(validate.reference_targets(site))
+    of_fact = partial(validate.fact_reference_problems, site)
+    for fact in site.facts.values():
+        problems += references.of(fact, site.origins.get(fact.id), of_fact)
+    problems += validate.check_settings_references(site)
     matcher = Matcher(site.sources)
     for source in site.sources.values():
         if source.id in matcher.sources:
@@ -43,11 +49,60 @@ def _check_site(site: Site) -> list[Problem]:
             problem = check_citation(site, matcher, citation, fact.id)
             if problem:
                 problems.append(problem)
-        problems += check_numbers(fact)
-        if isinstance(fact, Person):
-            problems += check_roles(fact)
+        problems += own.of(fact, site.origins.get(fact.id), _own_problems)
+    own.keep_only(site.origins)
+    references.keep_only(site.origins)
     matcher.save()
     return sorted(problems, key=Problem.sort_key)
+
+
+class _ByOrigin:
+    """Problems of each fact, by the bytes it was read from, for as long as what else they
+    depend on stays the same.
+
+    A fact read from the same bytes as in the last check has the same ones, so a preview's
+    rebuild re-checks only the facts of the files that changed. Each fact is keyed by its
+    file's key and its id; a fact of unknown origin is always checked.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, str], list[Problem]] = {}
+        self.depends: object = None
+
+    def depend_on(self, depends: object) -> None:
+        """Forget every fact's problems when what else they depend on changed."""
+        if depends != self.depends:
+            self.known, self.depends = {}, depends
+
+    def of(
+        self, fact: Fact, origin: str | None, check: Callable[[Fact], list[Problem]]
+    ) -> list[Problem]:
+        key = (origin or "", fact.id)
+        found = self.known.get(key) if origin else None
+        if found is None:
+            found = check(fact)
+            if origin:
+                self.known[key] = found
+        return found
+
+    def keep_only(self, origins: dict[str, str]) -> None:
+        """Forget the facts of files that are gone or changed, so memory stays bounded."""
+        self.known = {
+            key: found for key, found in self.known.items() if origins.get(key[1]) == key[0]
+        }
+
+
+def _own_problems(fact: Fact) -> list[Problem]:
+    """Return the problems a fact has on its own: numbers and roles not quoted."""
+    problems = check_numbers(fact)
+    if isinstance(fact, Person):
+        problems += check_roles(fact)
+    return problems
+
+
+# One of each per process: a preview server checks again and again.
+own = _ByOrigin()
+references = _ByOrigin()
 
 
 def check_passages(source: Source, matcher: Matcher) -> list[Problem]:

@@ -1,10 +1,15 @@
 """Rebuild after an edit by rendering only the pages the edit can change.
 
 The dependency map names, for every page, the facts, sources and site-wide lists whose content
-it shows, following the theme's use of the data: a fact's page shows the fact, the facts it
-names and that name it, the titles of those (a claim's title is its speaker's name) and its
-sources. An edit changes some of these keys; a page is rendered again when its keys, before or
-after the edit, include a changed one. A template or settings change renders everything again.
+it shows, following the theme's use of the data: a fact's page shows the fact, its sources, and
+the entries of the facts it names and that name it. An entry is what a page shows of a fact it
+links to: kind, title, date and, for a claim, its text and speaker (whose title is the claim's).
+A fact's "fact:<id>" key changes with any edit of it, its "entry:<id>" key only with its entry
+(or with what it names, which decides on which pages it is an entry). An edit changes some of
+these keys; a page is rendered again when its keys, before or after the edit, include a changed
+one. A template or settings change renders everything again.
+Facts read from unchanged bytes are not compared, and the map is kept while the edits leave the
+site's shape (which facts name and cite what) alone: it is only worked out again when they don't.
 The result is the same, byte for byte, as a full build of the same inputs (tests prove it).
 """
 
@@ -27,10 +32,10 @@ from site_gen.render import (
 )
 from site_gen.views import SiteView
 
-# Keys of the dependency map beside "fact:<id>" and "source:<id>".
+# Keys of the dependency map beside "fact:<id>", "entry:<id>" and "source:<id>".
 ANY = "any"  # Changes with every edit; for pages the map does not know.
 COUNTS = "counts"  # How many facts of each kind, sources and citations there are.
-FACTS = "facts"  # Changes whenever any fact does.
+SHAPE = "shape"  # Changes whenever the site's shape does (see Change.reshaped).
 REFERENCES = "references"  # Changes whenever a fact names other facts than before.
 # Index pages by template: the kind of fact each lists, and whether it shows what they name
 # and their sources (the timeline shows neither: only each event's own text and markers).
@@ -40,6 +45,8 @@ LISTS = {
     "figures.html": ("figure", True),
     "reforms.html": ("reform", True),
 }
+# What an entry shows of a fact beside its id: a claim's text too.
+_ENTRY_FIELDS = ("kind", "title", "name", "label", "date", "speaker")
 # Pages that only the settings and the theme decide.
 FIXED_TEMPLATES = {"search.html", "404.html"}
 
@@ -49,6 +56,7 @@ class _Rendered:
     """The last good render: what the next edit is compared with."""
 
     site: Site
+    view: SiteView
     files: dict[str, bytes]
     dependencies: dict[str, frozenset[str]]
     theme: str
@@ -78,12 +86,21 @@ class IncrementalRenderer:
             self._cache = DataCache()
         env = make_environment(templates, self._markdown, self._compiled)
         render = SiteRender(env, site, templates, base_url)
-        dependencies = page_dependencies(render)
         if last is None:
+            dependencies = page_dependencies(render)
             made = render.make(render.pages, DATA_FILES, self._cache)
             files = render.files_in_order(made)
         else:
-            changed = changed_keys(last.site, site)
+            change = compare(last.site, site)
+            changed = change.keys
+            # The map follows only the shape of the site, so an edit of text keeps it.
+            if change.reshaped:
+                dependencies = page_dependencies(render)
+            else:
+                dependencies = last.dependencies
+                # Also matters of shape.
+                render.view.referrers = last.view.referrers
+                render.view.citers = last.view.citers
             self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
             stale = [
                 path
@@ -97,7 +114,7 @@ class IncrementalRenderer:
                 data.append("feed.xml")
             made = render.make(stale, data, self._cache)
             files = render.files_in_order(ChainMap(made, last.files))
-        self._last = _Rendered(site, files, dependencies, theme, base_url)
+        self._last = _Rendered(site, render.view, files, dependencies, theme, base_url)
         return files
 
 
@@ -110,22 +127,52 @@ def fingerprint(templates: Path) -> str:
     return digest.hexdigest()
 
 
-def changed_keys(old: Site, new: Site) -> set[str]:
-    """Return the dependency keys whose content differs between two versions of a site."""
+@dataclass(frozen=True)
+class Change:
+    """What differs between two versions of a site."""
+
+    # The dependency keys whose content differs.
+    keys: set[str]
+    # Whether the shape differs: which facts (in which order) and sources there are, and for
+    # each fact its kind, the facts it names and the sources it cites. The dependency map and the counts
+    # depend on nothing else, so an edit that keeps the shape keeps them.
+    reshaped: bool
+
+
+def compare(old: Site, new: Site) -> Change:
+    """Return what differs between two versions of a site.
+
+    A fact read from the same bytes as before is the same fact, unless a source changed:
+    checking a quote fills in where it sits in its source. Only the other facts are compared.
+    """
     changed = {ANY}
+    same_sources = old.sources == new.sources
+    reshaped = list(old.facts) != list(new.facts) or (
+        not same_sources and old.sources.keys() != new.sources.keys()
+    )
     for fact_id in old.facts.keys() | new.facts.keys():
+        origin = new.origins.get(fact_id)
+        if same_sources and origin is not None and origin == old.origins.get(fact_id):
+            continue
         before, after = old.facts.get(fact_id), new.facts.get(fact_id)
         if before != after:
-            changed |= {f"fact:{fact_id}", FACTS}
+            changed.add(f"fact:{fact_id}")
             changed |= {f"kind:{fact.kind}" for fact in (before, after) if fact is not None}
-            if _references(before) != _references(after):
+            # A fact that names others differently comes and goes as an entry on their pages.
+            names_others = _references(before) != _references(after)
+            if names_others:
                 changed.add(REFERENCES)
-    for source_id in old.sources.keys() | new.sources.keys():
+            if names_others or _entry(before) != _entry(after):
+                changed.add(f"entry:{fact_id}")
+            reshaped = reshaped or _shape(before) != _shape(after)
+    for source_id in () if same_sources else old.sources.keys() | new.sources.keys():
         if old.sources.get(source_id) != new.sources.get(source_id):
             changed.add(f"source:{source_id}")
-    if _counts(old) != _counts(new):
-        changed.add(COUNTS)
-    return changed
+    if reshaped:
+        changed.add(SHAPE)
+        if _counts(old) != _counts(new):
+            changed.add(COUNTS)
+    return Change(changed, reshaped)
 
 
 def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
@@ -137,7 +184,7 @@ def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
         context = page.context
         if "fact" in context:
             fact = context["fact"]
-            keys = shown([fact, *view.mentions(fact)]) | _sources([fact])
+            keys = shown([fact]) | shown.entries(view.mentions(fact)) | _sources([fact])
         elif "source" in context:
             source = context["source"]
             keys = shown(view.cited_facts(source)) | {f"source:{source.id}"}
@@ -153,7 +200,8 @@ def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
             facts = view.pick(settings.summary) + view.pick(settings.key_figures)
             keys = shown(facts) | _sources(facts) | {COUNTS}
         elif page.template == "sources.html":
-            keys = {FACTS} | {f"source:{source_id}" for source_id in view.site.sources}
+            # Each source with how many facts cite it: a matter of shape.
+            keys = {SHAPE} | {f"source:{source_id}" for source_id in view.site.sources}
         elif page.template in FIXED_TEMPLATES:
             keys = set()
         else:
@@ -163,10 +211,10 @@ def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:
 
 
 class _Shown:
-    """The keys of facts as a page shows them: with the titles of what they name.
+    """The keys of facts as a page shows them: in full, with the entries of what they name.
 
-    A listed fact shows the titles of the facts it names, and a claim's title is its speaker's
-    name: two steps cover every title a page can show. Each fact's keys are worked out once.
+    An entry of a claim shows its speaker's title: two steps cover every entry a page can show.
+    Each fact's keys are worked out once.
     """
 
     def __init__(self, view: SiteView) -> None:
@@ -182,13 +230,19 @@ class _Shown:
             shown |= keys
         return shown
 
+    def entries(self, facts: Iterable[Fact]) -> set[str]:
+        """Return the keys of facts shown only as entries."""
+        keys: set[str] = set()
+        for fact in facts:
+            keys.add(f"entry:{fact.id}")
+            if isinstance(fact, Statement):
+                keys.add(f"entry:{fact.speaker}")
+        return keys
+
     def _of(self, fact: Fact) -> frozenset[str]:
-        keys = {f"fact:{fact.id}"}
-        for _, ref in fact.references():
-            keys.add(f"fact:{ref}")
-            named = self.view.facts.get(ref)
-            if isinstance(named, Statement):
-                keys.add(f"fact:{named.speaker}")
+        refs = [ref for _, ref in fact.references()]
+        named = self.view.pick(ref for ref in refs if ref in self.view.facts)
+        keys = {f"fact:{fact.id}"} | {f"entry:{ref}" for ref in refs} | self.entries(named)
         return frozenset(keys)
 
 
@@ -198,6 +252,21 @@ def _sources(facts: Iterable[Fact]) -> set[str]:
 
 def _references(fact: Fact | None) -> list[tuple[str, str]]:
     return list(fact.references()) if fact is not None else []
+
+
+def _entry(fact: Fact | None) -> tuple[object, ...] | None:
+    """Return what an entry shows of a fact (the theme's entry, entity_link, short_title)."""
+    if fact is None:
+        return None
+    shown = tuple(getattr(fact, name, None) for name in _ENTRY_FIELDS)
+    return (*shown, fact.text) if isinstance(fact, Statement) else shown
+
+
+def _shape(fact: Fact | None) -> tuple[object, ...] | None:
+    """Return what the dependency map and the counts read from a fact."""
+    if fact is None:
+        return None
+    return (fact.kind, _references(fact), [citation.source for citation in fact.citations])
 
 
 def _counts(site: Site) -> tuple[object, ...]:

@@ -16,9 +16,18 @@ from typing import Any, TypeVar
 from site_gen import cache, collector, parallel, schema
 from site_gen.config import Config
 from site_gen.errors import Location, Problem
+from site_gen.items import items
 from site_gen.model import FACT_CLASSES, Citation, Fact, FigureValue, Settings, Site, Source
 from site_gen.schema import Field, Type
-from site_gen.yamlfile import INVALID, MAX_FILE_BYTES, Node, decode_utf8, parse_yaml, read_file
+from site_gen.yamlfile import (
+    INVALID,
+    MAX_FILE_BYTES,
+    Node,
+    decode_utf8,
+    parse_yaml,
+    read_file,
+    ties_parts,
+)
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
@@ -280,10 +289,11 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     with collector.paused():
         settings = load_settings(config, problems)
         sources = load_sources(config, problems)
-        facts, broken, partial = load_facts(config, problems)
+        facts, broken, partial, origins = load_facts(config, problems)
     if settings is None:
         return None, problems
-    return Site(settings, sources, facts, frozenset(broken - facts.keys()), partial), problems
+    site = Site(settings, sources, facts, frozenset(broken - facts.keys()), partial, origins)
+    return site, problems
 
 
 def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None:
@@ -355,7 +365,7 @@ class Registry:
 def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
     """Read the sources registry and the text of every source it lists."""
     path = config.registry_file
-    (registry,) = _load_records([(path, config.display(path))], Registry, read_registry)
+    ((_, registry),) = _load_records([(path, config.display(path))], Registry, read_registry)
     problems += registry.problems
     sources: dict[str, Source] = {}
     seeds = config.seeds_dir.resolve()
@@ -484,15 +494,59 @@ class FactsFile:
     def unreadable(cls, problem: Problem) -> FactsFile:
         return cls([problem], readable=False)
 
+    def copy(self) -> FactsFile:
+        """Return a copy whose facts a check can fill in, leaving this record as it was read."""
+        return FactsFile(
+            list(self.problems),
+            [fact.copy() for fact in self.facts],
+            list(self.broken),
+            self.readable,
+        )
 
-def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact], set[str], bool]:
-    """Read every facts file; return the facts, the ids of facts too broken to load, and
-    whether some file could not be read at all.
+
+class _Copies:
+    """Facts files this process reads again and again (a preview), kept as read to copy from.
+
+    A check fills in the spans of each quote, so every load needs facts of its own. Unpickling
+    them again from the cache's memory was most of a preview's load at 10,000 facts; copying
+    them (new facts, citations and figure values around the same values) takes a third of that.
+    A file is kept from its second load on, so a one-off build pays nothing for the copies.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[str, FactsFile] = {}
+        self.seen: set[str] = set()
+
+    def get(self, name: str, store: cache.Store) -> object:
+        """Return a record of its own for one load, or whatever the cache holds under `name`."""
+        kept = self.kept.get(name)
+        if kept is None:
+            found = store.get(name)
+            if name not in self.seen or not isinstance(found, FactsFile):
+                return found
+            kept = self.kept[name] = found  # Fresh from the cache: never handed out.
+        return kept.copy()
+
+    def keep_only(self, names: set[str]) -> None:
+        """Forget the files that are gone or changed, so memory stays bounded."""
+        self.kept = {name: record for name, record in self.kept.items() if name in names}
+        self.seen = names
+
+
+_copies = _Copies()
+
+
+def load_facts(
+    config: Config, problems: list[Problem]
+) -> tuple[dict[str, Fact], set[str], bool, dict[str, str]]:
+    """Read every facts file; return the facts, the ids of facts too broken to load, whether
+    some file could not be read at all, and the key of the bytes each fact was read from.
 
     Ids must be unique across all files. Broken ids, and with an unreadable file any id, are
     not reported again as unknown references.
     """
     facts: dict[str, Fact] = {}
+    origins: dict[str, str] = {}
     broken: set[str] = set()
     partial = False
     paths = fact_files(config)
@@ -506,7 +560,7 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
             )
         )
     files = [(path, config.display(path)) for path in paths]
-    for record in _load_records(files, FactsFile, read_facts_file):
+    for origin, record in _load_records(files, FactsFile, _item_reader, _copies):
         problems += record.problems
         partial = partial or not record.readable
         broken.update(record.broken)
@@ -524,7 +578,8 @@ def load_facts(config: Config, problems: list[Problem]) -> tuple[dict[str, Fact]
                 )
             else:
                 facts[fact.id] = fact
-    return facts, broken, partial
+                origins[fact.id] = origin
+    return facts, broken, partial, origins
 
 
 def read_facts_file(data: bytes, display: str) -> FactsFile:
@@ -553,43 +608,110 @@ def read_facts_file(data: bytes, display: str) -> FactsFile:
     return record
 
 
+class _ItemReader:
+    """Read a facts file again item by item once it has been read whole (site_gen.items).
+
+    A one-off build reads each file once, whole. A file read again has changed; it is then cut
+    into items, and each item whose line and bytes were read before is not parsed again (from
+    the third read of a file on, in a preview: the second parses and keeps every item). Any
+    file that is not a plain list, or whose items tie each other together with anchors, or
+    whose items hold YAML problems (which a whole parse would list first), is read whole.
+    """
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        # By display path, line and bytes of an item: its problems, its fact or broken id.
+        self.known: dict[tuple[str, int, bytes], tuple[list[Problem], Fact | None, str]] = {}
+
+    def __call__(self, data: bytes, display: str) -> FactsFile:
+        record = self._by_item(data, display) if display in self.read else None
+        self.read.add(display)
+        return record or read_facts_file(data, display)
+
+    def _by_item(self, data: bytes, display: str) -> FactsFile | None:
+        cut = items(data) if len(data) <= MAX_FILE_BYTES else None
+        if cut is None:
+            return None
+        known: dict[tuple[str, int, bytes], tuple[list[Problem], Fact | None, str]] = {}
+        record = FactsFile([])
+        for line, item in cut:
+            key = (display, line, item)
+            found = self.known.get(key) or self._item(line, item, display)
+            if found is None:
+                return None
+            known[key] = problems, fact, broken = found
+            record.problems += problems
+            if fact is None:
+                record.broken.append(broken)
+            else:
+                record.facts.append(fact.copy())  # The kept one stays as read, for next time.
+        self.known = {key: found for key, found in self.known.items() if key[0] != display}
+        self.known |= known
+        return record
+
+    def _item(
+        self, line: int, item: bytes, display: str
+    ) -> tuple[list[Problem], Fact | None, str] | None:
+        """Read one item at its line; None when only a parse of the whole file is exact."""
+        if ties_parts(item):
+            return None
+        problems: list[Problem] = []
+        root = _parse_root(b"\n" * line + item, display, problems)
+        if problems or root is None or not isinstance(root.value, list) or len(root.value) != 1:
+            return None
+        node = root.value[0]
+        fact = read_fact(node, problems)
+        return problems, fact, "" if fact else (_raw_id(node) or "")
+
+
+_item_reader = _ItemReader()
 Record = TypeVar("Record", FactsFile, Registry)
 # Parsing in forked processes pays once the files to parse come to this many bytes.
 PARALLEL_BYTES = 1_000_000
 
 
 def _load_records(
-    files: list[tuple[Path, str]], kind: type[Record], parse: Callable[[bytes, str], Record]
-) -> list[Record]:
-    """Return parse(bytes, display) for every (path, display), in order, from the cache if it can.
+    files: list[tuple[Path, str]],
+    kind: type[Record],
+    parse: Callable[[bytes, str], Record],
+    copies: _Copies | None = None,
+) -> list[tuple[str, Record]]:
+    """Return parse(bytes, display) for every (path, display), in order, from the cache if it can,
+    each with its key ("" for a file that could not be read).
 
-    An entry's key is the display path (every location names it) and the file's bytes.
+    The key is that of the display path (every location names it) and the file's bytes: the
+    same key means the same record, which is also what tells a rebuild which facts it can skip.
+    `copies` hands out the records of files read before, where a kind can be copied.
     """
     store = cache.store(kind.__name__)
-    records: dict[int, Record] = {}
+    records: dict[int, tuple[str, Record]] = {}
     names: set[str] = set()
     misses: list[tuple[int, str, bytes, str]] = []
     for index, (path, display) in enumerate(files):
         data, problem = _read_bytes(path, display)
         if problem:
-            records[index] = kind.unreadable(problem)
+            records[index] = ("", kind.unreadable(problem))
             continue
         name = cache.key(display, data)
         names.add(name)
-        found = store.get(name) if store else None
+        found = None
+        if store:
+            found = copies.get(name, store) if copies else store.get(name)
         if isinstance(found, kind):
-            records[index] = found
+            records[index] = (name, found)
         else:
             misses.append((index, name, data, display))
     parsed = _parse_all(parse, [(data, display) for _, _, data, display in misses])
     for (index, name, _, _), (record, pickled) in zip(misses, parsed, strict=True):
-        records[index] = record
+        records[index] = (name, record)
         if store and pickled:
             store.put_bytes(name, pickled)
         elif store:
             store.put(name, record)
     if store:
         store.keep_only(names)
+    if copies:
+        copies.keep_only(names)
     return [records[index] for index in range(len(files))]
 
 

@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol, Self, TypeVar, cast
 
 from site_gen.errors import Location
 
 Span = tuple[int, int]
+_T = TypeVar("_T")
+
+
+def _shallow(obj: _T) -> _T:
+    """Return a new object of the same class sharing every attribute: cheaper than copy.copy."""
+    new: Any = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return cast(_T, new)
+
+
+class _Citing(Protocol):
+    sources: list[Citation]
+
+
+_C = TypeVar("_C", bound=_Citing)
+
+
+def _with_own_citations(obj: _C) -> _C:
+    """Return a copy whose citations are its own: a check fills in their spans, which must not
+    reach the object copied from. Every other value is shared, and never changed."""
+    new = _shallow(obj)
+    new.sources = [_shallow(citation) for citation in obj.sources]
+    return new
 
 
 @dataclass
@@ -51,6 +75,10 @@ class Fact:
     def at(self, key: str) -> Location:
         """Return where `key` was written, falling back to the fact itself."""
         return self.locations.get(key, self.location)
+
+    def copy(self) -> Self:
+        """Return a copy for another check: see _with_own_citations."""
+        return _with_own_citations(self)
 
 
 @dataclass(kw_only=True)
@@ -105,6 +133,10 @@ class FigureValue:
     as_of_note: str = ""
     reported_by: str = ""
 
+    def copy(self) -> Self:
+        """Return a copy for another check: see _with_own_citations."""
+        return _with_own_citations(self)
+
 
 @dataclass(kw_only=True)
 class Figure(Fact):
@@ -114,6 +146,11 @@ class Figure(Fact):
     @property
     def citations(self) -> list[Citation]:
         return self.sources + [c for value in self.values for c in value.sources]
+
+    def copy(self) -> Self:
+        new = super().copy()
+        new.values = [value.copy() for value in self.values]
+        return new
 
     def references(self) -> Iterator[tuple[str, str]]:
         yield from super().references()
@@ -206,6 +243,9 @@ class Site:
     broken: frozenset[str] = frozenset()
     # True when a facts file could not be read at all: any unknown id may be one of its facts.
     partial: bool = False
+    # Per fact id, the key of the bytes of the file it was read from (site_gen.cache.key):
+    # two builds that read a fact from the same key read the same fact.
+    origins: dict[str, str] = field(default_factory=dict)
 
     def citation_count(self) -> int:
         return sum(len(fact.citations) for fact in self.facts.values())

@@ -10,6 +10,9 @@ time and SHA-256. A file whose size or time differs from its entry, say because 
 the output by hand, is rewritten; a file the manifest does not list is deleted. The manifest is
 deleted before the spare is touched and written again only once the swap is done, so a killed
 build never trusts a stale one: the next build then rewrites every file.
+
+A preview keeps what it wrote in memory (site_gen.output_memory), which spares its rebuilds the
+walk of the spare folder as long as its own manifest is the one it finds.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Imported for its type only: it builds on this module.
+    from site_gen.output_memory import WriteMemory
 
 # A file in every folder site_gen writes, so it never deletes a folder it did not create.
 MARKER = ".site-gen-output"
@@ -42,16 +49,28 @@ def is_foreign(folder: Path) -> bool:
     return folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file()
 
 
-def write_output(files: Mapping[str, bytes], out: Path) -> int:
-    """Bring the spare up to date with `files`, then swap it in for `out`; return files written."""
+def write_output(files: Mapping[str, bytes], out: Path, memory: WriteMemory | None = None) -> int:
+    """Bring the spare up to date with `files`, then swap it in for `out`; return files written.
+
+    A preview passes the memory of its previous writes, which spares it the walk of the spare.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     spare = spare_of(out)
     if not spare.exists():
         _create(spare, out)
-    manifests = _take_manifests(spare)
-    known = manifests.get(_folder_key(spare), {})
-    entries, written = _update(spare, files, known)
+    saved = _take_manifests(spare)
+    key = _folder_key(spare)
+    recalled = memory.recall(spare, key, saved, files) if memory else None
+    if recalled is None:
+        manifests = _parse_manifests(saved)
+        kept: Manifest = {}
+        _keep_unchanged(str(spare), "", files, folders_of(files), manifests.get(key, {}), kept)
+    else:
+        manifests, kept = recalled.manifests, recalled.kept
+    entries, written = _update(spare, files, kept, memory.digest if memory else _digest)
+    if memory:
+        memory.note_update(spare, key, files, entries, recalled)
     if out.exists():
         previous = manifests.get(_folder_key(out), {})
         _exchange(spare, out)
@@ -61,7 +80,10 @@ def write_output(files: Mapping[str, bytes], out: Path) -> int:
         spare.rename(out)
         _create(spare, out)
     # The folders swapped places, and each manifest travels with its folder's key.
-    _save_manifests(spare, {_folder_key(out): entries, _folder_key(spare): previous})
+    manifests_now = {_folder_key(out): entries, _folder_key(spare): previous}
+    data = _save_manifests(spare, manifests_now)
+    if memory:
+        memory.note_saved(manifests_now, data)
     return written
 
 
@@ -78,42 +100,58 @@ def _folder_key(folder: Path) -> str:
     return f"{status.st_dev}:{status.st_ino}"
 
 
-def _take_manifests(spare: Path) -> dict[str, Manifest]:
+def _take_manifests(spare: Path) -> bytes:
     """Read the spare's manifests and delete them, before anything in the spare changes."""
     path = spare / MANIFEST
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
+        data = path.read_bytes()
+    except OSError:
+        return b""
     path.unlink()
+    return data
+
+
+def _parse_manifests(data: bytes) -> dict[str, Manifest]:
+    """Return the manifests saved as `data`; none at all for anything site_gen did not write."""
     try:
         return {
             key: {
                 name: (int(size), int(mtime), str(digest))
                 for name, (size, mtime, digest) in folder.items()
             }
-            for key, folder in data.items()
+            for key, folder in json.loads(data).items()
         }
     except (AttributeError, TypeError, ValueError):
         return {}  # Not a manifest site_gen wrote: trust nothing.
 
 
-def _save_manifests(spare: Path, manifests: dict[str, Manifest]) -> None:
-    """Write the manifests in one step, so a kill leaves either all of them or none."""
+def _save_manifests(spare: Path, manifests: dict[str, Manifest]) -> bytes:
+    """Write the manifests in one step, so a kill leaves either all of them or none; return
+    the bytes written."""
     staged = spare / f"{MANIFEST}.tmp"
-    staged.write_text(json.dumps(manifests, separators=(",", ":")), encoding="utf-8")
+    data = json.dumps(manifests, separators=(",", ":")).encode()
+    staged.write_bytes(data)
     staged.rename(spare / MANIFEST)
+    return data
 
 
-def _update(folder: Path, files: Mapping[str, bytes], known: Manifest) -> tuple[Manifest, int]:
-    """Make a folder hold exactly `files`, writing only what differs; return its manifest."""
+def _digest(name: str, content: bytes) -> str:
+    """Return the SHA-256 a manifest notes for a file's content."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def _update(
+    folder: Path, files: Mapping[str, bytes], kept: Manifest, digest: Callable[[str, bytes], str]
+) -> tuple[Manifest, int]:
+    """Write every file whose content `kept` does not already hold there; return the folder's
+    manifest and how many files were written."""
     entries: Manifest = {}
-    _keep_unchanged(str(folder), "", files, _folders(files), known, entries)
     written = 0
     for name, content in files.items():
-        digest = hashlib.sha256(content).hexdigest()
-        entry = entries.get(name)
-        if entry is not None and entry[2] == digest:
+        hashed = digest(name, content)
+        entry = kept.get(name)
+        if entry is not None and entry[2] == hashed:
+            entries[name] = entry
             continue
         # Plain strings: at thousands of files, building Path objects costs more than writing.
         target = f"{folder}/{name}"
@@ -122,13 +160,13 @@ def _update(folder: Path, files: Mapping[str, bytes], known: Manifest) -> tuple[
             stream.write(content)
             stream.flush()  # So that the size and time noted are those of the whole file.
             status = os.fstat(stream.fileno())
-        entries[name] = (status.st_size, status.st_mtime_ns, digest)
+        entries[name] = (status.st_size, status.st_mtime_ns, hashed)
         written += 1
     return entries, written
 
 
-def _folders(files: Mapping[str, bytes]) -> set[str]:
-    """Return every folder the files sit in, as paths like 'people/ada'."""
+def folders_of(files: Iterable[str]) -> set[str]:
+
     folders: set[str] = set()
     for name in files:
         folder = name.rpartition("/")[0]
@@ -144,9 +182,9 @@ def _keep_unchanged(
     files: Mapping[str, bytes],
     folders: set[str],
     known: Manifest,
-    entries: Manifest,
+    kept: Manifest,
 ) -> None:
-    """Delete what the new output has no place for; note in `entries` the untouched files.
+    """Delete what the new output has no place for; note in `kept` the untouched files.
 
     A file counts as untouched when its size and time match its manifest entry. Symbolic links
     are deleted, never followed.
@@ -159,14 +197,14 @@ def _keep_unchanged(
             os.unlink(child.path)
         elif child.is_dir():
             if name in folders:
-                _keep_unchanged(child.path, name + "/", files, folders, known, entries)
+                _keep_unchanged(child.path, name + "/", files, folders, known, kept)
             else:
                 shutil.rmtree(child.path)
         elif name in files:
             status = child.stat()
             entry = known.get(name)
             if entry is not None and entry[:2] == (status.st_size, status.st_mtime_ns):
-                entries[name] = entry
+                kept[name] = entry
         elif name != MARKER or prefix:
             os.unlink(child.path)
 

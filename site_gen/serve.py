@@ -21,6 +21,7 @@ from site_gen.check import DIFF_MARK
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
 from site_gen.incremental import IncrementalRenderer
+from site_gen.output_memory import WriteMemory
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class Preview:
         self.port = 0
         # Keeps the last good render, so an edit renders only the pages it changes.
         self.renderer = IncrementalRenderer()
+        # Knows what the last writes left, so a rebuild does not walk the output folders.
+        self.memory = WriteMemory()
 
     def watched(self) -> list[Path]:
         """Return the inputs whose change triggers a rebuild; never the output."""
@@ -83,7 +86,7 @@ class Preview:
     def rebuild(self) -> None:
         """Build once; a failure is kept for the panel instead of stopping the server."""
         try:
-            result = build(self.config, self.renderer)
+            result = build(self.config, self.renderer, self.memory)
         except CheckFailed as failed:
             self._fail(failed.problems)
             return

@@ -86,11 +86,16 @@ def check_reference(
     return None
 
 
-def check_references(site: Site) -> list[Problem]:
-    """Every id a fact or the settings mention must name a fact of a fitting kind."""
+def reference_targets(site: Site) -> tuple[object, ...]:
+    """Return all that the reference problems of a fact depend on beside the fact itself: the
+    ids and kinds of all facts, the names that hints come from, and which ids are broken."""
+    kinds = [(fact_id, fact.kind) for fact_id, fact in site.facts.items()]
+    return kinds, list(_fact_names(site).items()), site.broken, site.partial
+
+
+def check_settings_references(site: Site) -> list[Problem]:
+    """Every id the settings mention must name a fact of a fitting kind."""
     problems: list[Problem] = []
-    for fact in site.facts.values():
-        problems.extend(_fact_reference_problems(site, fact))
     settings = site.settings
     for key in ("summary", "key_figures"):
         for index, ref in enumerate(getattr(settings, key)):
@@ -99,6 +104,11 @@ def check_references(site: Site) -> list[Problem]:
             if problem:
                 problems.append(problem)
     return problems
+
+
+def fact_reference_problems(site: Site, fact: Fact) -> list[Problem]:
+    """Every id a fact mentions must name another fact, of a fitting kind."""
+    return list(_fact_reference_problems(site, fact))
 
 
 def _fact_reference_problems(site: Site, fact: Fact) -> Iterable[Problem]:

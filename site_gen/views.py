@@ -136,11 +136,20 @@ class SiteView:
         self.site = site
         self.facts = site.facts
         self.settings = site.settings
+        # Made when first asked for, by fact id: the facts that name it, sorted; its citations.
+        self._mentions: dict[str, list[Fact]] = {}
+        self._citations: dict[str, list[CitationView]] = {}
+        # By source id: its citations.
+        self._source_citations: dict[str, list[CitationView]] = {}
 
     def build_indexes(self) -> None:
         """Build every lazy index now, so that forked workers share them instead of each building them."""
-        for index in ("events", "statements", "_citations", "_mentions", "_by_source"):
+        for index in ("events", "statements", "referrers", "citers"):
             getattr(self, index)
+        for fact in self.facts.values():
+            self.citations(fact)
+        for source_id in self.site.sources:
+            self._by_source(source_id)
 
     def pick(self, ids: Iterable[str]) -> list[Fact]:
         return [self.facts[ref] for ref in ids]
@@ -189,27 +198,24 @@ class SiteView:
     def date(self, fact: Fact) -> str:
         return str(getattr(fact, "date", "") or "")
 
-    @cached_property
-    def _citations(self) -> dict[str, list[CitationView]]:
-        return {
-            fact.id: [
+    def citations(self, fact: Fact) -> list[CitationView]:
+        """Return a fact's citations, numbered; made when first asked for."""
+        views = self._citations.get(fact.id)
+        if views is None:
+            views = self._citations[fact.id] = [
                 CitationView(n, fact, c, self.site.sources[c.source])
                 for n, c in enumerate(fact.citations, start=1)
             ]
-            for fact in self.facts.values()
-        }
-
-    def citations(self, fact: Fact) -> list[CitationView]:
-        return self._citations[fact.id]
+        return views
 
     def value_citations(self, fact: Figure, value: FigureValue) -> list[CitationView]:
         """Return the numbered citations that belong to one figure value."""
         own = {id(c) for c in value.sources}
-        return [view for view in self._citations[fact.id] if id(view.citation) in own]
+        return [view for view in self.citations(fact) if id(view.citation) in own]
 
     def citations_of(self, facts: Iterable[Fact]) -> list[CitationView]:
         """Return the citations of several facts in order, for one list of notes."""
-        return [view for fact in facts for view in self._citations[fact.id]]
+        return [view for fact in facts for view in self.citations(fact)]
 
     def offsets(self, facts: Iterable[Fact]) -> dict[str, int]:
         """Return how far each fact's citation numbers are shifted so notes run on through a list."""
@@ -217,7 +223,7 @@ class SiteView:
         total = 0
         for fact in facts:
             shifts[fact.id] = total
-            total += len(self._citations[fact.id])
+            total += len(self.citations(fact))
         return shifts
 
     def corroborating_sources(self, fact: Fact) -> list[str]:
@@ -242,18 +248,26 @@ class SiteView:
         return sorted({c.source for c in fact.citations})
 
     @cached_property
-    def _mentions(self) -> dict[str, list[Fact]]:
-        mentions: dict[str, list[Fact]] = {}
+    def referrers(self) -> dict[str, list[str]]:
+        """Return the ids of the facts that name each fact.
+
+        Only which facts name which decides it, so a preview keeps it from build to build
+        while an edit leaves that alone (site_gen.incremental).
+        """
+        referrers: dict[str, list[str]] = {}
         for fact in self.facts.values():
             for ref in dict.fromkeys(ref for _, ref in fact.references()):
-                mentions.setdefault(ref, []).append(fact)
-        for facts in mentions.values():
-            facts.sort(key=lambda f: (self.date(f) or "9999", f.kind, f.id))
-        return mentions
+                referrers.setdefault(ref, []).append(fact.id)
+        return referrers
 
     def mentions(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, in date order (undated last)."""
-        return self._mentions.get(fact.id, [])
+        found = self._mentions.get(fact.id)
+        if found is None:
+            found = [self.facts[ref] for ref in self.referrers.get(fact.id, ())]
+            found.sort(key=lambda f: (self.date(f) or "9999", f.kind, f.id))
+            self._mentions[fact.id] = found
+        return found
 
     def referring(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, leaving out those it already lists as related."""
@@ -296,22 +310,38 @@ class SiteView:
         return CHART_WIDTH, len(fact.values) * CHART_ROW
 
     @cached_property
-    def _by_source(self) -> dict[str, list[CitationView]]:
-        """Group citations by source once; source pages would otherwise scan every fact."""
-        grouped: dict[str, list[CitationView]] = {source_id: [] for source_id in self.site.sources}
-        for views in self._citations.values():
-            for view in views:
-                grouped[view.source.id].append(view)
-        return grouped
+    def citers(self) -> dict[str, list[str]]:
+        """Return the ids of the facts that cite each source, in the order of the facts.
+
+        Only which facts cite which sources, and their order, decide it, so a preview keeps it
+        from build to build while an edit leaves that alone (site_gen.incremental).
+        """
+        citers: dict[str, list[str]] = {}
+        for fact in self.facts.values():
+            for source_id in dict.fromkeys(c.source for c in fact.citations):
+                citers.setdefault(source_id, []).append(fact.id)
+        return citers
+
+    def _by_source(self, source_id: str) -> list[CitationView]:
+        """Return the citations of a source, in the order of the facts; made when first asked for."""
+        views = self._source_citations.get(source_id)
+        if views is None:
+            views = self._source_citations[source_id] = [
+                view
+                for fact_id in self.citers.get(source_id, ())
+                for view in self.citations(self.facts[fact_id])
+                if view.source.id == source_id
+            ]
+        return views
 
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
-        facts = {view.fact.id: view.fact for view in self._by_source[source.id]}.values()
+        facts = {view.fact.id: view.fact for view in self._by_source(source.id)}.values()
         return sorted(facts, key=lambda f: (self.date(f) or "9999", f.kind, f.id))
 
     def segments(self, source: Source) -> list[list[Segment]]:
         """Split a source into lines of segments, cut wherever a citation starts or ends."""
-        views = self._by_source[source.id]
+        views = self._by_source(source.id)
         text = source.text
         # One sweep over the cut points: each span opens where it starts and closes where it
         # ends, so a segment is covered by whatever is open, with no scan of every span per cut.

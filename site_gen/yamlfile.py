@@ -263,6 +263,22 @@ def parse_yaml(data: bytes, display: str) -> tuple[Node | None, list[Problem]]:
         loader.dispose()
 
 
+def ties_parts(data: bytes) -> bool:
+    """Tell whether a YAML text may tie its parts together with anchors and aliases.
+
+    Only a text holding '&' or '*' can; for those, the scanner says whether it does.
+    """
+    if b"&" not in data and b"*" not in data:
+        return False
+    try:
+        return any(
+            isinstance(token, yaml.AnchorToken | yaml.AliasToken)
+            for token in yaml.scan(data, Loader=_BaseLoader)
+        )
+    except yaml.YAMLError:
+        return True  # Unreadable as it is: read it whole, where the problem is reported.
+
+
 def decode_utf8(data: bytes, display: str) -> tuple[str, Problem | None]:
     """Decode UTF-8 (a BOM is allowed); name the line and column of the first bad byte."""
     try:

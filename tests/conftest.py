@@ -34,6 +34,17 @@ def sample(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    """Return the root of a site of 60 facts with many cross-references, by benchmarks/synth.py."""
+    root = tmp_path / "site"
+    made = subprocess.run(
+        [sys.executable, REPO / "benchmarks/synth.py", "60", root], capture_output=True, timeout=120
+    )
+    assert made.returncode == 0, made.stderr
+    return root
+
+
+@pytest.fixture
 def write() -> Callable[[Path, str], Path]:
     """Write a dedented string to a file, creating folders, and return the path."""
 

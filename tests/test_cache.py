@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from site_gen import cache, loader
 from site_gen.build import check
 from site_gen.config import Config
 from site_gen.errors import Problem
+from site_gen.model import Figure
 
 Write = Callable[[Path, str], Path]
 
@@ -82,17 +84,32 @@ def test_a_cached_check_reports_what_a_fresh_one_does(
 
 
 def test_memory_hands_out_fresh_objects_each_check(broken: Path) -> None:
-    first_site, first = check(Config.for_root(broken))
-    second_site, second = check(Config.for_root(broken))
-    assert first_site is not None and second_site is not None
-    assert second == first
-    fact = first_site.facts["bridge-reopens"]
-    again = second_site.facts["bridge-reopens"]
-    assert again == fact and again is not fact
-    assert again.sources[0] is not fact.sources[0]
-    assert fact.sources[0].spans  # Filled in by the first check, and not shared with the second.
-    fact.sources[0].spans = ()
-    assert again.sources[0].spans
+    # Read from disk, from the memory, then copied from what the memory held.
+    checks = [check(Config.for_root(broken)) for _ in range(4)]
+    facts = [site.facts["bridge-reopens"] for site, _ in checks if site is not None]
+    assert len(facts) == 4
+    for (_, first), (_, problems) in itertools.pairwise(checks):
+        assert problems == first
+    for fact, again in itertools.combinations(facts, 2):
+        assert again == fact and again is not fact
+        assert again.sources[0] is not fact.sources[0]
+    for fact in facts:
+        spans = fact.sources[0].spans
+        assert spans  # Filled in by each check, and shared with no other.
+        fact.sources[0].spans = ()
+        assert all(other.sources[0].spans for other in facts if other is not fact)
+        fact.sources[0].spans = spans
+
+
+def test_a_copied_figure_owns_the_citations_of_its_values(sample: Path) -> None:
+    site, _ = check(Config.for_root(sample))
+    assert site is not None
+    figure = next(fact for fact in site.facts.values() if isinstance(fact, Figure))
+    copy = figure.copy()
+    assert copy == figure and copy is not figure
+    for value, copied in zip(figure.values, copy.values, strict=True):
+        assert copied is not value
+        assert all(a is not b for a, b in zip(value.sources, copied.sources, strict=True))
 
 
 def test_a_changed_file_is_read_again(broken: Path) -> None:
