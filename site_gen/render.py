@@ -172,17 +172,22 @@ def plan_pages(view: SiteView) -> list[Page]:
 
 
 class _Context(jinja2.runtime.Context):
-    """A template context that calls plain functions and methods straight away.
+    """A template context that calls plain functions, methods and macros straight away.
 
     Jinja routes every call in a template through Context.call, which asks each callee twice
-    whether it wants the context passed in; for plain Python callables the answer is one
-    attribute away. Everything else (macros, callable objects) takes Jinja's own path.
+    whether it wants the context passed in. For plain Python callables the answer is in the
+    function's own attributes (builtins can carry none), and a macro always takes the eval
+    context; asking with hasattr costs a raised and caught AttributeError per call of a method.
+    Everything else (callable objects, callees marked with pass_context) takes Jinja's own path.
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Named as in Jinja.
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        if kind is jinja2.runtime.Macro:
+            args = (__self.eval_ctx, *args)
+        elif kind not in _PLAIN_CALLABLES or _passes_arg(__obj):
             return super().call(__obj, *args, **kwargs)
-        # Jinja adds these for callables that take the context, which plain ones do not.
+        # Jinja adds these for callables that take the context, which these do not.
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)
         try:
@@ -192,6 +197,14 @@ class _Context(jinja2.runtime.Context):
 
 
 _PLAIN_CALLABLES = {types.FunctionType, types.MethodType, types.BuiltinFunctionType}
+
+
+def _passes_arg(callee: Any) -> bool:
+    """Tell whether a plain callable may want a context, eval context or environment passed in."""
+    function = getattr(callee, "__func__", callee)
+    if type(function) is types.BuiltinFunctionType:
+        return False
+    return type(function) is not types.FunctionType or "jinja_pass_arg" in function.__dict__
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
