@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from site_gen.export import facts_json
 from site_gen.feeds import atom_feed, json_ld, robots, sitemap, structured_data
+from site_gen.fragments import FragmentCache
 from site_gen.markup import MarkdownRenderer
 from site_gen.model import Fact, Site
 from site_gen.parallel import Job, run_jobs, worker_count
@@ -126,6 +127,8 @@ def make_environment(
         # A build renders each template thousands of times; one check of the file is enough.
         auto_reload=False,
         bytecode_cache=compiled,
+        # Fragments that many pages share, rendered once per build: hence one environment each.
+        extensions=[FragmentCache],
     )
     env.context_class = _Context
     markdown = markdown or MarkdownRenderer()
