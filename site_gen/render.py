@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -117,7 +117,7 @@ def make_environment(
     A preview passes the Markdown renderer and the compiled templates of its previous builds:
     a new environment per build is what keeps one site's values out of the next one's pages.
     """
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -130,7 +130,6 @@ def make_environment(
         # Fragments that many pages share, rendered once per build: hence one environment each.
         extensions=[FragmentCache],
     )
-    env.context_class = _Context
     markdown = markdown or MarkdownRenderer()
     env.filters["md"] = markdown.block
     env.filters["md_inline"] = markdown.inline
@@ -208,6 +207,21 @@ def _passes_arg(callee: Any) -> bool:
     if type(function) is types.BuiltinFunctionType:
         return False
     return type(function) is not types.FunctionType or "jinja_pass_arg" in function.__dict__
+
+
+class _Environment(jinja2.Environment):
+    """An environment whose templates share its globals as they are, with _Context to call.
+
+    Jinja layers a ChainMap over the globals for each template, so that a template's own
+    globals never leak into the environment's; this theme's templates have none. Reading a
+    ChainMap runs in Python, and every page pays for it when it imports the macros: Jinja
+    compares the page's globals with the macros' to learn that nothing differs.
+    """
+
+    context_class = _Context
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return super().make_globals(d) if d else self.globals
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
