@@ -124,8 +124,10 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # A build renders each template thousands of times; one check of the file is enough.
+        # A build renders each template thousands of times; one check of the file is enough,
+        # and a theme's few templates need no least-recently-used bookkeeping: a plain dict.
         auto_reload=False,
+        cache_size=-1,
         bytecode_cache=compiled,
         # Fragments that many pages share, rendered once per build: hence one environment each.
         extensions=[FragmentCache],
@@ -187,7 +189,11 @@ class _Context(jinja2.runtime.Context):
         kind = type(__obj)
         if kind is jinja2.runtime.Macro:
             args = (__self.eval_ctx, *args)
-        elif kind not in _PLAIN_CALLABLES or _passes_arg(__obj):
+        elif kind is types.MethodType or kind is types.FunctionType:
+            function = getattr(__obj, "__func__", __obj)
+            if type(function) is not types.FunctionType or "jinja_pass_arg" in function.__dict__:
+                return super().call(__obj, *args, **kwargs)
+        elif kind is not types.BuiltinFunctionType:
             return super().call(__obj, *args, **kwargs)
         # Jinja adds these for callables that take the context, which these do not.
         kwargs.pop("_block_vars", None)
@@ -196,17 +202,6 @@ class _Context(jinja2.runtime.Context):
             return __obj(*args, **kwargs)
         except StopIteration:
             return __self.environment.undefined("a callable raised a StopIteration exception")
-
-
-_PLAIN_CALLABLES = {types.FunctionType, types.MethodType, types.BuiltinFunctionType}
-
-
-def _passes_arg(callee: Any) -> bool:
-    """Tell whether a plain callable may want a context, eval context or environment passed in."""
-    function = getattr(callee, "__func__", callee)
-    if type(function) is types.BuiltinFunctionType:
-        return False
-    return type(function) is not types.FunctionType or "jinja_pass_arg" in function.__dict__
 
 
 class _Environment(jinja2.Environment):
