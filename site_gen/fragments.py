@@ -1,10 +1,10 @@
 """A `{% cache %}` tag for templates: render a fragment once per build, then reuse it.
 
 Many pages show the same pieces: the masthead, the footer, a fact's entry in a list, a link
-to a person. Rendering each again on every page is most of a large build's time. A fragment
-is keyed by what it shows; the key must name everything the fragment's output depends on
-beyond the build's own globals (settings, labels, base URL), which are the same for every
-page of a build.
+to a person. Rendering each again on every page took a large share of a big build's time. A
+fragment is keyed by what it shows: the key must name everything the fragment's output
+depends on beyond the build's own globals (settings, labels, base URL), which are the same
+for every page of a build. Keys compare as dict keys do, so name facts by their ids.
 
 The rendered fragments live on the environment, and every build makes an environment of its
 own (see render.make_environment), so a preview's rebuild never sees the last build's pages.
