@@ -94,6 +94,7 @@ def _indented(value: object, level: int) -> str:
 
 
 def _json(value: object, indent: str) -> str:
+    """Serialize a value whose first line is already indented by `indent`."""
     if isinstance(value, str):
         return encode_basestring(value)
     if isinstance(value, dict):
