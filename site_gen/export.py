@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from site_gen.model import Citation, Fact, FigureValue, Site
@@ -25,7 +26,12 @@ def _citation(citation: Citation) -> dict[str, Any]:
 
 
 def _value(value: FigureValue) -> dict[str, Any]:
-    data = {k: v for k, v in dataclasses.asdict(value).items() if k not in _INTERNAL and v != ""}
+    # Field by field: dataclasses.asdict would first deep-copy the citations left out here.
+    data = {
+        field.name: getattr(value, field.name)
+        for field in dataclasses.fields(value)
+        if field.name not in _INTERNAL and getattr(value, field.name) != ""
+    }
     data["citations"] = [_citation(c) for c in value.sources]
     return data
 
@@ -78,7 +84,34 @@ def facts_json(site: Site, cache: dict[str, str] | None = None) -> bytes:
 
 
 def _indented(value: object, level: int) -> str:
-    """Serialize a value as it reads `level` levels deep in the document, one space per level."""
-    # A JSON string holds no raw line break, so every line break starts a new indented line.
-    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
-    return text.replace("\n", "\n" + " " * level)
+    """Serialize a value as it reads `level` levels deep in the document, one space per level.
+
+    The same text as json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) with
+    `level` spaces after every line break, made in half the time: with an indent, the standard
+    library encodes in Python, through a generator per nested list and object.
+    """
+    return _json(value, " " * level)
+
+
+def _json(value: object, indent: str) -> str:
+    """Serialize a value whose first line is already indented by `indent`."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, dict):
+        inner = indent + " "
+        members = [f"{encode_basestring(k)}: {_json(v, inner)}" for k, v in sorted(value.items())]
+        return _joined("{", members, "}", indent)
+    if isinstance(value, list | tuple):
+        return _joined("[", [_json(item, indent + " ") for item in value], "]", indent)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__repr__(value)  # As json writes it; spans make these the most common.
+    # Floats (NaN and the infinities too), booleans and null, as json writes them.
+    return json.dumps(value)
+
+
+def _joined(opening: str, items: list[str], closing: str, indent: str) -> str:
+    """Return a JSON list or object of serialized items, one item a line, or empty."""
+    if not items:
+        return opening + closing
+    inner = "\n" + indent + " "
+    return opening + inner + ("," + inner).join(items) + "\n" + indent + closing

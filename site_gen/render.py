@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from site_gen.export import facts_json
 from site_gen.feeds import atom_feed, json_ld, robots, sitemap, structured_data
+from site_gen.fragments import FragmentCache
 from site_gen.markup import MarkdownRenderer
 from site_gen.model import Fact, Site
 from site_gen.parallel import Job, run_jobs, worker_count
@@ -116,18 +117,21 @@ def make_environment(
     A preview passes the Markdown renderer and the compiled templates of its previous builds:
     a new environment per build is what keeps one site's values out of the next one's pages.
     """
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # A build renders each template thousands of times; one check of the file is enough.
+        # A build renders each template thousands of times; one check of the file is enough,
+        # and a theme's few templates need no least-recently-used bookkeeping: a plain dict.
         auto_reload=False,
+        cache_size=-1,
         bytecode_cache=compiled,
+        # Fragments that many pages share, rendered once per build: hence one environment each.
+        extensions=[FragmentCache],
     )
-    env.context_class = _Context
     markdown = markdown or MarkdownRenderer()
     env.filters["md"] = markdown.block
     env.filters["md_inline"] = markdown.inline
@@ -172,17 +176,26 @@ def plan_pages(view: SiteView) -> list[Page]:
 
 
 class _Context(jinja2.runtime.Context):
-    """A template context that calls plain functions and methods straight away.
+    """A template context that calls plain functions, methods and macros straight away.
 
     Jinja routes every call in a template through Context.call, which asks each callee twice
-    whether it wants the context passed in; for plain Python callables the answer is one
-    attribute away. Everything else (macros, callable objects) takes Jinja's own path.
+    whether it wants the context passed in. For plain Python callables the answer is in the
+    function's own attributes (builtins can carry none), and a macro always takes the eval
+    context; asking with hasattr costs a raised and caught AttributeError per call of a method.
+    Everything else (callable objects, callees marked with pass_context) takes Jinja's own path.
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Named as in Jinja.
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        if kind is jinja2.runtime.Macro:
+            args = (__self.eval_ctx, *args)
+        elif kind is types.MethodType or kind is types.FunctionType:
+            function = getattr(__obj, "__func__", __obj)
+            if type(function) is not types.FunctionType or "jinja_pass_arg" in function.__dict__:
+                return super().call(__obj, *args, **kwargs)
+        elif kind is not types.BuiltinFunctionType:
             return super().call(__obj, *args, **kwargs)
-        # Jinja adds these for callables that take the context, which plain ones do not.
+        # Jinja adds these for callables that take the context, which these do not.
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)
         try:
@@ -191,7 +204,19 @@ class _Context(jinja2.runtime.Context):
             return __self.environment.undefined("a callable raised a StopIteration exception")
 
 
-_PLAIN_CALLABLES = {types.FunctionType, types.MethodType, types.BuiltinFunctionType}
+class _Environment(jinja2.Environment):
+    """An environment whose templates share its globals as they are, with _Context to call.
+
+    Jinja layers a ChainMap over the globals for each template, so that a template's own
+    globals never leak into the environment's; this theme's templates have none. Reading a
+    ChainMap runs in Python, and every page pays for it when it imports the macros: Jinja
+    compares the page's globals with the macros' to learn that nothing differs.
+    """
+
+    context_class = _Context
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return super().make_globals(d) if d else self.globals
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
