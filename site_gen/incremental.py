@@ -134,8 +134,8 @@ class Change:
     # The dependency keys whose content differs.
     keys: set[str]
     # Whether the shape differs: which facts (in which order) and sources there are, and for
-    # each fact its kind, the facts it names and the sources it cites. The dependency map and the counts
-    # depend on nothing else, so an edit that keeps the shape keeps them.
+    # each fact its kind, the facts it names and the sources it cites. The dependency map and
+    # the counts depend on nothing else, so an edit that keeps the shape keeps them.
     reshaped: bool
 
 

@@ -166,7 +166,7 @@ def _update(
 
 
 def folders_of(files: Iterable[str]) -> set[str]:
-
+    """Return every folder the files sit in, as paths like 'people/ada'."""
     folders: set[str] = set()
     for name in files:
         folder = name.rpartition("/")[0]

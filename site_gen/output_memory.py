@@ -113,7 +113,8 @@ class WriteMemory:
         self.saved = saved
 
     def digest(self, name: str, content: bytes) -> str:
-        """Return the SHA-256 of a file's content, reusing the last one for the same bytes object."""
+        """Return the SHA-256 of a file's content; the same bytes object as last time is not
+        hashed again."""
         known = self.digests.get(name)
         if known is not None and known[0] is content:
             return known[1]
