@@ -7,7 +7,11 @@ depends on beyond the build's own globals (settings, labels, base URL), which ar
 for every page of a build. Keys compare as dict keys do, so name facts by their ids.
 
 The rendered fragments live on the environment, and every build makes an environment of its
-own (see render.make_environment), so a preview's rebuild never sees the last build's pages.
+own (see render.make_environment). A preview hands each new environment the fragments of its
+last build that the edit spared (see incremental.py): a fragment is kept while the build's
+globals stay the same, unless a part of its key names a fact the edit touched. So a key that
+names a fact must name it by its id, and a fragment may show of other facts only what its fact
+names (their entries) and of sources only those its fact cites.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
 
+# Rendered fragments by key.
+Fragments = dict[tuple[Hashable, ...], Markup]
+
 
 class FragmentCache(Extension):
     """`{% cache key, ... %}body{% endcache %}`: the body's output, made once per key."""
@@ -28,7 +35,7 @@ class FragmentCache(Extension):
 
     def __init__(self, environment: jinja2.Environment) -> None:
         super().__init__(environment)
-        self.fragments: dict[tuple[Hashable, ...], Markup] = {}
+        self.fragments: Fragments = {}
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno

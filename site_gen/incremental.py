@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_gen.fragments import Fragments
 from site_gen.markup import MarkdownRenderer
 from site_gen.model import Fact, Site, Statement
 from site_gen.render import (
@@ -73,6 +74,7 @@ class IncrementalRenderer:
     def __init__(self) -> None:
         self._last: _Rendered | None = None
         self._cache = DataCache()
+        self._fragments: Fragments = {}
         # Converted Markdown and compiled templates outlive each build's environment.
         self._markdown = MarkdownRenderer()
         self._compiled = CompiledTemplates()
@@ -84,7 +86,8 @@ class IncrementalRenderer:
         if last is None or not last.is_like(site, theme, base_url):
             last = None
             self._cache = DataCache()
-        env = make_environment(templates, self._markdown, self._compiled)
+            self._fragments = {}
+        env = make_environment(templates, self._markdown, self._compiled, self._fragments)
         render = SiteRender(env, site, templates, base_url)
         if last is None:
             dependencies = page_dependencies(render)
@@ -102,6 +105,7 @@ class IncrementalRenderer:
                 render.view.referrers = last.view.referrers
                 render.view.citers = last.view.citers
             self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
+            self._forget_fragments(render.view, change)
             stale = [
                 path
                 for path in render.pages
@@ -116,6 +120,18 @@ class IncrementalRenderer:
             files = render.files_in_order(ChainMap(made, last.files))
         self._last = _Rendered(site, render.view, files, dependencies, theme, base_url)
         return files
+
+    def _forget_fragments(self, view: SiteView, change: Change) -> None:
+        """Drop the fragments an edit may have changed (see fragments.py), before rendering.
+
+        A change of shape drops them all: who names and cites what decides what each shows.
+        """
+        if change.reshaped:
+            self._fragments.clear()
+            return
+        touched = _touched(view, change.keys)
+        for key in [key for key in self._fragments if not touched.isdisjoint(key)]:
+            del self._fragments[key]
 
 
 def fingerprint(templates: Path) -> str:
@@ -277,6 +293,24 @@ def _counts(site: Site) -> tuple[object, ...]:
 
 def _fact_ids(keys: Iterable[str]) -> set[str]:
     return {key.removeprefix("fact:") for key in keys if key.startswith("fact:")}
+
+
+def _touched(view: SiteView, changed: set[str]) -> set[str]:
+    """Return the ids of the facts whose fragments may show what changed: the facts that
+    changed, the facts that name one whose entry changed (or name a claim of its speaker), and
+    the facts that cite a source that changed."""
+    touched = _fact_ids(changed)
+    for key in changed:
+        kind, _, name = key.partition(":")
+        if kind == "entry":
+            for ref in view.referrers.get(name, ()):
+                touched.add(ref)
+                fact = view.facts[ref]
+                if isinstance(fact, Statement) and fact.speaker == name:
+                    touched.update(view.referrers.get(ref, ()))
+        elif kind == "source":
+            touched.update(view.citers.get(name, ()))
+    return touched
 
 
 def _search_stale(view: SiteView, changed: set[str]) -> set[str]:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from site_gen.export import facts_json
 from site_gen.feeds import atom_feed, json_ld, robots, sitemap, structured_data
-from site_gen.fragments import FragmentCache
+from site_gen.fragments import FragmentCache, Fragments
 from site_gen.markup import MarkdownRenderer
 from site_gen.model import Fact, Site
 from site_gen.parallel import Job, run_jobs, worker_count
@@ -111,11 +111,13 @@ def make_environment(
     templates: Path,
     markdown: MarkdownRenderer | None = None,
     compiled: jinja2.BytecodeCache | None = None,
+    fragments: Fragments | None = None,
 ) -> jinja2.Environment:
     """Return a Jinja environment that escapes everything and fails on any missing value.
 
-    A preview passes the Markdown renderer and the compiled templates of its previous builds:
-    a new environment per build is what keeps one site's values out of the next one's pages.
+    A preview passes the Markdown renderer, the compiled templates and the fragments its edit
+    spared of its previous builds: a new environment per build is what keeps one site's values
+    out of the next one's pages.
     """
     env = _Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -132,6 +134,8 @@ def make_environment(
         # Fragments that many pages share, rendered once per build: hence one environment each.
         extensions=[FragmentCache],
     )
+    if fragments is not None:
+        env.extensions[FragmentCache.identifier].fragments = fragments  # type: ignore[attr-defined]
     markdown = markdown or MarkdownRenderer()
     env.filters["md"] = markdown.block
     env.filters["md_inline"] = markdown.inline

@@ -116,6 +116,32 @@ def test_every_edit_gives_what_a_full_build_gives(sample: Path, tmp_path: Path) 
         assert_same_as_full_build(sample, out, session)
 
 
+def test_a_speaker_renamed_shows_on_claims_that_only_name_the_claim(
+    sample: Path, tmp_path: Path
+) -> None:
+    # The safe claim is contested by the office's claim, whose entry shows the office's name:
+    # the safe claim's card changes with that name, though it never names the office itself.
+    office_claim = """\
+- id: office-claim
+  kind: statement
+  speaker: transport-office
+  date: "2025-03-05"
+  text: The office proposed weekly inspections.
+  sources:
+    - source: gazette
+      quote: The office proposed weekly inspections of the bridge.
+"""
+    entities = sample / ENTITIES
+    text = entities.read_text(encoding="utf-8").replace(
+        "  speaker: mara-lind\n", "  speaker: mara-lind\n  contested_by: [office-claim]\n"
+    )
+    entities.write_text(text + office_claim, encoding="utf-8")
+    session, out = Session(), tmp_path / "preview"
+    assert_same_as_full_build(sample, out, session)
+    replace_in(entities, "name: City transport office", "name: Harbour office")
+    assert_same_as_full_build(sample, out, session)
+
+
 def test_facts_files_added_renamed_moved_and_deleted(sample: Path, tmp_path: Path) -> None:
     session = Session()
     out = tmp_path / "preview"
