@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from site_gen.model import Citation, Fact, FigureValue, Site
+from site_gen.model import Citation, Fact, FigureValue, Site, Source
 
 # Bookkeeping that says where a value was written, not what it says.
 _INTERNAL = {"location", "locations", "sources"}
@@ -52,35 +53,54 @@ def _fact(fact: Fact) -> dict[str, Any]:
     return data
 
 
-def facts_json(site: Site, cache: dict[str, str] | None = None) -> bytes:
+def facts_json(site: Site, cache: DocumentCache | None = None) -> bytes:
     """Serialize the checked site deterministically (sorted keys, stable order).
 
-    Each fact is serialized on its own and indented into place, which gives the same bytes as
-    serializing the whole document at once, and lets a rebuild reuse the facts that did not
-    change (`cache`, by fact id).
+    Each fact is serialized and encoded on its own and indented into place, which gives the
+    same bytes as serializing the whole document at once, and lets a rebuild reuse the facts
+    and sources that did not change (`cache`): at 10,000 facts the document is 7 MB.
     """
-    cache = {} if cache is None else cache
+    cache = DocumentCache() if cache is None else cache
     facts = []
     for fact in site.facts.values():
-        chunk = cache.get(fact.id)
+        chunk = cache.facts.get(fact.id)
         if chunk is None:
-            chunk = cache[fact.id] = _indented(_fact(fact), 2)
+            chunk = cache.facts[fact.id] = b"\n  " + _indented(_fact(fact), 2).encode()
         facts.append(chunk)
-    sources = [
-        {
-            "id": s.id,
-            "file": s.file,
-            "title": s.title,
-            "publisher": s.publisher or None,
-            "date": s.date or None,
-            "author": s.author or None,
-            "sha256": s.sha256,
-        }
-        for s in site.sources.values()
-    ]
-    listed = "[\n  " + ",\n  ".join(facts) + "\n ]" if facts else "[]"
-    document = f'{{\n "facts": {listed},\n "sources": {_indented(sources, 1)}\n}}\n'
-    return document.encode()
+    sources = [_source(s) for s in site.sources.values()]
+    key = tuple(tuple(source.values()) for source in sources)
+    listing = cache.sources.get(key)
+    if listing is None:
+        listing = _indented(sources, 1).encode()
+        cache.sources = {key: listing}
+    head, tail = b'{\n "facts": [', b'\n ],\n "sources": ' + listing + b"\n}\n"
+    if not facts:
+        return b'{\n "facts": [],\n "sources": ' + listing + b"\n}\n"
+    # The document is copied once, in one join: at 7 MB every copy counts.
+    facts[0], facts[-1] = head + facts[0], facts[-1] + tail
+    return b",".join(facts)
+
+
+@dataclass
+class DocumentCache:
+    """The serialized facts of the last facts.json, by id, and its sources listing."""
+
+    facts: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    sources: dict[tuple[tuple[str | None, ...], ...], bytes] = dataclasses.field(
+        default_factory=dict
+    )
+
+
+def _source(source: Source) -> dict[str, str | None]:
+    return {
+        "id": source.id,
+        "file": source.file,
+        "title": source.title,
+        "publisher": source.publisher or None,
+        "date": source.date or None,
+        "author": source.author or None,
+        "sha256": source.sha256,
+    }
 
 
 def _indented(value: object, level: int) -> str:

@@ -81,7 +81,9 @@ def write_output(files: Mapping[str, bytes], out: Path, memory: WriteMemory | No
         _create(spare, out)
     # The folders swapped places, and each manifest travels with its folder's key.
     manifests_now = {_folder_key(out): entries, _folder_key(spare): previous}
-    data = _save_manifests(spare, manifests_now)
+    data = _save_manifests(
+        spare, manifests_now, memory.serialized if memory else serialized_manifest
+    )
     if memory:
         memory.note_saved(manifests_now, data)
     return written
@@ -125,14 +127,22 @@ def _parse_manifests(data: bytes) -> dict[str, Manifest]:
         return {}  # Not a manifest site_gen wrote: trust nothing.
 
 
-def _save_manifests(spare: Path, manifests: dict[str, Manifest]) -> bytes:
+def _save_manifests(
+    spare: Path, manifests: dict[str, Manifest], serialized: Callable[[Manifest], bytes]
+) -> bytes:
     """Write the manifests in one step, so a kill leaves either all of them or none; return
     the bytes written."""
     staged = spare / f"{MANIFEST}.tmp"
-    data = json.dumps(manifests, separators=(",", ":")).encode()
+    folders = (json.dumps(key).encode() + b":" + serialized(m) for key, m in manifests.items())
+    data = b"{" + b",".join(folders) + b"}"
     staged.write_bytes(data)
     staged.rename(spare / MANIFEST)
     return data
+
+
+def serialized_manifest(manifest: Manifest) -> bytes:
+    """Return one folder's manifest as saved."""
+    return json.dumps(manifest, separators=(",", ":")).encode()
 
 
 def _digest(name: str, content: bytes) -> str:

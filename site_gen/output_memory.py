@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_gen.output import MARKER, Manifest, folders_of
+from site_gen.output import MARKER, Manifest, folders_of, serialized_manifest
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class WriteMemory:
         # By folder key: the time of every folder inside, as the last update of it left them.
         self.times: dict[str, dict[str, int]] = {}
         self.digests: dict[str, tuple[bytes, str]] = {}
+        # The manifests the last save serialized, each with its JSON.
+        self.serials: list[tuple[Manifest, bytes]] = []
 
     def recall(
         self, spare: Path, key: str, saved: bytes, files: Mapping[str, bytes]
@@ -111,6 +113,15 @@ class WriteMemory:
         """Remember the manifests as saved, to know them again in the next write."""
         self.manifests = manifests
         self.saved = saved
+
+    def serialized(self, manifest: Manifest) -> bytes:
+        """Return a folder's manifest as saved. What one write noted of the output is what the
+        next one saves for the spare: its JSON is not made again."""
+        data = next((data for known, data in self.serials if known is manifest), None)
+        if data is None:
+            data = serialized_manifest(manifest)
+        self.serials = [(manifest, data), *self.serials[:1]]
+        return data
 
     def digest(self, name: str, content: bytes) -> str:
         """Return the SHA-256 of a file's content; the same bytes object as last time is not

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from site_gen.export import facts_json
+from site_gen.export import DocumentCache, facts_json
 from site_gen.feeds import atom_feed, json_ld, robots, sitemap, structured_data
 from site_gen.fragments import FragmentCache, Fragments
 from site_gen.markup import MarkdownRenderer
@@ -348,13 +348,13 @@ class SiteRender:
 class DataCache:
     """Serialized pieces of the data files, by fact id, for a rebuild to reuse."""
 
-    facts: dict[str, str] = field(default_factory=dict)
+    facts: DocumentCache = field(default_factory=DocumentCache)
     search: dict[str, SearchItem] = field(default_factory=dict)
     feed: dict[str, str] = field(default_factory=dict)
 
     def forget(self, fact_ids: Iterable[str]) -> None:
         for fact_id in fact_ids:
-            self.facts.pop(fact_id, None)
+            self.facts.facts.pop(fact_id, None)
             self.search.pop(fact_id, None)
             self.feed.pop(fact_id, None)
 

@@ -9,8 +9,8 @@ from typing import Any
 from site_gen.model import Fact
 from site_gen.views import SiteView, format_date
 
-# How one fact sorts in the index, and its entry as serialized.
-SearchItem = tuple[tuple[str, str], str]
+# How one fact sorts in the index, and its entry as serialized and encoded.
+SearchItem = tuple[tuple[str, str], bytes]
 
 
 def search_index(
@@ -33,7 +33,7 @@ def search_index(
             item = cache[fact.id] = _search_item(view, fact, link, plain, kind_names)
         items.append(item)
     items.sort(key=lambda item: item[0])
-    return ("[" + ",".join(text for _, text in items) + "]\n").encode()
+    return b"[" + b",".join(text for _, text in items) + b"]\n"
 
 
 def _search_item(
@@ -57,4 +57,4 @@ def _search_item(
     if view.date(fact):
         item["d"] = format_date(view.date(fact))
     text = json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (item["t"].casefold(), item["u"]), text
+    return (item["t"].casefold(), item["u"]), text.encode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,10 @@ Write = Callable[[dict[str, bytes], Path], int]
 
 FIRST = {"index.html": b"home", "facts/a/index.html": b"a", "assets/style.css": b"css"}
 SECOND = {"index.html": b"home v2", "facts/b/index.html": b"b", "assets/style.css": b"css"}
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def expected(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -133,3 +139,20 @@ def test_a_preview_walks_after_another_build_wrote(tmp_path: Path) -> None:
     for files in (FIRST, SECOND, FIRST):
         write_output(files, out, memory)
         assert read_tree(out) == expected(files)
+
+
+def test_the_saved_manifests_describe_both_folders(tmp_path: Path, write: Write) -> None:
+    # A preview reuses the JSON of the manifest it saved last; what is on disk must still say
+    # what each folder holds now, since a later build trusts it.
+    out = tmp_path / "output"
+    for files in (FIRST, SECOND, FIRST, FIRST, SECOND):
+        write(files, out)
+        saved = json.loads((spare_of(out) / MANIFEST).read_bytes())
+        for folder in (out, spare_of(out)):
+            status = folder.stat()
+            assert saved[f"{status.st_dev}:{status.st_ino}"] == {
+                name: [path.stat().st_size, path.stat().st_mtime_ns, sha256(content)]
+                for name, content in read_tree(folder).items()
+                if name not in (MARKER, MANIFEST)
+                for path in [folder / name]
+            }
