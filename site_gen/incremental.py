@@ -16,7 +16,7 @@ The result is the same, byte for byte, as a full build of the same inputs (tests
 from __future__ import annotations
 
 import hashlib
-from collections import ChainMap, Counter
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,13 +53,34 @@ FIXED_TEMPLATES = {"search.html", "404.html"}
 
 
 @dataclass(frozen=True)
+class DependencyMap:
+    """For every page, the keys whose change may change it; and for every key, those pages."""
+
+    dependencies: dict[str, frozenset[str]]
+    dependents: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, render: SiteRender) -> DependencyMap:
+        dependencies = page_dependencies(render)
+        dependents: dict[str, list[str]] = {}
+        for path, keys in dependencies.items():
+            for key in keys:
+                dependents.setdefault(key, []).append(path)
+        return cls(dependencies, dependents)
+
+    def pages(self, changed: Iterable[str]) -> set[str]:
+        """Return the pages that depend on any of the changed keys."""
+        return {path for key in changed for path in self.dependents.get(key, ())}
+
+
+@dataclass(frozen=True)
 class _Rendered:
     """The last good render: what the next edit is compared with."""
 
     site: Site
     view: SiteView
     files: dict[str, bytes]
-    dependencies: dict[str, frozenset[str]]
+    map: DependencyMap
     theme: str
     base_url: str
 
@@ -90,7 +111,7 @@ class IncrementalRenderer:
         env = make_environment(templates, self._markdown, self._compiled, self._fragments)
         render = SiteRender(env, site, templates, base_url)
         if last is None:
-            dependencies = page_dependencies(render)
+            dependency_map = DependencyMap.of(render)
             made = render.make(render.pages, DATA_FILES, self._cache)
             files = render.files_in_order(made)
         else:
@@ -98,27 +119,22 @@ class IncrementalRenderer:
             changed = change.keys
             # The map follows only the shape of the site, so an edit of text keeps it.
             if change.reshaped:
-                dependencies = page_dependencies(render)
+                dependency_map = DependencyMap.of(render)
             else:
-                dependencies = last.dependencies
+                dependency_map = last.map
                 # Also matters of shape.
                 render.view.referrers = last.view.referrers
                 render.view.citers = last.view.citers
             self._cache.forget(_search_stale(render.view, changed) | _fact_ids(changed))
             self._forget_fragments(render.view, change)
-            stale = [
-                path
-                for path in render.pages
-                if path not in last.files
-                or not changed.isdisjoint(dependencies[path])
-                or not changed.isdisjoint(last.dependencies.get(path, ()))
-            ]
+            stale_paths = dependency_map.pages(changed) | last.map.pages(changed)
+            stale = [path for path in render.pages if path in stale_paths or path not in last.files]
             data = ["facts.json", "search.json"]
             if "kind:event" in changed:
                 data.append("feed.xml")
             made = render.make(stale, data, self._cache)
-            files = render.files_in_order(ChainMap(made, last.files))
-        self._last = _Rendered(site, render.view, files, dependencies, theme, base_url)
+            files = render.files_in_order(last.files | made)
+        self._last = _Rendered(site, render.view, files, dependency_map, theme, base_url)
         return files
 
     def _forget_fragments(self, view: SiteView, change: Change) -> None:
@@ -166,10 +182,7 @@ def compare(old: Site, new: Site) -> Change:
     reshaped = list(old.facts) != list(new.facts) or (
         not same_sources and old.sources.keys() != new.sources.keys()
     )
-    for fact_id in old.facts.keys() | new.facts.keys():
-        origin = new.origins.get(fact_id)
-        if same_sources and origin is not None and origin == old.origins.get(fact_id):
-            continue
+    for fact_id in _compared(old, new, same_sources):
         before, after = old.facts.get(fact_id), new.facts.get(fact_id)
         if before != after:
             changed.add(f"fact:{fact_id}")
@@ -189,6 +202,18 @@ def compare(old: Site, new: Site) -> Change:
         if _counts(old) != _counts(new):
             changed.add(COUNTS)
     return Change(changed, reshaped)
+
+
+def _compared(old: Site, new: Site, same_sources: bool) -> list[str]:
+    """Return the ids of the facts to compare: all but those read from the same bytes."""
+    if not same_sources:
+        return list(old.facts.keys() | new.facts.keys())
+    before, after = old.origins, new.origins
+    return [
+        fact_id
+        for fact_id in old.facts.keys() | new.facts.keys()
+        if (origin := after.get(fact_id)) is None or origin != before.get(fact_id)
+    ]
 
 
 def page_dependencies(render: SiteRender) -> dict[str, frozenset[str]]:

@@ -48,6 +48,8 @@ class WriteMemory:
         # By folder key: the time of every folder inside, as the last update of it left them.
         self.times: dict[str, dict[str, int]] = {}
         self.digests: dict[str, tuple[bytes, str]] = {}
+        # The paths of the last files written, and the folders they sit in.
+        self.layout: tuple[set[str], set[str]] = (set(), set())
         # The manifests the last save serialized, each with its JSON.
         self.serials: list[tuple[Manifest, bytes]] = []
 
@@ -78,7 +80,7 @@ class WriteMemory:
                     deleted.append(name)
                 elif entry[:2] == (status.st_size, status.st_mtime_ns):
                     kept[name] = entry
-            wanted = folders_of(files)
+            wanted = self.folders(files)
             for folder in sorted(set(times) - wanted):
                 shutil.rmtree(f"{root}/{folder}", ignore_errors=True)
         except OSError:
@@ -99,7 +101,7 @@ class WriteMemory:
         after a walk, every folder is looked at once.
         """
         self.digests = {name: self.digests[name] for name in files if name in self.digests}
-        folders = folders_of(files)
+        folders = self.folders(files)
         root = str(spare)
         if recalled is None:
             self.times[key] = _times(root, folders)
@@ -113,6 +115,14 @@ class WriteMemory:
         """Remember the manifests as saved, to know them again in the next write."""
         self.manifests = manifests
         self.saved = saved
+
+    def folders(self, files: Mapping[str, bytes]) -> set[str]:
+        """Return the folders the files sit in: the same as last time unless a path came or went."""
+        paths, folders = self.layout
+        if files.keys() != paths:
+            paths, folders = set(files), folders_of(files)
+            self.layout = (paths, folders)
+        return folders
 
     def serialized(self, manifest: Manifest) -> bytes:
         """Return a folder's manifest as saved. What one write noted of the output is what the

@@ -146,7 +146,7 @@ class SiteView:
 
     def build_indexes(self) -> None:
         """Build every lazy index now, so that forked workers share them instead of each building them."""
-        for index in ("events", "statements", "referrers", "citers"):
+        for index in ("kinds", "events", "statements", "referrers", "citers"):
             getattr(self, index)
         for fact in self.facts.values():
             self.citations(fact)
@@ -157,7 +157,16 @@ class SiteView:
         return [self.facts[ref] for ref in ids]
 
     def of_kind(self, kind: str) -> list[Fact]:
-        return [fact for fact in self.facts.values() if fact.kind == kind]
+        """Return the facts of one kind, in the site's order."""
+        return list(self.kinds.get(kind, ()))
+
+    @cached_property
+    def kinds(self) -> dict[str, list[Fact]]:
+        """Return the facts of each kind: pages ask for a kind at a time, a dozen times a build."""
+        kinds: dict[str, list[Fact]] = {}
+        for fact in self.facts.values():
+            kinds.setdefault(fact.kind, []).append(fact)
+        return kinds
 
     @cached_property
     def events(self) -> list[Event]:

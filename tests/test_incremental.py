@@ -16,7 +16,7 @@ from test_cli import replace_in
 from site_gen.build import build
 from site_gen.config import Config
 from site_gen.errors import CheckFailed
-from site_gen.incremental import IncrementalRenderer, page_dependencies
+from site_gen.incremental import DependencyMap, IncrementalRenderer
 from site_gen.output_memory import WriteMemory
 from site_gen.render import SiteRender, make_environment
 
@@ -104,7 +104,7 @@ def assert_same_as_full_build(root: Path, out: Path, session: Session) -> None:
     render = SiteRender(env, site, config.templates_dir, site.settings.base_url)
     last = session.renderer._last
     assert last is not None
-    assert last.dependencies == page_dependencies(render)
+    assert last.map == DependencyMap.of(render)
 
 
 def test_every_edit_gives_what_a_full_build_gives(sample: Path, tmp_path: Path) -> None:
