@@ -9,9 +9,11 @@ for every page of a build. Keys compare as dict keys do, so name facts by their 
 The rendered fragments live on the environment, and every build makes an environment of its
 own (see render.make_environment). A preview hands each new environment the fragments of its
 last build that the edit spared (see incremental.py): a fragment is kept while the build's
-globals stay the same, unless a part of its key names a fact the edit touched. So a key that
-names a fact must name it by its id, and a fragment may show of other facts only what its fact
-names (their entries) and of sources only those its fact cites.
+globals stay the same, unless a part of its key names a fact the edit touched (a tuple in a
+key names each of its parts: a group of facts). So a key that names a fact must name it by its
+id, and a fragment may show of other facts only what its facts name (their entries), of
+sources only those its facts cite, and of the site's shape only what a change of shape changes
+(who names and cites what: a preview then drops every fragment).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +146,7 @@ class IncrementalRenderer:
             self._fragments.clear()
             return
         touched = _touched(view, change.keys)
-        for key in [key for key in self._fragments if not touched.isdisjoint(key)]:
+        for key in [key for key in self._fragments if not touched.isdisjoint(_names(key))]:
             del self._fragments[key]
 
 
@@ -318,6 +318,15 @@ def _counts(site: Site) -> tuple[object, ...]:
 
 def _fact_ids(keys: Iterable[str]) -> set[str]:
     return {key.removeprefix("fact:") for key in keys if key.startswith("fact:")}
+
+
+def _names(key: tuple[Hashable, ...]) -> Iterator[Hashable]:
+    """Yield the parts of a fragment's key, and the parts of the tuples in it (groups of ids)."""
+    for part in key:
+        if isinstance(part, tuple):
+            yield from part
+        else:
+            yield part
 
 
 def _touched(view: SiteView, changed: set[str]) -> set[str]:

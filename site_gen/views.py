@@ -156,6 +156,11 @@ class SiteView:
     def pick(self, ids: Iterable[str]) -> list[Fact]:
         return [self.facts[ref] for ref in ids]
 
+    @staticmethod
+    def ids(facts: Iterable[Fact]) -> tuple[str, ...]:
+        """Return the ids of facts: how a fragment that shows a group of them is keyed."""
+        return tuple(fact.id for fact in facts)
+
     def of_kind(self, kind: str) -> list[Fact]:
         """Return the facts of one kind, in the site's order."""
         return list(self.kinds.get(kind, ()))
