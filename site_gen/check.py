@@ -9,7 +9,7 @@ from functools import partial
 
 from site_gen import collector, suggest, validate
 from site_gen.errors import Problem
-from site_gen.model import Citation, Fact, Figure, Person, Site, Source
+from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span
 from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
 from site_gen.quotes import Match, Miss, Normalized, Reason, normalize
 from site_gen.verdicts import Matcher
@@ -43,15 +43,15 @@ def _check_site(site: Site) -> list[Problem]:
     matcher = Matcher(site.sources)
     for source in site.sources.values():
         if source.id in matcher.sources:
-            problems += check_passages(source, matcher)
+            problems += passages.of(source, matcher)
+    citations.depend_on(tuple((sid, source.text) for sid, source in site.sources.items()))
+    of_citations = partial(_citation_problems, site, matcher)
     for fact in site.facts.values():
-        for citation in fact.citations:
-            problem = check_citation(site, matcher, citation, fact.id)
-            if problem:
-                problems.append(problem)
+        problems += citations.of(fact, site.origins.get(fact.id), of_citations)
         problems += own.of(fact, site.origins.get(fact.id), _own_problems)
-    own.keep_only(site.origins)
-    references.keep_only(site.origins)
+    for by_origin in (own, references, citations):
+        by_origin.keep_only(site.origins)
+    passages.keep_only(site.sources)
     matcher.save()
     return sorted(problems, key=Problem.sort_key)
 
@@ -62,12 +62,16 @@ class _ByOrigin:
 
     A fact read from the same bytes as in the last check has the same ones, so a preview's
     rebuild re-checks only the facts of the files that changed. Each fact is keyed by its
-    file's key and its id; a fact of unknown origin is always checked.
+    file's key and its id; a fact of unknown origin is always checked. A check that fills in
+    the fact itself (the spans of its quotes) is only skipped for the very fact it filled in:
+    the loader hands out the same one while the source texts stay the same.
     """
 
-    def __init__(self) -> None:
-        self.known: dict[tuple[str, str], list[Problem]] = {}
+    def __init__(self, fills_in: bool = False) -> None:
+        # By file key, then by fact id.
+        self.known: dict[str, dict[str, tuple[Fact, list[Problem]]]] = {}
         self.depends: object = None
+        self.fills_in = fills_in
 
     def depend_on(self, depends: object) -> None:
         """Forget every fact's problems when what else they depend on changed."""
@@ -77,19 +81,45 @@ class _ByOrigin:
     def of(
         self, fact: Fact, origin: str | None, check: Callable[[Fact], list[Problem]]
     ) -> list[Problem]:
-        key = (origin or "", fact.id)
-        found = self.known.get(key) if origin else None
-        if found is None:
-            found = check(fact)
-            if origin:
-                self.known[key] = found
-        return found
+        if not origin:
+            return check(fact)
+        known = self.known.setdefault(origin, {})
+        found = known.get(fact.id)
+        if found is None or (self.fills_in and found[0] is not fact):
+            found = known[fact.id] = (fact, check(fact))
+        return found[1]
 
     def keep_only(self, origins: dict[str, str]) -> None:
-        """Forget the facts of files that are gone or changed, so memory stays bounded."""
-        self.known = {
-            key: found for key, found in self.known.items() if origins.get(key[1]) == key[0]
-        }
+        """Forget the files that are gone or changed, so memory stays bounded."""
+        live = set(origins.values())
+        self.known = {origin: known for origin, known in self.known.items() if origin in live}
+
+
+class _Passages:
+    """The spans of each source's evidence and ignored passages, for as long as the source reads
+    the same (a preview's rebuild), so that its passages are not matched again.
+
+    Only sources whose passages were all found are kept: the others are checked every time.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[object, dict[str, tuple[Span, ...]], tuple[Span, ...]]] = {}
+
+    def of(self, source: Source, matcher: Matcher) -> list[Problem]:
+        """Return check_passages(source, matcher), filling in the source's spans."""
+        key = (source.text, tuple(source.evidence.items()), source.ignore)
+        found = self.known.get(source.id)
+        if found is not None and found[0] == key:
+            source.evidence_spans, source.ignore_spans = dict(found[1]), found[2]
+            return []
+        problems = check_passages(source, matcher)
+        if not problems:
+            self.known[source.id] = (key, dict(source.evidence_spans), source.ignore_spans)
+        return problems
+
+    def keep_only(self, sources: dict[str, Source]) -> None:
+        """Forget the sources that are gone, so memory stays bounded."""
+        self.known = {sid: found for sid, found in self.known.items() if sid in sources}
 
 
 def _own_problems(fact: Fact) -> list[Problem]:
@@ -100,9 +130,17 @@ def _own_problems(fact: Fact) -> list[Problem]:
     return problems
 
 
+def _citation_problems(site: Site, matcher: Matcher, fact: Fact) -> list[Problem]:
+    """Return the problems of a fact's quotes; fills in the spans of those found."""
+    found = (check_citation(site, matcher, citation, fact.id) for citation in fact.citations)
+    return [problem for problem in found if problem]
+
+
 # One of each per process: a preview server checks again and again.
 own = _ByOrigin()
 references = _ByOrigin()
+citations = _ByOrigin(fills_in=True)
+passages = _Passages()
 
 
 def check_passages(source: Source, matcher: Matcher) -> list[Problem]:

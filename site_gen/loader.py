@@ -292,6 +292,7 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     with collector.paused():
         settings = load_settings(config, problems)
         sources = load_sources(config, problems)
+        _copies.depend_on(tuple((sid, source.text) for sid, source in sources.items()))
         facts, broken, partial, origins = load_facts(config, problems)
     if settings is None:
         return None, problems
@@ -565,25 +566,39 @@ class _Copies:
     them again from the cache's memory was most of a preview's load at 10,000 facts; copying
     them (new facts, citations and figure values around the same values) takes a third of that.
     A file is kept from its second load on, so a one-off build pays nothing for the copies.
+    The spans depend on the source texts alone: while they stay the same, the copy handed out
+    last time, checked since, is handed out again, and the check knows it (see check.py).
     """
 
     def __init__(self) -> None:
         self.kept: dict[str, FactsFile] = {}
         self.seen: set[str] = set()
+        self.handed: dict[str, FactsFile] = {}
+        self.texts: object = None
+
+    def depend_on(self, texts: object) -> None:
+        """Hand out new copies from now on if the source texts are not those of the last load."""
+        if texts != self.texts:
+            self.handed, self.texts = {}, texts
 
     def get(self, name: str, store: cache.Store) -> object:
         """Return a record of its own for one load, or whatever the cache holds under `name`."""
+        handed = self.handed.get(name)
+        if handed is not None:
+            return handed
         kept = self.kept.get(name)
         if kept is None:
             found = store.get(name)
             if name not in self.seen or not isinstance(found, FactsFile):
                 return found
             kept = self.kept[name] = found  # Fresh from the cache: never handed out.
-        return kept.copy()
+        copy = self.handed[name] = kept.copy()
+        return copy
 
     def keep_only(self, names: set[str]) -> None:
         """Forget the files that are gone or changed, so memory stays bounded."""
         self.kept = {name: record for name, record in self.kept.items() if name in names}
+        self.handed = {name: record for name, record in self.handed.items() if name in names}
         self.seen = names
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli
+from test_cli import replace_in
 
 from site_gen import cache, loader
 from site_gen.build import check
@@ -83,22 +84,26 @@ def test_a_cached_check_reports_what_a_fresh_one_does(
         assert fresh["ok"] is False
 
 
-def test_memory_hands_out_fresh_objects_each_check(broken: Path) -> None:
-    # Read from disk, from the memory, then copied from what the memory held.
+def test_memory_hands_out_fresh_objects_while_the_texts_change(broken: Path) -> None:
+    # Read from disk, from the memory, then copied from what the memory held: from then on the
+    # same copy, whose spans the last check filled in from the same texts.
     checks = [check(Config.for_root(broken)) for _ in range(4)]
     facts = [site.facts["bridge-reopens"] for site, _ in checks if site is not None]
     assert len(facts) == 4
     for (_, first), (_, problems) in itertools.pairwise(checks):
         assert problems == first
-    for fact, again in itertools.combinations(facts, 2):
-        assert again == fact and again is not fact
-        assert again.sources[0] is not fact.sources[0]
-    for fact in facts:
-        spans = fact.sources[0].spans
-        assert spans  # Filled in by each check, and shared with no other.
-        fact.sources[0].spans = ()
-        assert all(other.sources[0].spans for other in facts if other is not fact)
-        fact.sources[0].spans = spans
+    assert facts[0] is not facts[1] and facts[0].sources[0] is not facts[1].sources[0]
+    assert facts[1] is facts[2] is facts[3]
+    assert all(fact.sources[0].spans for fact in facts)
+    # Once a source reads otherwise, a fresh copy is handed out and its quotes checked again.
+    text = broken / "seeds/harbour.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\nOne line more.\n", encoding="utf-8")
+    site, problems = check(Config.for_root(broken))
+    assert site is not None
+    fact = site.facts["bridge-reopens"]
+    assert fact is not facts[3] and fact.sources[0] is not facts[3].sources[0]
+    assert fact.sources[0].spans == facts[3].sources[0].spans != ()
+    assert problems != checks[0][1]  # The pin no longer holds.
 
 
 def test_a_copied_figure_owns_the_citations_of_its_values(sample: Path) -> None:
@@ -226,3 +231,22 @@ def test_parsing_in_forked_processes_finds_the_same(
         monkeypatch.setattr(loader.parallel, "worker_count", lambda: 2)
         forked = check(Config.for_root(broken))
     assert forked == serial
+
+
+def test_a_sources_passages_are_matched_again_once_they_change(sample: Path) -> None:
+    # Checks in one process keep the spans of a source's passages while it reads the same.
+    registry = sample / "seeds/sources.yml"
+
+    def spans() -> tuple[object, ...]:
+        site, problems = check(Config.for_root(sample))
+        assert site is not None and not any(p.is_error for p in problems)
+        source = site.sources["gazette"]
+        return source.ignore_spans, source.evidence_spans
+
+    first = spans()
+    assert spans() == first and first[0]
+    replace_in(registry, "- Related Articles", "- The office proposed weekly inspections")
+    moved = spans()
+    assert moved[0] != first[0] and moved[1] == first[1]
+    replace_in(registry, "publisher: March 3 (Gazette)", "publisher: (Gazette)")
+    assert spans()[1] != first[1]
