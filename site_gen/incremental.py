@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +146,7 @@ class IncrementalRenderer:
             self._fragments.clear()
             return
         touched = _touched(view, change.keys)
-        for key in [key for key in self._fragments if not touched.isdisjoint(_names(key))]:
+        for key in [key for key in self._fragments if _names_any(key, touched)]:
             del self._fragments[key]
 
 
@@ -320,13 +320,12 @@ def _fact_ids(keys: Iterable[str]) -> set[str]:
     return {key.removeprefix("fact:") for key in keys if key.startswith("fact:")}
 
 
-def _names(key: tuple[Hashable, ...]) -> Iterator[Hashable]:
-    """Yield the parts of a fragment's key, and the parts of the tuples in it (groups of ids)."""
-    for part in key:
-        if isinstance(part, tuple):
-            yield from part
-        else:
-            yield part
+def _names_any(key: tuple[Hashable, ...], ids: set[str]) -> bool:
+    """Tell whether a fragment's key names one of the ids: as a part, or inside a tuple part
+    (a group of facts)."""
+    return not ids.isdisjoint(key) or any(
+        type(part) is tuple and not ids.isdisjoint(part) for part in key
+    )
 
 
 def _touched(view: SiteView, changed: set[str]) -> set[str]:
@@ -349,4 +348,5 @@ def _touched(view: SiteView, changed: set[str]) -> set[str]:
 
 def _search_stale(view: SiteView, changed: set[str]) -> set[str]:
     """Return the claims whose search entry names a changed speaker."""
-    return {s.id for s in view.statements if f"fact:{s.speaker}" in changed}
+    speakers = _fact_ids(changed)
+    return {s.id for s in view.statements if s.speaker in speakers}
