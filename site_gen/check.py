@@ -1,18 +1,27 @@
-"""Check a loaded site: references, source pins, every quote, and every number."""
+"""Load and check a site: references, source pins, every quote, and every number."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 
 from site_gen import collector, suggest, validate
-from site_gen.errors import Problem
+from site_gen.config import Config
+from site_gen.coverage import coverage_problems, site_coverage
+from site_gen.errors import Problem, Severity
+from site_gen.loader import load_site
 from site_gen.model import Citation, Fact, Figure, Person, Site, Source
 from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
 from site_gen.quotes import Match, Miss, Normalized, Reason, normalize
 from site_gen.verdicts import Matcher
+
+log = logging.getLogger(__name__)
 
 # Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
 PASSAGE_MIN_WORDS = 1
@@ -25,6 +34,33 @@ _REASON_HINTS = {
     Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
     Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
 }
+
+
+@contextmanager
+def phase(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Time one phase of a command into `timings`, and show it with `-v`."""
+    started = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - started
+    log.debug("%-6s %.3f s", name, timings[name])
+
+
+def check(
+    config: Config, timings: dict[str, float] | None = None
+) -> tuple[Site | None, list[Problem]]:
+    """Load and check a site root; return the model and every problem, sorted."""
+    timings = {} if timings is None else timings
+    with phase(timings, "load"):
+        site, problems = load_site(config)
+    with phase(timings, "check"):
+        if site is not None:
+            problems += check_site(site)
+            target = site.settings.coverage_target
+            if target > 0:  # A site that sets no target pays nothing for measuring.
+                problems += coverage_problems(site_coverage(site), target)
+    if config.strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
+    return site, sorted(problems, key=Problem.sort_key)
 
 
 def check_site(site: Site) -> list[Problem]:
