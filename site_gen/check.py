@@ -11,15 +11,16 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 
-from site_gen import collector, suggest, validate
+from site_gen import cache, collector, suggest, validate
 from site_gen.config import Config
 from site_gen.coverage import coverage_problems, site_coverage
 from site_gen.errors import Problem, Severity
+from site_gen.fact_problems import ByFact, FactCheck, problems_by_fact
 from site_gen.loader import load_site
 from site_gen.model import Citation, Fact, Figure, Person, Site, Source
 from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
-from site_gen.quotes import Match, Miss, Normalized, Reason, normalize
-from site_gen.verdicts import Matcher
+from site_gen.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
+from site_gen.verdicts import Matcher, Wanted
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +72,24 @@ def check_site(site: Site) -> list[Problem]:
 
 def _check_site(site: Site) -> list[Problem]:
     problems = validate.check_registry(site.sources.values())
-    references.depend_on(validate.reference_targets(site))
-    of_fact = partial(validate.fact_reference_problems, site)
+    targets = validate.reference_targets(site)
+    references.depend_on(targets)
+    own_found, references_found = problems_by_fact(
+        site,
+        [
+            FactCheck("OwnProblems", _own_problems),
+            FactCheck(
+                "ReferenceProblems",
+                partial(validate.fact_reference_problems, site),
+                cache.key(repr(targets)),
+            ),
+        ],
+    )
     for fact in site.facts.values():
-        problems += references.of(fact, site.origins.get(fact.id), of_fact)
+        problems += references.of(fact, site.origins.get(fact.id), _lookup(references_found))
     problems += validate.check_settings_references(site)
     matcher = Matcher(site.sources)
+    matcher.prefetch(_quotes(site, matcher))
     for source in site.sources.values():
         if source.id in matcher.sources:
             problems += check_passages(source, matcher)
@@ -85,11 +98,27 @@ def _check_site(site: Site) -> list[Problem]:
             problem = check_citation(site, matcher, citation, fact.id)
             if problem:
                 problems.append(problem)
-        problems += own.of(fact, site.origins.get(fact.id), _own_problems)
+        problems += own.of(fact, site.origins.get(fact.id), _lookup(own_found))
     own.keep_only(site.origins)
     references.keep_only(site.origins)
     matcher.save()
     return sorted(problems, key=Problem.sort_key)
+
+
+def _lookup(found: ByFact) -> Callable[[Fact], list[Problem]]:
+    """Return a check that looks a fact's problems up among those found for every fact."""
+    return lambda fact: found[fact.id]
+
+
+def _quotes(site: Site, matcher: Matcher) -> Iterator[Wanted]:
+    """Yield every passage and quote that the check below matches against its own source."""
+    for source_id, source in matcher.sources.items():
+        for quote in (*source.evidence.values(), *source.ignore):
+            yield quote, source_id, PASSAGE_MIN_WORDS
+    for fact in site.facts.values():
+        for citation in fact.citations:
+            if citation.source in matcher.sources:
+                yield citation.quote, citation.source, QUOTE_MIN_WORDS
 
 
 class _ByOrigin:
