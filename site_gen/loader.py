@@ -6,7 +6,6 @@ import datetime
 import difflib
 import functools
 import hashlib
-import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +70,6 @@ class _Reader:
         by_name = {f.name: f for f in fields}
         result: dict[str, Any] = {}
         for key, value in node.value.items():
-            key_location = node.key_locations.get(key, value.location)
             spec = by_name.get(key)
             if spec is None:
                 close = difflib.get_close_matches(key, by_name, n=1)
@@ -80,16 +78,19 @@ class _Reader:
                     if close
                     else f"allowed keys: {', '.join(by_name)}"
                 )
+                key_location = node.key_locations.get(key, value.location)
                 self.fail(key_location, "unknown-key", f"unknown key '{key}' in {what}", hint)
                 continue
             if value.value is None:
                 continue  # Same as leaving the key out; a required key is reported below.
-            self.locations[prefix + key] = value.location
-            converted = self.value(value, spec, prefix + key)
+            path = prefix + key
+            self.locations[path] = value.location
+            converted = self.value(value, spec, path)
             if converted is not None:
                 result[key] = converted
         for spec in fields:
-            if spec.required and node.value.get(spec.name, Node(None, node.location)).value is None:
+            given = node.value.get(spec.name) if spec.required else None
+            if spec.required and (given is None or given.value is None):
                 self.fail(
                     node.location,
                     "missing-key",
@@ -726,13 +727,8 @@ def _parse_all(
     workers = parallel.worker_count()
     if workers < 2 or len(inputs) < 2 or sum(len(data) for data, _ in inputs) < PARALLEL_BYTES:
         return [(parse(data, display), None) for data, display in inputs]
-    jobs = [functools.partial(_pickled, parse, data, display) for data, display in inputs]
-    return [(pickle.loads(result), result) for result in parallel.run_jobs(jobs, workers)]
-
-
-def _pickled(parse: Callable[[bytes, str], Record], data: bytes, display: str) -> bytes:
-    """Parse in a forked process, and pickle the record to send it back."""
-    return pickle.dumps(parse(data, display), protocol=pickle.HIGHEST_PROTOCOL)
+    calls = [functools.partial(parse, data, display) for data, display in inputs]
+    return list(parallel.run_calls_pickled(calls, workers))
 
 
 def _is_kind(value: object) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.sharedctypes import Synchronized
-from typing import Any, BinaryIO, TypeVar
+from typing import BinaryIO, TypeVar
 
 Job = Callable[[], bytes]
 _T = TypeVar("_T")
@@ -71,12 +71,26 @@ def run_calls(calls: Sequence[Callable[[], _T]], workers: int) -> list[_T]:
     """
     if workers < 2 or len(calls) < 2 or not can_fork():
         return [call() for call in calls]
-    jobs = [partial(_pickled, call) for call in calls]
-    return [pickle.loads(result) for result in run_jobs(jobs, workers)]
+    return [result for result, _ in run_calls_pickled(calls, workers)]
 
 
-def _pickled(call: Callable[[], Any]) -> bytes:
-    return pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
+def run_calls_pickled(calls: Sequence[Callable[[], _T]], workers: int) -> list[tuple[_T, bytes]]:
+    """Return every call's result in order with its pickle, made on every core.
+
+    This process keeps the results of the calls it made itself instead of unpickling them:
+    unpickling every parsed facts file in this one process was a tenth of a check.
+    """
+    made: dict[int, _T] = {}  # A forked child fills in a copy of its own, which is dropped.
+
+    def job(index: int) -> bytes:
+        result = made[index] = calls[index]()
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+    pickles = run_jobs([partial(job, index) for index in range(len(calls))], workers)
+    return [
+        (made[index] if index in made else pickle.loads(data), data)
+        for index, data in enumerate(pickles)
+    ]
 
 
 def _work(
