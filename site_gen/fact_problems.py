@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from typing import TypeGuard
 
 from site_gen import cache, parallel
@@ -80,12 +81,11 @@ def _covers(known: object, facts: list[Fact]) -> TypeGuard[ByFact]:
     """Tell whether a cache entry has the shape of problems by fact and holds every fact's.
 
     An entry may lack a fact that an earlier check dropped as a duplicate of another file's.
+    Most facts have no problems, so the test runs over the ids and the lists in C.
     """
     return (
         isinstance(known, dict)
-        and all(fact.id in known for fact in facts)
-        and all(
-            isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)
-            for problems in known.values()
-        )
+        and all(map(known.__contains__, (fact.id for fact in facts)))
+        and set(map(type, known.values())) <= {list}
+        and all(isinstance(problem, Problem) for problem in chain.from_iterable(known.values()))
     )

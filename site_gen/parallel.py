@@ -15,8 +15,10 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing.sharedctypes import Synchronized
-from typing import BinaryIO, Generic, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Generic, TypeVar
+
+if TYPE_CHECKING:  # Importing it at run time loads ctypes and subprocess, for a type.
+    from multiprocessing.sharedctypes import Synchronized
 
 Job = Callable[[], bytes]
 _T = TypeVar("_T")

@@ -65,9 +65,13 @@ class Matcher:
         source is normalized by one process only, which matches all of that source's quotes.
         """
         missing: dict[str, dict[tuple[str, int], None]] = {}
+        known: dict[str, _Known] = {}
         for quote, source_id, min_words in wanted:
-            key = self._key(source_id)
-            if (quote, min_words) not in self._bucket(key[0]).get(key, {}):
+            given = known.get(source_id)
+            if given is None:
+                key = self._key(source_id)
+                given = known[source_id] = self._bucket(key[0]).get(key, {})
+            if (quote, min_words) not in given:
                 missing.setdefault(source_id, {})[(quote, min_words)] = None
         workers = parallel.worker_count()
         if workers < 2 or sum(map(len, missing.values())) < PARALLEL_QUOTES:
