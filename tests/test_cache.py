@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import pickle
@@ -14,7 +15,7 @@ from conftest import REPO, run_cli
 from site_gen import cache, fact_problems, loader, parallel, verdicts
 from site_gen.build import check
 from site_gen.config import Config
-from site_gen.errors import Problem
+from site_gen.errors import Location, Problem
 from site_gen.model import Figure
 
 Write = Callable[[Path, str], Path]
@@ -279,3 +280,11 @@ def test_a_fact_no_longer_a_duplicate_is_checked_in_its_unchanged_file(
     after = [(p.code, p.location.path) for p in problems_of(sample)]
     assert ("number-not-quoted", "facts/b.yml") in after
     assert ("duplicate-id", "facts/b.yml") not in after
+
+
+def test_a_location_comes_back_from_an_entry_as_a_location() -> None:
+    where = Location("facts/a.yml", 3, 5)
+    again = cache._Unpickler(io.BytesIO(pickle.dumps([where]))).load()
+    assert again == [where]
+    assert type(again[0]) is Location
+    assert str(again[0]) == "facts/a.yml:3:5"
