@@ -1,4 +1,4 @@
-"""Remember what reading a facts file or matching a quote found, keyed by the bytes it came from.
+"""Remember what reading facts files, matching quotes and checking facts found, by the bytes read.
 
 Entries live outside the site root, in $SITE_GEN_CACHE_DIR or $XDG_CACHE_HOME/site-gen
 (~/.cache/site-gen): facts arrive in pull requests from strangers, and a file that a pull request
