@@ -41,7 +41,7 @@ PHASES = ("load", "check", "render", "write")
 LARGE = 100_000
 
 # The measured child: a cold interpreter that imports site_gen and builds once. Each phase also
-# streams out as build() logs it ("%-6s %.3f s", name, seconds), with the CPU time it used: CPU
+# streams out as check.phase logs it ("%-6s %.3f s", name, seconds), with the CPU time it used: CPU
 # time barely moves when other jobs share the machine, and a run killed at the timeout still
 # tells how far it got.
 CHILD = """
@@ -60,7 +60,7 @@ class Phases(logging.Handler):
             self.mark = now
 
 phases = Phases()
-log = logging.getLogger("site_gen.build")
+log = logging.getLogger("site_gen.check")
 log.setLevel(logging.DEBUG)
 log.addHandler(phases)
 from site_gen.build import build

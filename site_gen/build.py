@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from site_gen.check import check_site
+from site_gen.check import check, phase
 from site_gen.config import Config
-from site_gen.coverage import coverage_problems, site_coverage
-from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
-from site_gen.loader import BASE_URL, load_site
+from site_gen.errors import CheckFailed, Location, Problem, UsageError
+from site_gen.loader import BASE_URL
 from site_gen.model import Site
 from site_gen.output import is_foreign, spare_of, write_output
 from site_gen.output_memory import WriteMemory
 from site_gen.render import render_site
-
-log = logging.getLogger(__name__)
 
 # Renders a checked site into files: render_site, or the preview's incremental renderer.
 Renderer = Callable[[Site, Path, str], dict[str, bytes]]
@@ -42,32 +36,6 @@ class BuildResult:
         return sum(self.timings.values())
 
 
-@contextmanager
-def _phase(timings: dict[str, float], name: str) -> Iterator[None]:
-    started = time.perf_counter()
-    yield
-    timings[name] = time.perf_counter() - started
-    log.debug("%-6s %.3f s", name, timings[name])
-
-
-def check(
-    config: Config, timings: dict[str, float] | None = None
-) -> tuple[Site | None, list[Problem]]:
-    """Load and check a site root; return the model and every problem, sorted."""
-    timings = {} if timings is None else timings
-    with _phase(timings, "load"):
-        site, problems = load_site(config)
-    with _phase(timings, "check"):
-        if site is not None:
-            problems += check_site(site)
-            target = site.settings.coverage_target
-            if target > 0:  # A site that sets no target pays nothing for measuring.
-                problems += coverage_problems(site_coverage(site), target)
-    if config.strict:
-        problems = [replace(p, severity=Severity.ERROR) for p in problems]
-    return site, sorted(problems, key=Problem.sort_key)
-
-
 def build(
     config: Config, renderer: Renderer = render_site, memory: WriteMemory | None = None
 ) -> BuildResult:
@@ -83,10 +51,10 @@ def build(
         raise CheckFailed(problems)
     # Then render every page in memory, so a template error also leaves the output untouched.
     base_url = config.base_url if config.base_url is not None else site.settings.base_url
-    with _phase(timings, "render"):
+    with phase(timings, "render"):
         files = render_files(site, config, base_url, renderer)
     # Only now write: update the spare folder, which then replaces the old output in one step.
-    with _phase(timings, "write"):
+    with phase(timings, "write"):
         write_output(files, config.out, memory)
     pages = sum(path.endswith(".html") for path in files)
     return BuildResult(site, problems, pages, len(files), timings)

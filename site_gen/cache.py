@@ -1,4 +1,4 @@
-"""Remember what reading a facts file or matching a quote found, keyed by the bytes it came from.
+"""Remember what reading facts files, matching quotes and checking facts found, by the bytes read.
 
 Entries live outside the site root, in $SITE_GEN_CACHE_DIR or $XDG_CACHE_HOME/site-gen
 (~/.cache/site-gen): facts arrive in pull requests from strangers, and a file that a pull request
@@ -15,6 +15,7 @@ fills in fields (citation spans) that must not leak from one build into the next
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import hashlib
 import io
@@ -30,6 +31,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from site_gen.errors import Location
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,20 @@ class _Unpickler(pickle.Unpickler):
         if name in _ALLOWED.get(module, ()):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
+def _reduce_location(location: Location) -> tuple[type[Location], tuple[str, int, int]]:
+    """Pickle a Location as a call with its three fields.
+
+    A named tuple's default way runs __getnewargs__ and copyreg for each of the 150,000
+    locations of a 10,000-fact site, a third of the time to pickle its facts files.
+    """
+    return Location, (location.path, location.line, location.column)
+
+
+# Entries, and the records forked processes send back to be stored as they are, are pickled
+# with it.
+copyreg.pickle(Location, _reduce_location)
 
 
 @functools.cache

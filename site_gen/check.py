@@ -1,18 +1,28 @@
-"""Check a loaded site: references, source pins, every quote, and every number."""
+"""Load and check a site: references, source pins, every quote, and every number."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 
-from site_gen import collector, suggest, validate
-from site_gen.errors import Problem
+from site_gen import cache, collector, suggest, validate
+from site_gen.config import Config
+from site_gen.coverage import coverage_problems, site_coverage
+from site_gen.errors import Problem, Severity
+from site_gen.fact_problems import ByFact, FactCheck, problems_by_fact
+from site_gen.loader import load_site
 from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span
 from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
-from site_gen.quotes import Match, Miss, Normalized, Reason, normalize
-from site_gen.verdicts import Matcher
+from site_gen.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
+from site_gen.verdicts import Matcher, Wanted
+
+log = logging.getLogger(__name__)
 
 # Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
 PASSAGE_MIN_WORDS = 1
@@ -27,6 +37,33 @@ _REASON_HINTS = {
 }
 
 
+@contextmanager
+def phase(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Time one phase of a command into `timings`, and show it with `-v`."""
+    started = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - started
+    log.debug("%-6s %.3f s", name, timings[name])
+
+
+def check(
+    config: Config, timings: dict[str, float] | None = None
+) -> tuple[Site | None, list[Problem]]:
+    """Load and check a site root; return the model and every problem, sorted."""
+    timings = {} if timings is None else timings
+    with phase(timings, "load"):
+        site, problems = load_site(config)
+    with phase(timings, "check"):
+        if site is not None:
+            problems += check_site(site)
+            target = site.settings.coverage_target
+            if target > 0:  # A site that sets no target pays nothing for measuring.
+                problems += coverage_problems(site_coverage(site), target)
+    if config.strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
+    return site, sorted(problems, key=Problem.sort_key)
+
+
 def check_site(site: Site) -> list[Problem]:
     """Return every problem in the site, in file order; fills in citation spans on the way."""
     with collector.paused():
@@ -35,25 +72,65 @@ def check_site(site: Site) -> list[Problem]:
 
 def _check_site(site: Site) -> list[Problem]:
     problems = validate.check_registry(site.sources.values())
-    references.depend_on(validate.reference_targets(site))
-    of_fact = partial(validate.fact_reference_problems, site)
+    targets = validate.reference_targets(site)
+    references.depend_on(targets)
+    citations.depend_on(tuple((sid, source.text) for sid, source in site.sources.items()))
+    origin = site.origins.get
+    # What this process checked before (a preview) is known; the cache or all cores do the rest.
+    unknown = [
+        fact
+        for fact in site.facts.values()
+        if not (own.knows(fact, origin(fact.id)) and references.knows(fact, origin(fact.id)))
+    ]
+    own_found, references_found = problems_by_fact(
+        site,
+        unknown,
+        [
+            FactCheck("OwnProblems", _own_problems),
+            FactCheck(
+                "ReferenceProblems",
+                partial(validate.fact_reference_problems, site),
+                cache.key(repr(targets)),
+            ),
+        ],
+    )
     for fact in site.facts.values():
-        problems += references.of(fact, site.origins.get(fact.id), of_fact)
+        problems += references.of(fact, origin(fact.id), _lookup(references_found))
     problems += validate.check_settings_references(site)
     matcher = Matcher(site.sources)
+    matcher.prefetch(_quotes(site, matcher))
     for source in site.sources.values():
         if source.id in matcher.sources:
             problems += passages.of(source, matcher)
-    citations.depend_on(tuple((sid, source.text) for sid, source in site.sources.items()))
     of_citations = partial(_citation_problems, site, matcher)
     for fact in site.facts.values():
-        problems += citations.of(fact, site.origins.get(fact.id), of_citations)
-        problems += own.of(fact, site.origins.get(fact.id), _own_problems)
+        problems += citations.of(fact, origin(fact.id), of_citations)
+        problems += own.of(fact, origin(fact.id), _lookup(own_found))
     for by_origin in (own, references, citations):
         by_origin.keep_only(site.origins)
     passages.keep_only(site.sources)
     matcher.save()
     return sorted(problems, key=Problem.sort_key)
+
+
+def _lookup(found: ByFact) -> Callable[[Fact], list[Problem]]:
+    """Return a check that looks a fact's problems up among those found for every fact."""
+    return lambda fact: found[fact.id]
+
+
+def _quotes(site: Site, matcher: Matcher) -> Iterator[Wanted]:
+    """Yield every passage and quote that the check below matches against its own source, but
+    for those this process has already matched and kept (a preview)."""
+    for source_id, source in matcher.sources.items():
+        if not passages.knows(source):
+            for quote in (*source.evidence.values(), *source.ignore):
+                yield quote, source_id, PASSAGE_MIN_WORDS
+    for fact in site.facts.values():
+        if citations.knows(fact, site.origins.get(fact.id)):
+            continue
+        for citation in fact.citations:
+            if citation.source in matcher.sources:
+                yield citation.quote, citation.source, QUOTE_MIN_WORDS
 
 
 class _ByOrigin:
@@ -77,6 +154,11 @@ class _ByOrigin:
         """Forget every fact's problems when what else they depend on changed."""
         if depends != self.depends:
             self.known, self.depends = {}, depends
+
+    def knows(self, fact: Fact, origin: str | None) -> bool:
+        """Tell whether of() would return the fact's problems without checking it."""
+        found = self.known.get(origin or "", {}).get(fact.id)
+        return found is not None and not (self.fills_in and found[0] is not fact)
 
     def of(
         self, fact: Fact, origin: str | None, check: Callable[[Fact], list[Problem]]
@@ -105,9 +187,14 @@ class _Passages:
     def __init__(self) -> None:
         self.known: dict[str, tuple[object, dict[str, tuple[Span, ...]], tuple[Span, ...]]] = {}
 
+    def knows(self, source: Source) -> bool:
+        """Tell whether of() would fill in the source's spans without matching its passages."""
+        found = self.known.get(source.id)
+        return found is not None and found[0] == _passages_key(source)
+
     def of(self, source: Source, matcher: Matcher) -> list[Problem]:
         """Return check_passages(source, matcher), filling in the source's spans."""
-        key = (source.text, tuple(source.evidence.items()), source.ignore)
+        key = _passages_key(source)
         found = self.known.get(source.id)
         if found is not None and found[0] == key:
             source.evidence_spans, source.ignore_spans = dict(found[1]), found[2]
@@ -128,6 +215,11 @@ def _own_problems(fact: Fact) -> list[Problem]:
     if isinstance(fact, Person):
         problems += check_roles(fact)
     return problems
+
+
+def _passages_key(source: Source) -> tuple[object, ...]:
+    """Return what a source's passages are matched against, and what they are."""
+    return (source.text, tuple(source.evidence.items()), source.ignore)
 
 
 def _citation_problems(site: Site, matcher: Matcher, fact: Fact) -> list[Problem]:

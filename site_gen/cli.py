@@ -12,15 +12,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_gen import cache, jsonschema, scaffold
-from site_gen.build import BuildResult, build, check
-from site_gen.check import DIFF_MARK
+from site_gen.check import DIFF_MARK, check
 from site_gen.config import Config
 from site_gen.coverage import site_coverage
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
-from site_gen.serve import BuildReporter, Preview
+
+if TYPE_CHECKING:
+    from site_gen.build import BuildResult
+    from site_gen.serve import BuildReporter
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -190,6 +192,9 @@ def _show_build(config: Config, result: BuildResult) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then render the site into the output folder."""
+    # Rendering needs Jinja and the theme, which `check` and `coverage` should not wait for.
+    from site_gen.build import build
+
     config = _config(args)
     try:
         with _progress("building"):
@@ -221,6 +226,9 @@ def _preview_reporter(config: Config) -> BuildReporter:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build, serve the site with live reload, and rebuild whenever an input changes."""
+    # The server pulls in livereload and tornado, which no other command needs.
+    from site_gen.serve import Preview
+
     # The preview lives at the server's root, whatever base URL the published site uses.
     config = Config.for_root(_config(args).root, base_url="/")
     if not args.verbose:

@@ -7,14 +7,13 @@ import difflib
 import functools
 import hashlib
 import os
-import pickle
 import re
 import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from site_gen import cache, collector, parallel, schema
 from site_gen.config import Config
@@ -74,7 +73,6 @@ class _Reader:
         by_name = {f.name: f for f in fields}
         result: dict[str, Any] = {}
         for key, value in node.value.items():
-            key_location = node.key_locations.get(key, value.location)
             spec = by_name.get(key)
             if spec is None:
                 close = difflib.get_close_matches(key, by_name, n=1)
@@ -83,16 +81,19 @@ class _Reader:
                     if close
                     else f"allowed keys: {', '.join(by_name)}"
                 )
+                key_location = node.key_locations.get(key, value.location)
                 self.fail(key_location, "unknown-key", f"unknown key '{key}' in {what}", hint)
                 continue
             if value.value is None:
                 continue  # Same as leaving the key out; a required key is reported below.
-            self.locations[prefix + key] = value.location
-            converted = self.value(value, spec, prefix + key)
+            path = prefix + key
+            self.locations[path] = value.location
+            converted = self.value(value, spec, path)
             if converted is not None:
                 result[key] = converted
         for spec in fields:
-            if spec.required and node.value.get(spec.name, Node(None, node.location)).value is None:
+            given = node.value.get(spec.name) if spec.required else None
+            if spec.required and (given is None or given.value is None):
                 self.fail(
                     node.location,
                     "missing-key",
@@ -291,9 +292,11 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     problems: list[Problem] = []
     with collector.paused():
         settings = load_settings(config, problems)
-        sources = load_sources(config, problems)
-        _copies.depend_on(tuple((sid, source.text) for sid, source in sources.items()))
-        facts, broken, partial, origins = load_facts(config, problems)
+        # Forked processes start parsing the facts files while this one reads the sources.
+        with _FactsLoading(config) as facts_loading:
+            sources = load_sources(config, problems)
+            texts = tuple((sid, source.text) for sid, source in sources.items())
+            facts, broken, partial, origins = facts_loading.finish(problems, texts)
     if settings is None:
         return None, problems
     site = Site(settings, sources, facts, frozenset(broken - facts.keys()), partial, origins)
@@ -576,10 +579,21 @@ class _Copies:
         self.handed: dict[str, FactsFile] = {}
         self.texts: object = None
 
-    def depend_on(self, texts: object) -> None:
-        """Hand out new copies from now on if the source texts are not those of the last load."""
-        if texts != self.texts:
-            self.handed, self.texts = {}, texts
+    def depend_on(self, texts: object) -> bool:
+        """Tell whether the source texts differ from those of the last load; if so, hand out new
+        copies from now on."""
+        if texts == self.texts:
+            return False
+        self.handed, self.texts = {}, texts
+        return True
+
+    def again(self, name: str, record: FactsFile) -> FactsFile:
+        """Return a new copy in place of a record copied from what this process kept."""
+        kept = self.kept.get(name)
+        if kept is None:
+            return record
+        copy = self.handed[name] = kept.copy()
+        return copy
 
     def get(self, name: str, store: cache.Store) -> object:
         """Return a record of its own for one load, or whatever the cache holds under `name`."""
@@ -614,11 +628,51 @@ def load_facts(
     Ids must be unique across all files. Broken ids, and with an unreadable file any id, are
     not reported again as unknown references.
     """
+    with _FactsLoading(config) as loading:
+        return loading.finish(problems, None)
+
+
+class _FactsLoading:
+    """The facts files of a site root being read (see load_facts), parsed in forked processes
+    from the start when there are many, so this process can do other work meanwhile."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.paths = fact_files(config)
+        files = [(path, config.display(path)) for path in self.paths]
+        self.records = _Loading(files, FactsFile, _item_reader, _copies)
+
+    def __enter__(self) -> _FactsLoading:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.records.stop()
+
+    def finish(
+        self, problems: list[Problem], texts: object
+    ) -> tuple[dict[str, Fact], set[str], bool, dict[str, str]]:
+        """Return what load_facts returns, adding the problems to `problems`.
+
+        `texts` are the source texts the facts will be checked against (None: not known).
+        """
+        records = self.records.finish()
+        if _copies.depend_on(texts):
+            # Copies handed out again were checked against other texts: copy afresh.
+            records = [(name, _copies.again(name, record)) for name, record in records]
+        return _gather_facts(self.config, self.paths, records, problems)
+
+
+def _gather_facts(
+    config: Config,
+    paths: list[Path],
+    records: list[tuple[str, FactsFile]],
+    problems: list[Problem],
+) -> tuple[dict[str, Fact], set[str], bool, dict[str, str]]:
+    """Gather the facts of every file's record, reporting the ids used twice."""
     facts: dict[str, Fact] = {}
     origins: dict[str, str] = {}
     broken: set[str] = set()
     partial = False
-    paths = fact_files(config)
     if not paths:
         problems.append(
             Problem(
@@ -628,8 +682,7 @@ def load_facts(
                 hint="add a .yml file with a list of facts under facts/",
             )
         )
-    files = [(path, config.display(path)) for path in paths]
-    for origin, record in _load_records(files, FactsFile, _item_reader, _copies):
+    for origin, record in records:
         problems += record.problems
         partial = partial or not record.readable
         broken.update(record.broken)
@@ -752,56 +805,85 @@ def _load_records(
     same key means the same record, which is also what tells a rebuild which facts it can skip.
     `copies` hands out the records of files read before, where a kind can be copied.
     """
-    store = cache.store(kind.__name__)
-    records: dict[int, tuple[str, Record]] = {}
-    names: set[str] = set()
-    misses: list[tuple[int, str, bytes, str]] = []
-    for index, (path, display) in enumerate(files):
-        data, problem = _read_bytes(path, display)
-        if problem:
-            records[index] = ("", kind.unreadable(problem))
-            continue
-        name = cache.key(display, data)
-        names.add(name)
-        found = None
-        if store:
-            found = copies.get(name, store) if copies else store.get(name)
-        if isinstance(found, kind):
-            records[index] = (name, found)
-        else:
-            misses.append((index, name, data, display))
-    parsed = _parse_all(parse, [(data, display) for _, _, data, display in misses])
-    for (index, name, _, _), (record, pickled) in zip(misses, parsed, strict=True):
-        records[index] = (name, record)
-        if store and pickled:
-            store.put_bytes(name, pickled)
-        elif store:
-            store.put(name, record)
-    if store:
-        store.keep_only(names)
-    if copies:
-        copies.keep_only(names)
-    return [records[index] for index in range(len(files))]
+    with _Loading(files, kind, parse, copies) as loading:
+        return loading.finish()
 
 
-def _parse_all(
-    parse: Callable[[bytes, str], Record], inputs: list[tuple[bytes, str]]
-) -> list[tuple[Record, bytes | None]]:
-    """Parse each (bytes, display); return the records, pickled too when forked processes made them.
+class _Loading(Generic[Record]):
+    """Records being read (see _load_records): those the cache holds are found at once, and the
+    others are parsed, in forked processes that start at once when there is a lot to parse.
 
-    Forked processes pay when there is a lot to parse: they send back pickles, which the cache
-    stores as they are. Results come back in order, so problems are the same either way.
+    Forked processes send back pickles, which the cache stores as they are. Results come back in
+    order, so problems are the same either way.
     """
-    workers = parallel.worker_count()
-    if workers < 2 or len(inputs) < 2 or sum(len(data) for data, _ in inputs) < PARALLEL_BYTES:
-        return [(parse(data, display), None) for data, display in inputs]
-    jobs = [functools.partial(_pickled, parse, data, display) for data, display in inputs]
-    return [(pickle.loads(result), result) for result in parallel.run_jobs(jobs, workers)]
 
+    def __init__(
+        self,
+        files: list[tuple[Path, str]],
+        kind: type[Record],
+        parse: Callable[[bytes, str], Record],
+        copies: _Copies | None = None,
+    ) -> None:
+        self.count = len(files)
+        self.store = cache.store(kind.__name__)
+        self.copies = copies
+        self.records: dict[int, tuple[str, Record]] = {}
+        self.names: set[str] = set()
+        self.misses: list[tuple[int, str]] = []
+        inputs: list[tuple[bytes, str]] = []
+        for index, (path, display) in enumerate(files):
+            data, problem = _read_bytes(path, display)
+            if problem:
+                self.records[index] = ("", kind.unreadable(problem))
+                continue
+            name = cache.key(display, data)
+            self.names.add(name)
+            found = None
+            if self.store:
+                found = copies.get(name, self.store) if copies else self.store.get(name)
+            if isinstance(found, kind):
+                self.records[index] = (name, found)
+            else:
+                self.misses.append((index, name))
+                inputs.append((data, display))
+        self.calls: list[Callable[[], Record]] = [
+            functools.partial(parse, data, display) for data, display in inputs
+        ]
+        workers = parallel.worker_count()
+        many = len(inputs) >= 2 and sum(len(data) for data, _ in inputs) >= PARALLEL_BYTES
+        self.forked: parallel.PickledCalls[Record] | None = (
+            parallel.PickledCalls(self.calls, workers) if many and workers >= 2 else None
+        )
 
-def _pickled(parse: Callable[[bytes, str], Record], data: bytes, display: str) -> bytes:
-    """Parse in a forked process, and pickle the record to send it back."""
-    return pickle.dumps(parse(data, display), protocol=pickle.HIGHEST_PROTOCOL)
+    def __enter__(self) -> _Loading[Record]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def finish(self) -> list[tuple[str, Record]]:
+        """Parse what the cache did not hold; return every record and its key, in order."""
+        parsed: list[tuple[Record, bytes | None]]
+        if self.forked:
+            parsed = list(self.forked.results())
+        else:
+            parsed = [(call(), None) for call in self.calls]
+        for (index, name), (record, pickled) in zip(self.misses, parsed, strict=True):
+            self.records[index] = (name, record)
+            if self.store and pickled:
+                self.store.put_bytes(name, pickled)
+            elif self.store:
+                self.store.put(name, record)
+        if self.store:
+            self.store.keep_only(self.names)
+        if self.copies:
+            self.copies.keep_only(self.names)
+        return [self.records[index] for index in range(self.count)]
+
+    def stop(self) -> None:
+        """Stop the forked processes, if the records are no longer wanted."""
+        if self.forked:
+            self.forked.stop()
 
 
 def _is_kind(value: object) -> bool:

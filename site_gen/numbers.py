@@ -29,7 +29,7 @@ _DESIGNATION = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
 
 def numbers_in(text: str) -> list[tuple[str, Decimal]]:
     """Return every number in `text` as (as written, value)."""
-    return [(m.group(), _value(m.group())) for m in _NUMBER.finditer(text)]
+    return [(written, _value(written)) for written in _NUMBER.findall(text)]
 
 
 def _value(written: str) -> Decimal:

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, overload
 
+# A quote needs this many words, so the passage it names is unambiguous.
+QUOTE_MIN_WORDS = 3
 # A fragment must start at most this many normalized characters after the previous one ends.
 WINDOW = 300
 
@@ -368,7 +370,7 @@ def _normalized_source(text: str) -> Normalized:
     return normalize(text)
 
 
-def match(quote: str, text: str | Normalized, *, min_words: int = 3) -> Match | Miss:
+def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORDS) -> Match | Miss:
     """Find a quote verbatim in a source, or say precisely why it is not there."""
     source = text if isinstance(text, Normalized) else normalize(text)
     literal = _fold(quote)

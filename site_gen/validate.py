@@ -88,9 +88,12 @@ def check_reference(
 
 def reference_targets(site: Site) -> tuple[object, ...]:
     """Return all that the reference problems of a fact depend on beside the fact itself: the
-    ids and kinds of all facts, the names that hints come from, and which ids are broken."""
+    ids and kinds of all facts, the names that hints come from, and which ids are broken.
+
+    Plain lists and tuples in a stable order, so their repr is a key for the cache.
+    """
     kinds = [(fact_id, fact.kind) for fact_id, fact in site.facts.items()]
-    return kinds, list(_fact_names(site).items()), site.broken, site.partial
+    return kinds, list(_fact_names(site).items()), sorted(site.broken), site.partial
 
 
 def check_settings_references(site: Site) -> list[Problem]:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from typing import TypeGuard
 
-from site_gen import cache
+from site_gen import cache, parallel
 from site_gen.model import Source
-from site_gen.quotes import Match, Miss, Normalized, match, normalize
+from site_gen.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, match, normalize
 
 Verdict = Match | Miss
 # One source's verdicts, by (quote, minimum words).
 _Known = dict[tuple[str, int], Verdict]
 # The verdicts of every source whose key starts with one hex digit, by source key.
 _Bucket = dict[str, _Known]
+# A quote to match: (quote, source id, minimum words).
+Wanted = tuple[str, str, int]
+# Matching in forked processes pays once this many quotes have no verdict yet.
+PARALLEL_QUOTES = 500
 
 
 class Matcher:
@@ -42,7 +48,7 @@ class Matcher:
             self._normalized[source_id] = normalize(self.sources[source_id].text)
         return self._normalized[source_id]
 
-    def match(self, quote: str, source_id: str, min_words: int = 3) -> Verdict:
+    def match(self, quote: str, source_id: str, min_words: int = QUOTE_MIN_WORDS) -> Verdict:
         """Return quotes.match(quote, source text, min_words=min_words), from memory if known."""
         key = self._key(source_id)
         verdict = self._bucket(key[0]).get(key, {}).get((quote, min_words))
@@ -51,6 +57,34 @@ class Matcher:
             self._changed.add(key[0])
         self._used.setdefault(key, {})[(quote, min_words)] = verdict
         return verdict
+
+    def prefetch(self, wanted: Iterable[Wanted]) -> None:
+        """Match on every core the quotes that have no verdict yet, for match() to find.
+
+        Normalizing sources and matching quotes was half of a check without a cache. Each
+        source is normalized by one process only, which matches all of that source's quotes.
+        """
+        missing: dict[str, dict[tuple[str, int], None]] = {}
+        known: dict[str, _Known] = {}
+        for quote, source_id, min_words in wanted:
+            given = known.get(source_id)
+            if given is None:
+                key = self._key(source_id)
+                given = known[source_id] = self._bucket(key[0]).get(key, {})
+            if (quote, min_words) not in given:
+                missing.setdefault(source_id, {})[(quote, min_words)] = None
+        workers = parallel.worker_count()
+        if workers < 2 or sum(map(len, missing.values())) < PARALLEL_QUOTES:
+            return  # match() finds these few as they come.
+        calls = [
+            partial(_match_all, list(quotes), self.sources[source_id].text)
+            for source_id, quotes in missing.items()
+        ]
+        found = parallel.run_calls(calls, workers)
+        for (source_id, quotes), verdicts in zip(missing.items(), found, strict=True):
+            key = self._key(source_id)
+            self._bucket(key[0]).setdefault(key, {}).update(zip(quotes, verdicts, strict=True))
+            self._changed.add(key[0])
 
     def save(self) -> None:
         """Store every bucket that gained a verdict: its other sources' verdicts, and ours."""
@@ -75,6 +109,12 @@ class Matcher:
             text = f"sha256:{source.actual_sha256}" if source.actual_sha256 else source.text
             self._keys[source_id] = cache.key(text)
         return self._keys[source_id]
+
+
+def _match_all(quotes: list[tuple[str, int]], text: str) -> list[Verdict]:
+    """Return the verdict of each (quote, minimum words) in one source's text."""
+    normalized = normalize(text)
+    return [match(quote, normalized, min_words=min_words) for quote, min_words in quotes]
 
 
 def _bucket_name(digit: str) -> str:

@@ -96,6 +96,12 @@ class Node(NamedTuple):
     key_locations: Mapping[str, Location] = _NO_KEYS
 
 
+# Location and Node made as the tuples they are, without a Python call per value (a load makes
+# both for every value of every facts file).
+_new_location = tuple.__new__
+_new_node = tuple.__new__
+
+
 @dataclass
 class _Reader:
     """Converts one composed document, collecting problems instead of raising."""
@@ -108,7 +114,7 @@ class _Reader:
 
     def location(self, node: yaml.Node) -> Location:
         mark = node.start_mark
-        return Location(self.path, mark.line + 1, mark.column + 1)
+        return _new_location(Location, (self.path, mark.line + 1, mark.column + 1))
 
     def fail(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(code, message, self.location(node), hint=hint))
@@ -151,7 +157,9 @@ class _Reader:
             return self.convert_mapping(node, depth)
         where = self.location(node)
         if isinstance(node, yaml.SequenceNode):
-            return Node([self.convert(item, depth + 1) for item in node.value], where)
+            return _new_node(
+                Node, ([self.convert(item, depth + 1) for item in node.value], where, _NO_KEYS)
+            )
         if len(node.value) > MAX_SCALAR_CHARS:
             return self.reject(
                 node,
@@ -161,7 +169,7 @@ class _Reader:
             )
         if tag == _STR:
             # What PyYAML's str constructor returns, without its bookkeeping for every scalar.
-            return Node(node.value, where)
+            return _new_node(Node, (node.value, where, _NO_KEYS))
         try:
             value = self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

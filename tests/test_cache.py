@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import pickle
@@ -12,10 +13,10 @@ import pytest
 from conftest import REPO, run_cli
 from test_cli import replace_in
 
-from site_gen import cache, loader
+from site_gen import cache, fact_problems, loader, parallel, verdicts
 from site_gen.build import check
 from site_gen.config import Config
-from site_gen.errors import Problem
+from site_gen.errors import Location, Problem
 from site_gen.model import Figure
 
 Write = Callable[[Path, str], Path]
@@ -222,15 +223,76 @@ def test_an_unwritable_cache_folder_is_no_error(
     assert problems_of(broken) == expected
 
 
-def test_parsing_in_forked_processes_finds_the_same(
+def test_parsing_and_checking_in_forked_processes_finds_the_same(
     broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with cache.disabled():
         serial = check(Config.for_root(broken))
         monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(loader.parallel, "worker_count", lambda: 2)
+        monkeypatch.setattr(verdicts, "PARALLEL_QUOTES", 0)
+        monkeypatch.setattr(fact_problems, "PARALLEL_FACTS", 0)
+        monkeypatch.setattr(parallel, "worker_count", lambda: 2)
         forked = check(Config.for_root(broken))
-    assert forked == serial
+    assert forked == serial  # Problems, and the spans of every quote.
+
+
+NAMED_BY_ID = """
+- id: harbour-visit
+  kind: event
+  title: Harbour visit
+  date: "2025-03-04"
+  text: Someone visited the harbour.
+  people: [ines-vale]
+  sources:
+    - source: gazette
+      quote: The harbour bridge reopened on Tuesday after a storm closed it for 36 hours
+"""
+
+INES_VALE = """
+- id: ines-vale
+  kind: person
+  name: Ines Vale
+  text: Ines Vale reopened the harbour bridge.
+  sources:
+    - source: gazette
+      quote: The harbour bridge reopened on Tuesday after a storm closed it for 36 hours
+"""
+
+
+def test_a_fact_added_elsewhere_settles_a_reference_of_an_unchanged_file(
+    sample: Path, write: Write
+) -> None:
+    write(sample / "facts/visit.yml", NAMED_BY_ID)
+    assert "unknown-reference" in [p.code for p in problems_of(sample)]
+    write(sample / "facts/people.yml", INES_VALE)
+    assert "unknown-reference" not in [p.code for p in problems_of(sample)]
+    (sample / "facts/people.yml").unlink()
+    assert "unknown-reference" in [p.code for p in problems_of(sample)]
+
+
+def test_a_fact_no_longer_a_duplicate_is_checked_in_its_unchanged_file(
+    sample: Path, write: Write
+) -> None:
+    # Both files say 63 hours where the quote says 36; the second's fact is a duplicate, and
+    # the second file has a fact of its own, so its problems are known for that one alone.
+    write(sample / "facts/a.yml", NAMED_BY_ID.replace("Someone visited", "63 hours after"))
+    second = NAMED_BY_ID.replace("Someone visited", "63 hours, then")
+    write(sample / "facts/b.yml", second + NAMED_BY_ID.replace("harbour-visit", "b-visit"))
+    before = [(p.code, p.location.path) for p in problems_of(sample)]
+    assert ("number-not-quoted", "facts/a.yml") in before
+    assert ("duplicate-id", "facts/b.yml") in before
+    write(sample / "facts/a.yml", NAMED_BY_ID.replace("harbour-visit", "other-visit"))
+    after = [(p.code, p.location.path) for p in problems_of(sample)]
+    assert ("number-not-quoted", "facts/b.yml") in after
+    assert ("duplicate-id", "facts/b.yml") not in after
+
+
+def test_a_location_comes_back_from_an_entry_as_a_location() -> None:
+    where = Location("facts/a.yml", 3, 5)
+    again = cache._Unpickler(io.BytesIO(pickle.dumps([where]))).load()
+    assert again == [where]
+    assert type(again[0]) is Location
+    assert str(again[0]) == "facts/a.yml:3:5"
 
 
 def test_a_sources_passages_are_matched_again_once_they_change(sample: Path) -> None:
