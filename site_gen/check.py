@@ -82,18 +82,23 @@ def _check_site(site: Site) -> list[Problem]:
         for fact in site.facts.values()
         if not (own.knows(fact, origin(fact.id)) and references.knows(fact, origin(fact.id)))
     ]
-    own_found, references_found = problems_by_fact(
-        site,
-        unknown,
-        [
-            FactCheck("OwnProblems", _own_problems),
-            FactCheck(
-                "ReferenceProblems",
-                partial(validate.fact_reference_problems, site),
-                cache.key(repr(targets)),
-            ),
-        ],
-    )
+    # When it knows them all (a preview after an edit of a source or the theme), neither the
+    # cache nor the digest of every id is needed.
+    own_found: ByFact = {}
+    references_found: ByFact = {}
+    if unknown:
+        own_found, references_found = problems_by_fact(
+            site,
+            unknown,
+            [
+                FactCheck("OwnProblems", _own_problems),
+                FactCheck(
+                    "ReferenceProblems",
+                    partial(validate.fact_reference_problems, site),
+                    cache.key(repr(targets)),
+                ),
+            ],
+        )
     for fact in site.facts.values():
         problems += references.of(fact, origin(fact.id), _lookup(references_found))
     problems += validate.check_settings_references(site)
