@@ -5,11 +5,17 @@ and write memory (the cache and the spare output warm up), then edits one event'
 one person's text, `--runs` times each, timing every rebuild from "change seen" to "files written".
 
     python benchmarks/rebuild.py --size 10000 --runs 5
+    python benchmarks/rebuild.py --time site_gen.check.check_site site_gen.output_memory.WriteMemory.recall
+
+`--time` also reports the median time per rebuild spent in each function named (module, then
+attribute path), by wrapping it; a function imported by name elsewhere is timed under that name.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import os
 import re
 import shutil
@@ -37,7 +43,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="facts (default 10000)")
     parser.add_argument("--runs", type=int, default=5, help="edits of each kind (default 5)")
+    parser.add_argument("--time", nargs="*", default=[], metavar="FUNCTION", help="to time too")
     args = parser.parse_args()
+    spent = {name: _timed(name) for name in args.time}
     with tempfile.TemporaryDirectory(prefix="site-gen-rebuild-") as scratch:
         work = Path(scratch)
         os.environ["SITE_GEN_CACHE_DIR"] = str(work / "cache")  # Warm, but not the user's own.
@@ -57,10 +65,12 @@ def main() -> int:
                 if end is None:
                     sys.exit(f"rebuild: no {label} in {facts}")
                 facts.write_text(f"{text[: end.end()]} x{run}{text[end.end() :]}", "utf-8")
+                for seconds in spent.values():
+                    seconds.append(0.0)
                 started = time.perf_counter()
                 result = build(config, renderer, memory)
                 totals.append(time.perf_counter() - started)
-                for name, seconds in result.timings.items():
+                for name, seconds in (result.timings | _last(spent)).items():
                     phases.setdefault(name, []).append(seconds)
             shown = ", ".join(f"{n} {statistics.median(v):.3f}" for n, v in phases.items())
             print(
@@ -69,6 +79,40 @@ def main() -> int:
             )
         shutil.rmtree(work / "output", ignore_errors=True)
     return 0
+
+
+def _timed(name: str) -> list[float]:
+    """Wrap the function `name` (module.attribute[.attribute]) to add its time to the list's
+    last entry; return the list."""
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            owner: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:-1]:
+            owner = getattr(owner, attribute)
+        break
+    else:
+        sys.exit(f"rebuild: no module in {name}")
+    function = getattr(owner, parts[-1])
+    spent: list[float] = []
+
+    @functools.wraps(function)
+    def timed(*args: object, **kwargs: object) -> object:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if spent:
+                spent[-1] += time.perf_counter() - started
+
+    setattr(owner, parts[-1], timed)
+    return spent
+
+
+def _last(spent: dict[str, list[float]]) -> dict[str, float]:
+    return {name: seconds[-1] for name, seconds in spent.items()}
 
 
 if __name__ == "__main__":

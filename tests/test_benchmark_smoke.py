@@ -69,7 +69,8 @@ def test_runner_measures_a_small_site(tmp_path: Path) -> None:
 
 
 def test_rebuild_timer_edits_and_rebuilds_a_small_site() -> None:
-    result = run_script(BENCHMARKS / "rebuild.py", "--size", FACTS, "--runs", "1")
+    timed = "site_gen.output_memory.WriteMemory.recall"
+    result = run_script(BENCHMARKS / "rebuild.py", "--size", FACTS, "--runs", "1", "--time", timed)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == [
@@ -77,3 +78,4 @@ def test_rebuild_timer_edits_and_rebuilds_a_small_site() -> None:
         f"{FACTS} facts, person text",
     ]
     assert all("phases: load" in line and "write" in line for line in lines)
+    assert all(f"{timed} " in line for line in lines)
