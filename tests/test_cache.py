@@ -312,3 +312,34 @@ def test_a_sources_passages_are_matched_again_once_they_change(sample: Path) -> 
     assert moved[0] != first[0] and moved[1] == first[1]
     replace_in(registry, "publisher: March 3 (Gazette)", "publisher: (Gazette)")
     assert spans()[1] != first[1]
+
+
+def test_a_process_keeps_the_verdicts_it_saved_for_the_same_cache_folder(
+    sample: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    site, _ = check(Config.for_root(sample))
+    assert site is not None
+    quote = "The office proposed weekly inspections"
+    read: list[str] = []
+    get = cache.Store.get
+
+    def counted(store: cache.Store, name: str) -> object:
+        if store.folder.name == "Verdicts":
+            read.append(name)
+        return get(store, name)
+
+    monkeypatch.setattr(cache.Store, "get", counted)
+
+    def matched() -> object:
+        matcher = verdicts.Matcher(site.sources)
+        verdict = matcher.match(quote, "gazette")
+        matcher.save()
+        return verdict
+
+    first = matched()
+    read.clear()
+    assert matched() == first
+    assert read == []  # Kept from the last check of this process: nothing unpickled.
+    monkeypatch.setenv("SITE_GEN_CACHE_DIR", str(tmp_path / "other-cache"))
+    assert matched() == first
+    assert read  # Another cache folder: its own buckets.
