@@ -17,7 +17,7 @@ from site_gen.coverage import coverage_problems, site_coverage
 from site_gen.errors import Problem, Severity
 from site_gen.fact_problems import ByFact, FactCheck, problems_by_fact
 from site_gen.loader import load_site
-from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span
+from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span, source_texts
 from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
 from site_gen.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
 from site_gen.verdicts import Matcher, Wanted
@@ -74,7 +74,7 @@ def _check_site(site: Site) -> list[Problem]:
     problems = validate.check_registry(site.sources.values())
     targets = validate.reference_targets(site)
     references.depend_on(targets)
-    citations.depend_on(tuple((sid, source.text) for sid, source in site.sources.items()))
+    citations.depend_on(source_texts(site.sources))
     origin = site.origins.get
     # What this process checked before (a preview) is known; the cache or all cores do the rest.
     unknown = [
@@ -162,18 +162,23 @@ class _ByOrigin:
 
     def knows(self, fact: Fact, origin: str | None) -> bool:
         """Tell whether of() would return the fact's problems without checking it."""
-        found = self.known.get(origin or "", {}).get(fact.id)
-        return found is not None and not (self.fills_in and found[0] is not fact)
+        return self._found(fact, origin) is not None
 
     def of(
         self, fact: Fact, origin: str | None, check: Callable[[Fact], list[Problem]]
     ) -> list[Problem]:
-        if not origin:
-            return check(fact)
-        known = self.known.setdefault(origin, {})
-        found = known.get(fact.id)
+        found = self._found(fact, origin)
+        if found is not None:
+            return found
+        problems = check(fact)
+        if origin:
+            self.known.setdefault(origin, {})[fact.id] = (fact, problems)
+        return problems
+
+    def _found(self, fact: Fact, origin: str | None) -> list[Problem] | None:
+        found = self.known.get(origin, {}).get(fact.id) if origin else None
         if found is None or (self.fills_in and found[0] is not fact):
-            found = known[fact.id] = (fact, check(fact))
+            return None
         return found[1]
 
     def keep_only(self, origins: dict[str, str]) -> None:
@@ -199,14 +204,14 @@ class _Passages:
 
     def of(self, source: Source, matcher: Matcher) -> list[Problem]:
         """Return check_passages(source, matcher), filling in the source's spans."""
-        key = _passages_key(source)
-        found = self.known.get(source.id)
-        if found is not None and found[0] == key:
-            source.evidence_spans, source.ignore_spans = dict(found[1]), found[2]
+        if self.knows(source):
+            _, evidence, ignored = self.known[source.id]
+            source.evidence_spans, source.ignore_spans = dict(evidence), ignored
             return []
         problems = check_passages(source, matcher)
         if not problems:
-            self.known[source.id] = (key, dict(source.evidence_spans), source.ignore_spans)
+            spans = (dict(source.evidence_spans), source.ignore_spans)
+            self.known[source.id] = (_passages_key(source), *spans)
         return problems
 
     def keep_only(self, sources: dict[str, Source]) -> None:
@@ -244,9 +249,9 @@ def check_passages(source: Source, matcher: Matcher) -> list[Problem]:
     """Evidence passages and ignored spans must be found in the source like quotes."""
     problems: list[Problem] = []
     ignored: list[tuple[int, int]] = []
-    passages = [(f"evidence.{key}", quote) for key, quote in source.evidence.items()]
-    passages += [(f"ignore[{i}]", quote) for i, quote in enumerate(source.ignore)]
-    for key, quote in passages:
+    wanted = [(f"evidence.{key}", quote) for key, quote in source.evidence.items()]
+    wanted += [(f"ignore[{i}]", quote) for i, quote in enumerate(source.ignore)]
+    for key, quote in wanted:
         found = matcher.match(quote, source.id, min_words=PASSAGE_MIN_WORDS)
         if isinstance(found, Miss):
             problems.append(

@@ -19,7 +19,16 @@ from site_gen import cache, collector, parallel, schema
 from site_gen.config import Config
 from site_gen.errors import Location, Problem
 from site_gen.items import items
-from site_gen.model import FACT_CLASSES, Citation, Fact, FigureValue, Settings, Site, Source
+from site_gen.model import (
+    FACT_CLASSES,
+    Citation,
+    Fact,
+    FigureValue,
+    Settings,
+    Site,
+    Source,
+    source_texts,
+)
 from site_gen.schema import Field, Type
 from site_gen.yamlfile import (
     INVALID,
@@ -295,7 +304,7 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
         # Forked processes start parsing the facts files while this one reads the sources.
         with _FactsLoading(config) as facts_loading:
             sources = load_sources(config, problems)
-            texts = tuple((sid, source.text) for sid, source in sources.items())
+            texts = source_texts(sources)
             facts, broken, partial, origins = facts_loading.finish(problems, texts)
     if settings is None:
         return None, problems
@@ -590,10 +599,7 @@ class _Copies:
     def again(self, name: str, record: FactsFile) -> FactsFile:
         """Return a new copy in place of a record copied from what this process kept."""
         kept = self.kept.get(name)
-        if kept is None:
-            return record
-        copy = self.handed[name] = kept.copy()
-        return copy
+        return record if kept is None else self._hand(name, kept)
 
     def get(self, name: str, store: cache.Store) -> object:
         """Return a record of its own for one load, or whatever the cache holds under `name`."""
@@ -606,6 +612,10 @@ class _Copies:
             if name not in self.seen or not isinstance(found, FactsFile):
                 return found
             kept = self.kept[name] = found  # Fresh from the cache: never handed out.
+        return self._hand(name, kept)
+
+    def _hand(self, name: str, kept: FactsFile) -> FactsFile:
+        """Hand out a copy of a kept record, and again in later loads while the texts hold."""
         copy = self.handed[name] = kept.copy()
         return copy
 

@@ -232,6 +232,11 @@ class Settings:
         return self.locations.get(key, self.location)
 
 
+def source_texts(sources: dict[str, Source]) -> tuple[tuple[str, str], ...]:
+    """Return each source's id and text: what the spans of every quote depend on."""
+    return tuple((source_id, source.text) for source_id, source in sources.items())
+
+
 @dataclass
 class Site:
     """Everything one build reads."""

@@ -68,7 +68,7 @@ def write_output(files: Mapping[str, bytes], out: Path, memory: WriteMemory | No
         _keep_unchanged(str(spare), "", files, folders_of(files), manifests.get(key, {}), kept)
     else:
         manifests, kept = recalled.manifests, recalled.kept
-    entries, written = _update(spare, files, kept, memory.digest if memory else _digest)
+    entries, written = _update(spare, files, kept, memory.digest if memory else content_digest)
     if memory:
         memory.note_update(spare, key, files, entries, recalled)
     if out.exists():
@@ -145,7 +145,7 @@ def serialized_manifest(manifest: Manifest) -> bytes:
     return json.dumps(manifest, separators=(",", ":")).encode()
 
 
-def _digest(name: str, content: bytes) -> str:
+def content_digest(name: str, content: bytes) -> str:
     """Return the SHA-256 a manifest notes for a file's content."""
     return hashlib.sha256(content).hexdigest()
 

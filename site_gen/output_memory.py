@@ -17,7 +17,6 @@ preview reuses the pages an edit spared), are not hashed again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import stat
@@ -25,7 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_gen.output import MARKER, Manifest, folders_of, serialized_manifest
+from site_gen.output import (
+    MARKER,
+    Manifest,
+    content_digest,
+    folders_of,
+    serialized_manifest,
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ class WriteMemory:
         known = self.digests.get(name)
         if known is not None and known[0] is content:
             return known[1]
-        hashed = hashlib.sha256(content).hexdigest()
+        hashed = content_digest(name, content)
         self.digests[name] = (content, hashed)
         return hashed
 

@@ -111,9 +111,8 @@ class PickledCalls(Generic[_T]):
 
     def __init__(self, calls: Sequence[Callable[[], _T]], workers: int) -> None:
         self.calls = calls
-        self.made: dict[
-            int, _T
-        ] = {}  # A forked child fills in a copy of its own, which is dropped.
+        # The results this process made; a forked child fills in a copy of its own, dropped.
+        self.made: dict[int, _T] = {}
         self.run = Run([partial(self._pickled, index) for index in range(len(calls))], workers)
 
     def __enter__(self) -> PickledCalls[_T]:

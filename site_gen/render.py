@@ -290,7 +290,7 @@ class SiteRender:
         """Return the jobs that make the data files, each reusing what `cache` holds."""
         view, plain = self.view, self.plain
         return {
-            "facts.json": partial(facts_json, self.site, cache.facts),
+            "facts.json": partial(facts_json, self.site, cache.document),
             "search.json": partial(search_index, view, self.url, plain, KIND_NAMES, cache.search),
             "feed.xml": partial(atom_feed, view, self.link, plain, self.site_url, cache.feed),
         }
@@ -348,13 +348,13 @@ class SiteRender:
 class DataCache:
     """Serialized pieces of the data files, by fact id, for a rebuild to reuse."""
 
-    facts: DocumentCache = field(default_factory=DocumentCache)
+    document: DocumentCache = field(default_factory=DocumentCache)
     search: dict[str, SearchItem] = field(default_factory=dict)
     feed: dict[str, str] = field(default_factory=dict)
 
     def forget(self, fact_ids: Iterable[str]) -> None:
         for fact_id in fact_ids:
-            self.facts.facts.pop(fact_id, None)
+            self.document.facts.pop(fact_id, None)
             self.search.pop(fact_id, None)
             self.feed.pop(fact_id, None)
 

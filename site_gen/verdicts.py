@@ -107,11 +107,7 @@ class Matcher:
 
     def _bucket(self, digit: str) -> _Bucket:
         if digit not in self._buckets:
-            kept = _kept.get((self.store.folder, digit)) if self.store else None
-            if kept is None:
-                found = self.store.get(_bucket_name(digit)) if self.store else None
-                kept = found if _is_bucket(found) else {}
-            self._buckets[digit] = kept
+            self._buckets[digit] = _stored(self.store, digit) if self.store else {}
         return self._buckets[digit]
 
     def _key(self, source_id: str) -> str:
@@ -128,6 +124,15 @@ def _match_all(quotes: list[tuple[str, int]], text: str) -> list[Verdict]:
     """Return the verdict of each (quote, minimum words) in one source's text."""
     normalized = normalize(text)
     return [match(quote, normalized, min_words=min_words) for quote, min_words in quotes]
+
+
+def _stored(store: cache.Store, digit: str) -> _Bucket:
+    """Return a bucket as this process's last check saved it, or else as the cache holds it."""
+    kept = _kept.get((store.folder, digit))
+    if kept is not None:
+        return kept
+    found = store.get(_bucket_name(digit))
+    return found if _is_bucket(found) else {}
 
 
 def _bucket_name(digit: str) -> str:
