@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from site_gen import cache, jsonschema, scaffold
-from site_gen.check import DIFF_MARK, check
+from site_gen import scaffold
 from site_gen.config import Config
-from site_gen.coverage import site_coverage
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
+from site_gen.model import jsonschema
+from site_gen.pipeline import load_and_check
+from site_gen.report import FORMATS, counts, report
+from site_gen.verify.coverage import site_coverage
+from site_gen.verify.verdicts import SWITCH_VARIABLE, Verdicts, default_folder
 
 if TYPE_CHECKING:
-    from site_gen.build import BuildResult
-    from site_gen.serve import BuildReporter
+    from site_gen.pipeline import BuildResult
+    from site_gen.preview.server import BuildReporter
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -30,8 +31,6 @@ log = logging.getLogger("site_gen")
 
 # A step that takes longer than this shows a ticking progress line on a terminal.
 PROGRESS_SECONDS = 1.0
-# Word-diff colours for a terminal: red for what only the quote has, green for the source.
-_DELETED_COLOUR, _INSERTED_COLOUR, _PLAIN = "\033[31m", "\033[32m", "\033[0m"
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -44,77 +43,9 @@ def _config(args: argparse.Namespace) -> Config:
     )
 
 
-def _is_colour_terminal() -> bool:
-    """Tell whether stderr is a terminal that wants colour (see no-color.org)."""
-    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
-
-
-def _colour_diff(line: str) -> str:
-    """Colour word-diff marks, keeping them, so the diff also reads where colour is lost."""
-
-    def paint(found: Any) -> str:
-        colour = _DELETED_COLOUR if found.group("deleted") is not None else _INSERTED_COLOUR
-        return f"{colour}{found.group(0)}{_PLAIN}"
-
-    return DIFF_MARK.sub(paint, line)
-
-
-def _text(problem: Problem) -> str:
-    detail = [f"    {line}" for line in problem.detail]
-    if _is_colour_terminal():
-        detail = [_colour_diff(line) for line in detail]
-    return "\n".join([problem.headline(), *detail])
-
-
-def _record(problem: Problem) -> dict[str, Any]:
-    hint = f"; {problem.hint}" if problem.hint else ""
-    return {
-        "code": problem.code,
-        "file": problem.location.path,
-        "line": problem.location.line,
-        "column": problem.location.column,
-        "fact": problem.fact,
-        "message": problem.message + hint,
-        "detail": list(problem.detail),
-    }
-
-
-def _github_escape(text: str, *, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def _github(problem: Problem) -> str:
-    where = problem.location
-    fields = f"file={_github_escape(where.path, property_value=True)}"
-    if where.line:
-        fields += f",line={where.line},col={where.column}"
-    fields += f",title={_github_escape(problem.code, property_value=True)}"
-    who = f"fact '{problem.fact}': " if problem.fact else ""
-    hint = f"; {problem.hint}" if problem.hint else ""
-    body = "\n".join([who + problem.message + hint, *problem.detail])
-    return f"::{problem.severity.value} {fields}::{_github_escape(body)}"
-
-
-def report(problems: list[Problem], fmt: str, stats: dict[str, int]) -> None:
-    """Print problems in the chosen format: text to stderr, machine formats to stdout."""
-    if fmt == "json":
-        document = {
-            "ok": not any(p.is_error for p in problems),
-            "errors": [_record(p) for p in problems if p.is_error],
-            "warnings": [_record(p) for p in problems if not p.is_error],
-            "stats": stats,
-        }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
-    elif fmt == "github":
-        for problem in problems:
-            print(_github(problem))
-    else:
-        # Logged at their own severity, so `-q` keeps the errors and drops the warnings.
-        for problem in problems:
-            log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", _text(problem))
+def _verdicts(args: argparse.Namespace) -> Verdicts:
+    """Return the memory of quote verdicts that a command checks with."""
+    return Verdicts(None if getattr(args, "no_cache", False) else default_folder())
 
 
 def _stats(problems: list[Problem], site: Any) -> dict[str, int]:
@@ -125,11 +56,6 @@ def _stats(problems: list[Problem], site: Any) -> dict[str, int]:
         "citations": site.citation_count(),
         "sources": len(site.sources),
     }
-
-
-def _counts(problems: list[Problem]) -> str:
-    errors = sum(p.is_error for p in problems)
-    return f"{errors} error(s), {len(problems) - errors} warning(s)"
 
 
 @contextmanager
@@ -160,7 +86,8 @@ def _progress(label: str) -> Iterator[None]:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check facts and sources without writing anything."""
     with _progress("checking"):
-        site, problems = check(_config(args))
+        site, verification = load_and_check(_config(args), _verdicts(args))
+    problems = verification.problems
     stats = _stats(problems, site)
     report(problems, args.format, stats)
     ok = site is not None and not any(p.is_error for p in problems)
@@ -169,7 +96,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         log.info(
             "check %s: %s in %d facts, %d citations, %d sources",
             verdict,
-            _counts(problems),
+            counts(problems),
             stats["facts"],
             stats["citations"],
             stats["sources"],
@@ -193,17 +120,17 @@ def _show_build(config: Config, result: BuildResult) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then render the site into the output folder."""
     # Rendering needs Jinja and the theme, which `check` and `coverage` should not wait for.
-    from site_gen.build import build
+    from site_gen.pipeline import build
 
     config = _config(args)
     try:
         with _progress("building"):
-            result = build(config)
+            result = build(config, _verdicts(args))
     except CheckFailed as failed:
         report(failed.problems, "text", {})
         log.error(
             "build failed: %s; %s left as it was",
-            _counts(failed.problems),
+            counts(failed.problems),
             config.display(config.out),
         )
         return EXIT_PROBLEMS
@@ -219,7 +146,7 @@ def _preview_reporter(config: Config) -> BuildReporter:
             _show_build(config, result)
             return
         report(problems, "text", {})
-        log.error("build failed: %s; every page shows them until they are fixed", _counts(problems))
+        log.error("build failed: %s; every page shows them until they are fixed", counts(problems))
 
     return show
 
@@ -227,7 +154,7 @@ def _preview_reporter(config: Config) -> BuildReporter:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build, serve the site with live reload, and rebuild whenever an input changes."""
     # The server pulls in livereload and tornado, which no other command needs.
-    from site_gen.serve import Preview
+    from site_gen.preview.server import Preview
 
     # The preview lives at the server's root, whatever base URL the published site uses.
     config = Config.for_root(_config(args).root, base_url="/")
@@ -235,7 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Every request, 404 and reload would otherwise scroll the build messages away.
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
-    Preview(config, _preview_reporter(config)).serve(args.host, args.port)
+    Preview(config, _preview_reporter(config), _verdicts(args)).serve(args.host, args.port)
     return EXIT_OK
 
 
@@ -272,14 +199,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Report, per source, the share of sentences the facts cite, and list the uncited ones."""
     with _progress("checking"):
-        site, problems = check(_config(args))
-    errors = [p for p in problems if p.is_error]
+        site, verification = load_and_check(_config(args), _verdicts(args))
+    errors = [p for p in verification.problems if p.is_error]
     report(errors, "text", {})
     if site is None:
         return EXIT_PROBLEMS
     target = site.settings.coverage_target
     below = False
-    for entry in site_coverage(site):
+    for entry in site_coverage(site, verification.located):
         cited = len(entry.sentences) - len(entry.uncited)
         print(
             f"{entry.source.id}: {entry.ratio:.1%} of sentences cited ({cited}/{len(entry.sentences)})"
@@ -317,7 +244,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--no-cache",
             action="store_true",
-            help=f"read every file and verify every quote afresh (same as {cache.SWITCH_VARIABLE}=0)",
+            help=f"verify every quote afresh (same as {SWITCH_VARIABLE}=0)",
         )
         return sub
 
@@ -328,7 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = cached(
         command("check", cmd_check, "check facts, quotes and numbers; write nothing")
     )
-    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check_cmd.add_argument("--format", choices=FORMATS, default="text")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cached(command("coverage", cmd_coverage, "show how much of each source the facts cite"))
     serve_cmd = cached(
@@ -359,8 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
     try:
-        with cache.disabled() if getattr(args, "no_cache", False) else nullcontext():
-            code: int = args.handler(args)
+        code: int = args.handler(args)
     except UsageError as exc:
         log.error("error: %s", exc)
         return EXIT_USAGE

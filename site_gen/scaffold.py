@@ -6,9 +6,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from site_gen import jsonschema
 from site_gen.config import Config
 from site_gen.errors import UsageError
+from site_gen.model import jsonschema
 
 # The example project, shipped as package data.
 SKELETON = "skeleton"

@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from site_gen.config import Config
+from site_gen.errors import Problem
+from site_gen.model import Site
+from site_gen.pipeline import load_and_check
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "sample"
 
@@ -65,3 +70,25 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
         cwd=cwd,
         timeout=300,
     )
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a file as an editor would: replace the first `old`, which must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Return every file under a folder by its relative path, to compare two builds."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def check_root(root: Path) -> tuple[Site | None, list[Problem]]:
+    """Load and check a site root in-process; return the model and every problem."""
+    site, verification = load_and_check(Config.for_root(root))
+    return site, verification.problems

@@ -6,13 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import run_cli
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import replace_in, run_cli
 
 
 def test_check_passes_on_the_sample(sample: Path) -> None:

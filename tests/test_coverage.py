@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from site_gen.coverage import source_coverage, split_sentences
 from site_gen.errors import Location
 from site_gen.model import Source
+from site_gen.verify.coverage import source_coverage, split_sentences
 
 TEXT = (
     "Headline without a stop\n"
@@ -43,9 +43,9 @@ def span_of(part: str) -> tuple[int, int]:
 
 def test_cited_when_half_is_covered_and_duplicates_count_once() -> None:
     ignored = span_of("Related Articles")
-    source = Source("s", "s.txt", "", "t", Location("x"), text=TEXT, ignore_spans=(ignored,))
+    source = Source("s", "s.txt", "", "t", Location("x"), text=TEXT)
     cited = [span_of("Headline without a stop"), span_of("The protests"), span_of("Mr Tokayev")]
-    report = source_coverage(source, cited)
+    report = source_coverage(source, cited, (ignored,))
     # Five sentences count: the repeated headline once, the ignored boilerplate not at all.
     assert len(report.sentences) == 5
     # "The protests" is less than half of its sentence; "Mr Tokayev" is more than half.

@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
-from test_cli import replace_in
+from conftest import REPO, replace_in, run_cli
 
 from site_gen.errors import Location, Problem, Severity
-from site_gen.serve import error_panel
+from site_gen.preview.server import error_panel
 
 
 def test_dropped_negation_is_called_out(sample: Path) -> None:

@@ -1,55 +1,26 @@
-"""facts.json: its own serializer writes exactly what json.dumps would, cached or not."""
+"""facts.json: every citation carries the spans where its quote sits in the source text."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from site_gen.build import check
 from site_gen.config import Config
-from site_gen.export import DocumentCache, _indented, facts_json
-
-JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.tuples(children, children)
-        | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=20,
-)
+from site_gen.pipeline import load_and_check
+from site_gen.render.data import facts_json
+from site_gen.verify.quotes import normalize
 
 
-@settings(max_examples=300, derandomize=True)
-@given(JSON, st.integers(min_value=0, max_value=3))
-def test_indented_matches_json_dumps(value: object, level: int) -> None:
-    expected = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
-    assert _indented(value, level) == expected.replace("\n", "\n" + " " * level)
-
-
-def test_the_document_is_json_dumps_of_the_whole_and_a_cache_changes_nothing(
-    sample: Path,
-) -> None:
-    site, _ = check(Config.for_root(sample))
+def test_every_citation_points_at_its_quote_and_the_bytes_are_stable(sample: Path) -> None:
+    site, verification = load_and_check(Config.for_root(sample))
     assert site is not None
-    cache = DocumentCache()
-    document = facts_json(site, cache)
-    whole = json.loads(document)
-    assert (
-        document
-        == (json.dumps(whole, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-    )
-    assert facts_json(site, cache) == document
-    # The sources listing is reused only while every source reads the same.
-    source = next(iter(site.sources.values()))
-    source.title = "Another title"
-    changed = facts_json(site, cache)
-    assert changed == facts_json(site) != document
-    assert json.loads(changed)["sources"][0]["title"] == "Another title"
+    document = facts_json(site, verification.located)
+    assert document == facts_json(site, verification.located)
+    texts = {source.id: source.text for source in site.sources.values()}
+    citations = [c for fact in json.loads(document)["facts"] for c in fact["citations"]]
+    assert citations
+    for citation in citations:
+        assert citation["spans"], citation
+        found = " ".join(texts[citation["source"]][start:end] for start, end in citation["spans"])
+        first_word = normalize(citation["quote"]).text.split()[1]
+        assert first_word.casefold() in normalize(found).text.casefold()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_gen.render import make_environment
+from site_gen.render.templates import make_environment
 
 TEMPLATE = (
     '{% for name in names %}{% cache "x", name %}<b>{{ made(name) }}</b>{% endcache %}{% endfor %}'

@@ -9,13 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, check_root
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_gen import schema
-from site_gen.build import check
-from site_gen.config import Config
+from site_gen.model import schema
 
 FUZZ = settings(
     max_examples=int(os.environ.get("SITE_GEN_FUZZ_EXAMPLES", "200")),
@@ -60,7 +58,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def checked(root: Path, data: bytes) -> None:
     """Write one facts file and check the site; only the tool's own problem reports may result."""
     (root / "facts/zz.yml").write_bytes(data)
-    site, problems = check(Config.for_root(root))
+    site, problems = check_root(root)
     assert site is not None
     assert all(p.location.path for p in problems)
 

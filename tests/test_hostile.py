@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from site_gen.cli import main
-from site_gen.yamlfile import MAX_FILE_BYTES, MAX_SCALAR_CHARS
+from site_gen.sources.yaml import MAX_FILE_BYTES, MAX_SCALAR_CHARS
 
 CASES = sorted((Path(__file__).parent / "hostile").glob("*.yml"))
 _REPORTED = re.compile(r"^\S+: (?:error|warning)\[")

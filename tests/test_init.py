@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_cli
 
-from site_gen import jsonschema, scaffold
+from site_gen import scaffold
 from site_gen.errors import UsageError
+from site_gen.model import jsonschema
 
 
 def test_new_project_checks_strict_and_builds(tmp_path: Path) -> None:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import check_root
 
-from site_gen import loader, yamlfile
-from site_gen.build import check
-from site_gen.config import Config
+from site_gen.sources import yaml as yamlfile
 
 Write = Callable[[Path, str], Path]
 
 
 def headlines(root: Path) -> list[str]:
-    _, problems = check(Config.for_root(root))
+    _, problems = check_root(root)
     return [p.headline() for p in problems]
 
 
@@ -163,31 +160,3 @@ def test_the_fast_resolver_tags_scalars_as_pyyaml_does(value: str) -> None:
     for kind in (yaml.SequenceNode, yaml.MappingNode):
         expected = yaml.resolver.BaseResolver.resolve(loader, kind, None, (False, False))
         assert loader.resolve(kind, None, (False, False)) == expected
-
-
-def test_a_source_read_before_is_read_again_only_when_its_file_changed(
-    sample: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Files written by the test are seconds old as far as the loader's clock goes, so it trusts
-    # their times; the edit keeps the size and puts the modification time back.
-    now = time.time_ns()
-    monkeypatch.setattr(loader.time, "time_ns", lambda: now + 5_000_000_000)
-    text = sample / "seeds/harbour.txt"
-    reads: list[Path] = []
-    read_bytes = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        reads.append(path)
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
-    assert headlines(sample) == []
-    assert text in reads
-    reads.clear()
-    assert headlines(sample) == []
-    assert text not in reads
-    before = text.stat()
-    text.write_bytes(text.read_bytes().replace(b"bridge", b"BRIDGE", 1))
-    os.utime(text, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert (text.stat().st_size, text.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
-    assert any("error[source-changed]" in headline for headline in headlines(sample))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from site_gen.numbers import as_decimal, claimed_numbers, numbers_in
+from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
 
 
 @pytest.mark.parametrize(

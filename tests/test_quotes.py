@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_gen import quotes
-from site_gen.quotes import (
+from site_gen.verify import quotes
+from site_gen.verify.quotes import (
     WINDOW,
     Match,
     Miss,

@@ -6,8 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from conftest import REPO, run_cli
-from test_cli import replace_in
+from conftest import REPO, replace_in, run_cli
 
 INPUTS = ("seeds", "facts", "templates")
 
@@ -46,8 +45,9 @@ def test_templates_never_bypass_escaping() -> None:
     assert offenders == []
 
 
-# Reviewed producers of markup: markup.py sanitizes with nh3; feeds.py escapes <, > and & in JSON-LD.
-MARKUP_PRODUCERS = {"markup.py", "feeds.py"}
+# Reviewed producers of markup: markdown.py sanitizes with nh3; feeds.py escapes <, > and & in
+# JSON-LD.
+MARKUP_PRODUCERS = {"markdown.py", "feeds.py"}
 
 
 def test_only_reviewed_modules_create_markup() -> None:

@@ -6,17 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO, SAMPLE
 
-from site_gen import jsonschema as schemas
 from site_gen.config import Config
 from site_gen.errors import Problem
-from site_gen.loader import load_facts, load_settings, load_sources
-from site_gen.yamlfile import Node, read_yaml
+from site_gen.model import jsonschema as schemas
+from site_gen.sources.loader import load_facts, load_settings, load_sources
+from site_gen.sources.yaml import Node, parse_yaml
 
 validators = pytest.importorskip("jsonschema")
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests/sample"
 
 
 def plain(node: Node | None) -> Any:
@@ -65,7 +64,7 @@ YAML_FILES = sorted(
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_every_yaml_file_in_the_repo_validates(path: Path) -> None:
-    root, problems = read_yaml(path, path.name)
+    root, problems = parse_yaml(path.read_bytes(), path.name)
     assert not problems
     assert schema_errors(schema_for(path), plain(root)) == []
 
@@ -214,7 +213,7 @@ def test_invalid_snippet_is_rejected_by_schema_and_loader(
     assert code in loader_codes(tmp_path, which, text)
     path = tmp_path / "check.yml"
     path.write_text(text, encoding="utf-8")
-    root, problems = read_yaml(path, "check.yml")
+    root, problems = parse_yaml(path.read_bytes(), "check.yml")
     assert not problems
     errors = schema_errors(f"{which}.schema.json", plain(root))
     assert any(message in error for error in errors), errors
@@ -226,5 +225,5 @@ def test_valid_snippets_pass_both(tmp_path: Path) -> None:
     assert loader_codes(tmp_path, "facts", text) == set()
     path = tmp_path / "check.yml"
     path.write_text(text, encoding="utf-8")
-    root, _ = read_yaml(path, "check.yml")
+    root, _ = parse_yaml(path.read_bytes(), "check.yml")
     assert schema_errors("facts.schema.json", plain(root)) == []

@@ -11,8 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import SAMPLE, run_cli
-from test_build import read_tree
+from conftest import SAMPLE, read_tree, run_cli
 
 EXPECTED = SAMPLE / "expected"
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_gen.quotes import normalize
-from site_gen.suggest import MIN_SCORE, Suggestion, closest_passage
+from site_gen.verify.quotes import normalize
+from site_gen.verify.suggest import MIN_SCORE, Suggestion, closest_passage
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

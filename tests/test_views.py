@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from site_gen.errors import Location
 from site_gen.model import Citation, Figure, FigureValue, Settings, Site
-from site_gen.views import SiteView
+from site_gen.render.views import SiteView
+from site_gen.verify.checks import Located
 
 HERE = Location("facts/x.yml", 1, 1)
 
@@ -21,7 +22,7 @@ def figure(*values: tuple[int, str]) -> Figure:
 
 
 def view_of(fact: Figure) -> SiteView:
-    return SiteView(Site(Settings("t", "d", HERE), {}, {fact.id: fact}))
+    return SiteView(Site(Settings("t", "d", HERE), {}, {fact.id: fact}), Located())
 
 
 def test_disagreeing_values_are_not_corroboration() -> None:

@@ -1,0 +1,70 @@
+"""A whole briefing as one build reads it: settings, sources with their texts, and facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from site_gen.errors import Location
+from site_gen.model.facts import Fact
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source article: its registry entry and its decoded text."""
+
+    id: str
+    file: str
+    sha256: str
+    title: str
+    location: Location
+    text: str = ""
+    # sha256 of the bytes on disk, compared with the pin by the checker.
+    actual_sha256: str = ""
+    publisher: str = ""
+    date: str = ""
+    author: str = ""
+    evidence: Mapping[str, str] = field(default_factory=dict)
+    editorial: Mapping[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def at(self, key: str) -> Location:
+        return self.locations.get(key, self.location)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Site-wide text and options from site.yml."""
+
+    title: str
+    description: str
+    location: Location
+    language: str = "en"
+    intro: str = ""
+    summary: tuple[str, ...] = ()
+    key_figures: tuple[str, ...] = ()
+    base_url: str = "/"
+    site_url: str = ""
+    coverage_target: float = 0.9
+    labels: Mapping[str, str] = field(default_factory=dict)
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def at(self, key: str) -> Location:
+        return self.locations.get(key, self.location)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything one build reads."""
+
+    settings: Settings
+    sources: Mapping[str, Source]
+    facts: Mapping[str, Fact]
+    # Ids of facts that exist but failed to load; their own problems are already reported.
+    broken: frozenset[str] = frozenset()
+    # True when a facts file could not be read at all: any unknown id may be one of its facts.
+    partial: bool = False
+
+    def citation_count(self) -> int:
+        return sum(len(fact.citations) for fact in self.facts.values())

@@ -1,0 +1,169 @@
+"""The build recipe: load → verify → render → publish; nothing is written until every check passes."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from site_gen.config import Config
+from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
+from site_gen.model import Site
+from site_gen.publish.output import is_foreign, write_output
+from site_gen.render.templates import render_site
+from site_gen.sources.loader import BASE_URL, load_site
+from site_gen.verify.checks import Located, Verification, check_site
+from site_gen.verify.verdicts import Verdicts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the one summary line and for `-v`."""
+
+    site: Site
+    warnings: list[Problem]
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+@contextmanager
+def phase(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Time one phase of a command into `timings`, and show it with `-v`."""
+    started = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - started
+    log.debug("%-6s %.3f s", name, timings[name])
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a build makes its long-lived data.
+
+    A load makes a few objects per YAML value, and they all live until the build ends and
+    hold no cycles, yet every automatic collection scanned them again and found nothing: more
+    than half of the load time at 10,000 facts (benchmarks/README.md). This is the one place
+    that touches the collector; it runs again as before once the data is built.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load(config: Config) -> tuple[Site | None, list[Problem]]:
+    """Read a site root into the model; None when its settings are unusable."""
+    with cycle_collection_paused():
+        return load_site(config)
+
+
+def check(site: Site, verdicts: Verdicts | None = None) -> Verification:
+    """Check a loaded site: return every problem and where each quote was found."""
+    return check_site(site, verdicts)
+
+
+def load_and_check(
+    config: Config, verdicts: Verdicts | None = None, timings: dict[str, float] | None = None
+) -> tuple[Site | None, Verification]:
+    """Load and check a site root: what `check`, `coverage` and every build start with.
+
+    With config.strict, warnings count as errors.
+    """
+    timings = {} if timings is None else timings
+    with phase(timings, "load"):
+        site, problems = load(config)
+    verification = Verification([], Located())
+    if site is not None:
+        with phase(timings, "check"):
+            verification = check(site, verdicts)
+    problems = sorted(problems + verification.problems, key=Problem.sort_key)
+    if config.strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
+    return site, replace(verification, problems=problems)
+
+
+def build(config: Config, verdicts: Verdicts | None = None) -> BuildResult:
+    """Build the site into config.out, or raise CheckFailed and leave the old output as it was."""
+    check_options(config)
+    timings: dict[str, float] = {}
+    # First gather all data and check it; any error stops the build before a file is written.
+    site, verification = load_and_check(config, verdicts, timings)
+    problems = verification.problems
+    if site is None or any(p.is_error for p in problems):
+        raise CheckFailed(problems)
+    # Then render every page in memory, so a template error also leaves the output untouched.
+    base_url = config.base_url if config.base_url is not None else site.settings.base_url
+    with phase(timings, "render"):
+        files = render_files(site, verification.located, config, base_url)
+    # Only now write: a new folder, swapped in for the old output in one step.
+    with phase(timings, "write"):
+        write_output(files, config.out)
+    pages = sum(path.endswith(".html") for path in files)
+    return BuildResult(site, problems, pages, len(files), timings)
+
+
+def render_files(site: Site, located: Located, config: Config, base_url: str) -> dict[str, bytes]:
+    """Render, turning template mistakes into problems that name the template and line."""
+    try:
+        return render_site(site, located, config.templates_dir, base_url)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(
+            config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1
+        )
+        problem = Problem(
+            "template-syntax", exc.message or "syntax error", where, hint="fix the template"
+        )
+        raise CheckFailed([problem]) from None
+    except jinja2.TemplateError as exc:
+        where = Location(config.display(config.templates_dir))
+        problem = Problem(
+            "template-error", str(exc), where, hint="fix the template or the value it uses"
+        )
+        raise CheckFailed([problem]) from None
+
+
+def check_options(config: Config) -> None:
+    """Refuse a base URL that is not a plain path, and output folders that would destroy files."""
+    if config.base_url is not None and not BASE_URL.match(config.base_url):
+        raise UsageError(
+            f"--base-url {config.base_url!r} is not a URL path; write it like /kazakhstan-briefing/"
+        )
+    check_out_dir(config)
+
+
+def check_out_dir(config: Config) -> None:
+    """Refuse output folders whose replacement would destroy inputs or someone else's files."""
+    out = config.out
+    protected = [config.root, config.seeds_dir, config.facts_dir, config.templates_dir]
+    for folder in protected:
+        folder = folder.resolve()
+        if (
+            out == folder
+            or out in folder.parents
+            or (folder in out.parents and folder != config.root)
+        ):
+            raise UsageError(
+                f"--out {out} would overwrite {folder}; choose a separate folder such as output/"
+            )
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; choose a folder such as output/")
+    if is_foreign(out):
+        raise UsageError(
+            f"--out {out} is a non-empty folder that site_gen did not create; "
+            "choose an empty or new folder"
+        )

@@ -1,0 +1,1 @@
+"""Publishing: rendered files reach the output folder in one atomic step, or not at all."""

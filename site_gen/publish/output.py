@@ -1,0 +1,78 @@
+"""The output folder: written whole beside the old one, then swapped in for it in one step.
+
+A build writes every file into a new staging folder next to the output, then exchanges the two
+folders atomically, so readers see either the old site or the new one, never a mix, and a build
+killed halfway leaves the old output as it was. The old output is deleted afterwards. Every
+folder site_gen writes carries a marker, so it never replaces or deletes a folder it did not
+create.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+# A file in every folder site_gen writes, so it never deletes a folder it did not create.
+MARKER = ".site-gen-output"
+_STAGING = ".{name}.staging-"
+
+
+def is_foreign(folder: Path) -> bool:
+    """Tell whether a folder holds files but not the marker site_gen leaves in its own."""
+    return folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file()
+
+
+def write_output(files: Mapping[str, bytes], out: Path) -> None:
+    """Write `files` into a new folder and swap it in for `out` in one step."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=out.name), dir=out.parent))
+    # mkdtemp makes a private folder; a web server running as another user must read the site.
+    staging.chmod(0o777 & ~_umask())
+    (staging / MARKER).write_bytes(b"")
+    for name, content in files.items():
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    if out.exists():
+        _exchange(staging, out)
+        shutil.rmtree(staging)  # Now the previous output.
+    else:
+        staging.rename(out)
+
+
+def _umask() -> int:
+    """Return the process's umask, which can only be read by setting it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
+    for leftover in out.parent.glob(_STAGING.format(name=out.name) + "*"):
+        if leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
+            shutil.rmtree(leftover)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step (Linux renameat2), so `b` is never missing or half-written."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+    # Without an atomic exchange, keep the window in which `b` is missing as short as possible.
+    aside = b.with_name(f".{b.name}.staging-old")
+    b.rename(aside)
+    a.rename(b)
+    aside.rename(a)

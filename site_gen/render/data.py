@@ -1,0 +1,112 @@
+"""The data files: facts.json, every source and fact with its located spans, for researchers
+to reuse; and search.json, the index that assets/search.js loads.
+
+facts.json's shape is a published contract (see docs/format.md); add keys, never rename them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from site_gen.model import Citation, Fact, FigureValue, Site, Source
+from site_gen.render.views import SiteView, format_date
+from site_gen.verify.checks import Located
+
+# Bookkeeping that says where a value was written, not what it says.
+_INTERNAL = {"location", "locations", "sources"}
+
+
+def _citation(citation: Citation, located: Located) -> dict[str, Any]:
+    return {
+        "source": citation.source,
+        "quote": citation.quote,
+        "spans": [list(span) for span in located.of(citation)],
+        **({"note": citation.note} if citation.note else {}),
+    }
+
+
+def _value(value: FigureValue, located: Located) -> dict[str, Any]:
+    # Field by field: dataclasses.asdict would first deep-copy the citations left out here.
+    data = {
+        field.name: getattr(value, field.name)
+        for field in dataclasses.fields(value)
+        if field.name not in _INTERNAL and getattr(value, field.name) != ""
+    }
+    data["citations"] = [_citation(c, located) for c in value.sources]
+    return data
+
+
+def _fact(fact: Fact, located: Located) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field in dataclasses.fields(fact):
+        if field.name in _INTERNAL:
+            continue
+        value = getattr(fact, field.name)
+        if field.name == "values":
+            value = [_value(v, located) for v in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        if value not in ("", []):
+            data[field.name] = value
+    data["citations"] = [_citation(c, located) for c in fact.sources]
+    return data
+
+
+def facts_json(site: Site, located: Located) -> bytes:
+    """Serialize the checked site deterministically (sorted keys, stable order)."""
+    document = {
+        "facts": [_fact(fact, located) for fact in site.facts.values()],
+        "sources": [_source(source) for source in site.sources.values()],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _source(source: Source) -> dict[str, str | None]:
+    return {
+        "id": source.id,
+        "file": source.file,
+        "title": source.title,
+        "publisher": source.publisher or None,
+        "date": source.date or None,
+        "author": source.author or None,
+        "sha256": source.sha256,
+    }
+
+
+def search_index(
+    view: SiteView,
+    link: Callable[[str], str],
+    plain: Callable[[str], str],
+    kind_names: Mapping[str, str],
+) -> bytes:
+    """Return the index the search page loads: short keys, because every reader downloads it."""
+    items = [_search_item(view, fact, link, plain, kind_names) for fact in view.facts.values()]
+    items.sort(key=lambda item: (item["t"].casefold(), item["u"]))
+    text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode()
+
+
+def _search_item(
+    view: SiteView,
+    fact: Fact,
+    link: Callable[[str], str],
+    plain: Callable[[str], str],
+    kind_names: Mapping[str, str],
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "t": view.title(fact),
+        "k": kind_names[fact.kind],
+        "u": link(view.url(fact)),
+        "x": plain(fact.text),
+        "q": [c.quote for c in fact.citations],
+    }
+    # Aliases are how readers often know a name; they only need to match, not to show.
+    aliases = getattr(fact, "aliases", ())
+    if aliases:
+        item["a"] = list(aliases)
+    if view.date(fact):
+        item["d"] = format_date(view.date(fact))
+    return item

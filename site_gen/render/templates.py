@@ -1,0 +1,259 @@
+"""Render a checked site into files: HTML pages through Jinja, plus data and assets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_gen.model import Fact, Site
+from site_gen.render.data import facts_json, search_index
+from site_gen.render.feeds import atom_feed, json_ld, robots, sitemap, structured_data
+from site_gen.render.fragments import FragmentCache
+from site_gen.render.jinja import FastEnvironment
+from site_gen.render.markdown import MarkdownRenderer
+from site_gen.render.views import (
+    ENTITY_FOLDERS,
+    SiteView,
+    format_date,
+    format_number,
+    format_value,
+    is_exact_date,
+)
+from site_gen.verify.checks import Located
+
+# Generic labels; a site's own labels in site.yml take precedence.
+DEFAULT_LABELS = {
+    "home": "Home",
+    "timeline": "Timeline",
+    "people": "People",
+    "organizations": "Organizations",
+    "places": "Places",
+    "reforms": "Reforms",
+    "figures": "Figures",
+    "statements": "Statements",
+    "sources": "Sources",
+    "search": "Search",
+    "summary": "What happened",
+    "key_figures": "Key figures",
+}
+# What one fact of each kind is called; statements are shown as what they are: claims.
+KIND_NAMES = {
+    "event": "Event",
+    "person": "Person",
+    "organization": "Organization",
+    "place": "Place",
+    "reform": "Reform",
+    "figure": "Figure",
+    "statement": "Claim",
+}
+# The main navigation: label key and folder of every index page, in reading order.
+SECTIONS = [
+    ("timeline", "timeline/"),
+    ("people", "people/"),
+    ("organizations", "organizations/"),
+    ("places", "places/"),
+    ("reforms", "reforms/"),
+    ("figures", "figures/"),
+    ("statements", "statements/"),
+    ("sources", "sources/"),
+    ("search", "search/"),
+]
+ASSETS_DIR = "assets"
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# The space after a property name and before a block: never needed, as every line holds one or the other.
+_CSS_SPACE = re.compile(r"^([a-z0-9-]+:) |(?<=\S) (\{)$")
+# Pages carry their policy in a meta tag because GitHub Pages cannot send headers.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file to write: where, with which template, and what it shows."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def link(self) -> str:
+        """Return the page's path as linked: folders end in a slash, not in index.html."""
+        return self.path.removesuffix("index.html")
+
+
+def normalize_site_url(site_url: str) -> str:
+    """Return the absolute site URL with one trailing slash, or '' when none is configured."""
+    stripped = site_url.strip().rstrip("/")
+    return f"{stripped}/" if stripped else ""
+
+
+def normalize_base_url(base: str) -> str:
+    """Return the base URL path with exactly one leading and one trailing slash."""
+    stripped = base.strip().strip("/")
+    return f"/{stripped}/" if stripped else "/"
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """Return a Jinja environment that escapes everything and fails on any missing value.
+
+    One environment per build: Jinja keeps the globals a template saw first, and the fragment
+    cache holds this build's fragments only.
+    """
+    env = FastEnvironment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # A build renders each template thousands of times and the theme has a dozen: keep all.
+        auto_reload=False,
+        cache_size=-1,
+        extensions=[FragmentCache],
+    )
+    markdown = MarkdownRenderer()
+    env.filters["md"] = markdown.block
+    env.filters["md_inline"] = markdown.inline
+    env.filters["date"] = format_date
+    env.filters["number"] = format_number
+    env.filters["value"] = format_value
+    env.filters["plain"] = markdown.plain
+    env.tests["exact_date"] = is_exact_date
+    return env
+
+
+def plan_pages(view: SiteView) -> list[Page]:
+    """List every HTML page of the site."""
+    pages = [
+        Page("index.html", "home.html", {}),
+        Page("timeline/index.html", "timeline.html", {}),
+        Page("reforms/index.html", "reforms.html", {"reforms": view.of_kind("reform")}),
+        Page("figures/index.html", "figures.html", {"figures": view.of_kind("figure")}),
+        Page("statements/index.html", "statements.html", {}),
+        Page("sources/index.html", "sources.html", {}),
+        Page("search/index.html", "search.html", {}),
+        Page("404.html", "404.html", {}),
+    ]
+    for kind, folder in ENTITY_FOLDERS.items():
+        entities = sorted(view.of_kind(kind), key=view.title)
+        pages.append(
+            Page(f"{folder}/index.html", "entities.html", {"kind": kind, "entities": entities})
+        )
+    pages += [
+        Page(
+            f"{view.url(fact)}index.html",
+            "entity.html" if fact.kind in ENTITY_FOLDERS else "fact.html",
+            {"fact": fact},
+        )
+        for fact in view.facts.values()
+    ]
+    pages += [
+        Page(f"sources/{source.id}/index.html", "source.html", {"source": source})
+        for source in view.site.sources.values()
+    ]
+    return pages
+
+
+class SiteRender:
+    """One checked site bound to a Jinja environment: renders any of its pages and data files."""
+
+    def __init__(self, site: Site, located: Located, templates: Path, base_url: str) -> None:
+        self.env = env = make_environment(templates)
+        self.site = site
+        self.templates = templates
+        self.view = view = SiteView(site, located)
+        self.pages = {page.path: page for page in plan_pages(view)}
+        base = normalize_base_url(base_url)
+        self.site_url = site_url = normalize_site_url(site.settings.site_url)
+        self.plain: Callable[[str], str] = env.filters["plain"]
+
+        def url(path: str = "") -> str:
+            """Return a link to a site path that works under any base URL."""
+            return base + path.lstrip("/")
+
+        def absolute(path: str = "") -> str:
+            """Return the full URL of a site path, or '' when site.yml sets no site_url."""
+            return site_url + path.lstrip("/") if site_url else ""
+
+        def fact_json_ld(fact: Fact) -> Markup | None:
+            data = structured_data(view, fact, self.plain, absolute(view.url(fact)))
+            return json_ld(data) if data else None
+
+        self.url = url
+        self.absolute = absolute
+        env.globals.update(
+            site=site.settings,
+            view=view,
+            labels=DEFAULT_LABELS | dict(site.settings.labels),
+            kinds=KIND_NAMES,
+            sections=SECTIONS,
+            base=base,
+            url=url,
+            absolute=absolute,
+            json_ld=fact_json_ld,
+            csp=CSP,
+        )
+
+    def link(self, path: str) -> str:
+        """Return the full URL of a site path where one is known, for files read off the site."""
+        return self.absolute(path) or self.url(path)
+
+    def page(self, path: str) -> bytes:
+        """Render one HTML page."""
+        page = self.pages[path]
+        template = self.env.get_template(page.template)
+        return template.render(page=page.link, **page.context).encode()
+
+    def data_files(self) -> dict[str, bytes]:
+        """Return the files machines read: the data for researchers, search and feed readers."""
+        view, plain = self.view, self.plain
+        return {
+            "facts.json": facts_json(self.site, view.located),
+            "search.json": search_index(view, self.url, plain, KIND_NAMES),
+            "feed.xml": atom_feed(view, self.link, plain, self.site_url),
+        }
+
+    def fixed_files(self) -> dict[str, bytes]:
+        """Return the files that only the settings and the theme decide."""
+        files: dict[str, bytes] = {}
+        if self.site_url:
+            links = (page.link for page in self.pages.values() if page.path != "404.html")
+            files["sitemap.xml"] = sitemap(links, self.site_url)
+        files["robots.txt"] = robots(self.site_url)
+        files[".nojekyll"] = b""
+        assets = self.templates / ASSETS_DIR
+        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+            content = path.read_bytes()
+            if path.suffix == ".css":
+                content = compact_css(content.decode()).encode()
+            files[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = content
+        return files
+
+
+def render_site(site: Site, located: Located, templates: Path, base_url: str) -> dict[str, bytes]:
+    """Return every output file, keyed by its path inside the output folder, in a fixed order."""
+    render = SiteRender(site, located, templates, base_url)
+    pages = {path: render.page(path) for path in render.pages}
+    return pages | render.data_files() | render.fixed_files()
+
+
+def compact_css(css: str) -> str:
+    """Drop comments and layout whitespace, so the stylesheet costs every page less of its budget."""
+    lines = (
+        _CSS_SPACE.sub(r"\1\2", line.strip()) for line in _CSS_COMMENT.sub("", css).splitlines()
+    )
+    compact = ""
+    for line in filter(None, lines):
+        # A line break only ever separates declarations, rules or selectors in a list;
+        # elsewhere it stands for a space, which a selector may need.
+        glue = "" if not compact or compact[-1] in "{};," else " "
+        compact += glue + line
+    return compact + "\n"

@@ -1,0 +1,414 @@
+"""What templates need beyond the model: URLs, citation numbers, mentions, highlighted sources."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TypeVar
+
+from site_gen.model import Citation, Event, Fact, Figure, FigureValue, Site, Source, Statement
+from site_gen.verify.checks import Located
+
+# Kinds that have a page of their own and an index, keyed to the URL folder and label key.
+ENTITY_FOLDERS = {"person": "people", "organization": "organizations", "place": "places"}
+# Kinds that happen at a time: they make up a person's actions and statements.
+DATED_KINDS = ("event", "statement")
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+DatedT = TypeVar("DatedT", Event, Statement)
+# Chart geometry in SVG user units: one row per value, a label line above a thin bar.
+CHART_WIDTH = 360
+CHART_ROW = 34
+CHART_BASELINE = 13
+CHART_BAR_TOP = 19
+CHART_BAR = 9
+_NEWLINE = re.compile("\n")
+# The sweep's stand-in for ignored spans, beside the citation indexes 0, 1, 2...
+_IGNORED = -1
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """A citation as a reader sees it: numbered within its fact, linked to its passage."""
+
+    number: int
+    fact: Fact
+    citation: Citation
+    source: Source
+
+    @property
+    def anchor(self) -> str:
+        return f"c-{self.fact.id}-{self.number}"
+
+    @property
+    def href(self) -> str:
+        return f"sources/{self.source.id}/#{self.anchor}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of source text with the citations that cover it."""
+
+    text: str
+    covering: tuple[CitationView, ...]
+    starting: tuple[CitationView, ...]
+    ignored: bool
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of one source line shown one way: plain, ignored, or one highlighted passage."""
+
+    text: str
+    ignored: bool = False
+    # Citations whose quote starts here: their anchors land on this passage.
+    anchors: tuple[CitationView, ...] = ()
+    # Every fact citing any part of the passage, so readers can go back to it.
+    citing: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a figure chart, in SVG user units: where its label sits and how long its bar is."""
+
+    y: int
+    width: float
+    value: FigureValue
+    label: str
+    height: int = CHART_BAR
+
+    @property
+    def label_y(self) -> int:
+        return self.y + CHART_BASELINE
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + CHART_BAR_TOP
+
+
+@functools.lru_cache(maxsize=4096)  # Pages show the same few dates thousands of times.
+def format_date(value: str) -> str:
+    """Return an ISO date, full or partial, as '6 January 2022', 'January 2022' or '2022'."""
+    if not value:
+        return ""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def format_number(value: int | float) -> str:
+    """Return a value with thousands separators, as newsrooms print it."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+def format_value(value: FigureValue) -> str:
+    """Return a reported value with its qualifier, as in 'more than 4,400'."""
+    return " ".join(part for part in (value.qualifier, format_number(value.value)) if part)
+
+
+def is_exact_date(value: str) -> bool:
+    """Tell whether a date names a day, rather than only a month or a year."""
+    return value.count("-") == 2
+
+
+class SiteView:
+    """Indexes a checked site once, so every page can look things up cheaply."""
+
+    def __init__(self, site: Site, located: Located) -> None:
+        self.site = site
+        self.located = located
+        self.facts = site.facts
+        self.settings = site.settings
+        # Made when first asked for, by fact id: the facts that name it, sorted; its citations.
+        self._mentions: dict[str, list[Fact]] = {}
+        self._citations: dict[str, list[CitationView]] = {}
+        # By source id: its citations.
+        self._source_citations: dict[str, list[CitationView]] = {}
+
+    def pick(self, ids: Iterable[str]) -> list[Fact]:
+        return [self.facts[ref] for ref in ids]
+
+    def of_kind(self, kind: str) -> list[Fact]:
+        """Return the facts of one kind, in the site's order."""
+        return list(self.kinds.get(kind, ()))
+
+    @cached_property
+    def kinds(self) -> dict[str, list[Fact]]:
+        """Return the facts of each kind: pages ask for a kind at a time, a dozen times a build."""
+        kinds: dict[str, list[Fact]] = {}
+        for fact in self.facts.values():
+            kinds.setdefault(fact.kind, []).append(fact)
+        return kinds
+
+    @cached_property
+    def events(self) -> list[Event]:
+        events = [f for f in self.facts.values() if isinstance(f, Event)]
+        return sorted(events, key=lambda e: (e.date, e.id))
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        statements = [f for f in self.facts.values() if isinstance(f, Statement)]
+        return sorted(statements, key=lambda s: (s.date, s.id))
+
+    def timeline(self) -> list[tuple[str, list[Event]]]:
+        """Return events grouped by date, oldest first."""
+        return _group_by_date(self.events)
+
+    def statements_by_date(self) -> list[tuple[str, list[Statement]]]:
+        """Return statements grouped by the date they were made, oldest first."""
+        return _group_by_date(self.statements)
+
+    def url(self, fact: Fact) -> str:
+        """Return the site-relative URL of a fact's own page."""
+        return f"{ENTITY_FOLDERS.get(fact.kind, 'facts')}/{fact.id}/"
+
+    def title(self, fact: Fact) -> str:
+        """Return the short name a fact is listed under."""
+        for attribute in ("title", "name", "label"):
+            value = getattr(fact, attribute, None)
+            if isinstance(value, str):
+                return value
+        if isinstance(fact, Statement):
+            return f"{self.title(self.facts[fact.speaker])}, {format_date(fact.date)}"
+        return fact.id
+
+    def headline(self, fact: Fact) -> str:
+        """Return what a fact is listed under in a list of claims: the speaker, whose claim it is."""
+        if isinstance(fact, Statement):
+            return self.title(self.facts[fact.speaker])
+        return self.title(fact)
+
+    def date(self, fact: Fact) -> str:
+        return str(getattr(fact, "date", "") or "")
+
+    def citations(self, fact: Fact) -> list[CitationView]:
+        """Return a fact's citations, numbered; made when first asked for."""
+        views = self._citations.get(fact.id)
+        if views is None:
+            views = self._citations[fact.id] = [
+                CitationView(n, fact, c, self.site.sources[c.source])
+                for n, c in enumerate(fact.citations, start=1)
+            ]
+        return views
+
+    def value_citations(self, fact: Figure, value: FigureValue) -> list[CitationView]:
+        """Return the numbered citations that belong to one figure value."""
+        own = {id(c) for c in value.sources}
+        return [view for view in self.citations(fact) if id(view.citation) in own]
+
+    def citations_of(self, facts: Iterable[Fact]) -> list[CitationView]:
+        """Return the citations of several facts in order, for one list of notes."""
+        return [view for fact in facts for view in self.citations(fact)]
+
+    def offsets(self, facts: Iterable[Fact]) -> dict[str, int]:
+        """Return how far each fact's citation numbers are shifted so notes run on through a list."""
+        shifts: dict[str, int] = {}
+        total = 0
+        for fact in facts:
+            shifts[fact.id] = total
+            total += len(self.citations(fact))
+        return shifts
+
+    def corroborating_sources(self, fact: Fact) -> list[str]:
+        """Return the sources that support the same claim of a fact.
+
+        For a figure that is the largest set of sources giving one and the same value: two
+        sources that give different counts disagree, and must not read as corroboration.
+        """
+        if isinstance(fact, Figure):
+            by_value: dict[float, set[str]] = {}
+            for value in fact.values:
+                by_value.setdefault(value.value, set()).update(c.source for c in value.sources)
+            widest = max(by_value.values(), key=lambda sources: len(sources), default=set())
+            return sorted(widest)
+        return self.source_ids(fact)
+
+    def is_corroborated(self, fact: Fact) -> bool:
+        """A fact is corroborated when two or more different sources support the same claim."""
+        return len(self.corroborating_sources(fact)) >= 2
+
+    def source_ids(self, fact: Fact) -> list[str]:
+        return sorted({c.source for c in fact.citations})
+
+    @cached_property
+    def referrers(self) -> dict[str, list[str]]:
+        """Return the ids of the facts that name each fact."""
+        referrers: dict[str, list[str]] = {}
+        for fact in self.facts.values():
+            for ref in dict.fromkeys(ref for _, ref in fact.references()):
+                referrers.setdefault(ref, []).append(fact.id)
+        return referrers
+
+    def mentions(self, fact: Fact) -> list[Fact]:
+        """Return the facts that name this one, in date order (undated last)."""
+        found = self._mentions.get(fact.id)
+        if found is None:
+            found = [self.facts[ref] for ref in self.referrers.get(fact.id, ())]
+            found.sort(key=lambda f: (self.date(f) or "9999", f.kind, f.id))
+            self._mentions[fact.id] = found
+        return found
+
+    def referring(self, fact: Fact) -> list[Fact]:
+        """Return the facts that name this one, leaving out those it already lists as related."""
+        return [f for f in self.mentions(fact) if f.id not in fact.related]
+
+    def activity(self, fact: Fact) -> list[Fact]:
+        """Return the events and statements that name this one, in date order."""
+        return [f for f in self.mentions(fact) if f.kind in DATED_KINDS]
+
+    def named_in(self, fact: Fact) -> list[Fact]:
+        """Return the other facts that name this one, grouped by kind, then by title."""
+        rest = [f for f in self.mentions(fact) if f.kind not in DATED_KINDS]
+        return sorted(rest, key=lambda f: (f.kind, self.title(f).casefold()))
+
+    def is_disputed(self, fact: Figure) -> bool:
+        """Tell whether the reports of a figure give more than one value."""
+        return len({v.value for v in fact.values}) > 1
+
+    def extremes(self, fact: Figure) -> tuple[FigureValue, FigureValue]:
+        """Return the lowest and the highest reported value, first reported first on ties."""
+        return (
+            min(fact.values, key=lambda v: v.value),
+            max(fact.values, key=lambda v: v.value),
+        )
+
+    def bars(self, fact: Figure) -> list[Bar]:
+        """Lay out one bar per value, scaled to the largest, for the build-time SVG chart."""
+        largest = max(v.value for v in fact.values) or 1
+        return [
+            Bar(
+                i * CHART_ROW,
+                max(1.0, round(v.value / largest * CHART_WIDTH, 1)),
+                v,
+                format_value(v),
+            )
+            for i, v in enumerate(fact.values)
+        ]
+
+    def chart_size(self, fact: Figure) -> tuple[int, int]:
+        return CHART_WIDTH, len(fact.values) * CHART_ROW
+
+    @cached_property
+    def citers(self) -> dict[str, list[str]]:
+        """Return the ids of the facts that cite each source, in the order of the facts."""
+        citers: dict[str, list[str]] = {}
+        for fact in self.facts.values():
+            for source_id in dict.fromkeys(c.source for c in fact.citations):
+                citers.setdefault(source_id, []).append(fact.id)
+        return citers
+
+    def _by_source(self, source_id: str) -> list[CitationView]:
+        """Return the citations of a source, in the order of the facts; made when first asked for."""
+        views = self._source_citations.get(source_id)
+        if views is None:
+            views = self._source_citations[source_id] = [
+                view
+                for fact_id in self.citers.get(source_id, ())
+                for view in self.citations(self.facts[fact_id])
+                if view.source.id == source_id
+            ]
+        return views
+
+    def cited_facts(self, source: Source) -> list[Fact]:
+        """Return the facts that cite a source, in date order (undated last)."""
+        facts = {view.fact.id: view.fact for view in self._by_source(source.id)}.values()
+        return sorted(facts, key=lambda f: (self.date(f) or "9999", f.kind, f.id))
+
+    def segments(self, source: Source) -> list[list[Segment]]:
+        """Split a source into lines of segments, cut wherever a citation starts or ends."""
+        views = self._by_source(source.id)
+        text = source.text
+        # One sweep over the cut points: each span opens where it starts and closes where it
+        # ends, so a segment is covered by whatever is open, with no scan of every span per cut.
+        opening: dict[int, list[int]] = {}
+        closing: dict[int, list[int]] = {}
+        starting: dict[int, list[CitationView]] = {}
+        for index, view in enumerate(views):
+            spans = self.located.of(view.citation)
+            if spans:
+                starting.setdefault(spans[0][0], []).append(view)
+            _add_spans(opening, closing, spans, index)
+        _add_spans(opening, closing, self.located.ignored(source), _IGNORED)
+        cuts = {0, len(text), *opening, *closing}
+        cuts.update(found.end() for found in _NEWLINE.finditer(text))
+        open_count: dict[int, int] = {}
+        lines: list[list[Segment]] = [[]]
+        for start, end in itertools.pairwise(sorted(cuts)):
+            for index in closing.get(start, ()):
+                open_count[index] -= 1
+            for index in opening.get(start, ()):
+                open_count[index] = open_count.get(index, 0) + 1
+            piece = text[start:end]
+            if piece.strip("\r\n"):
+                covering = tuple(views[i] for i in sorted(open_count) if i >= 0 and open_count[i])
+                ignored = open_count.get(_IGNORED, 0) > 0
+                segment = Segment(
+                    piece.rstrip("\r\n"), covering, tuple(starting.get(start, ())), ignored
+                )
+                lines[-1].append(segment)
+            if piece.endswith("\n"):
+                lines.append([])
+        return [line for line in lines if line]
+
+    def passages(self, source: Source) -> list[list[Run]]:
+        """Return a source as lines of runs, merging touching cited segments into one passage."""
+        lines = []
+        for line in self.segments(source):
+            runs = []
+            for cited, group in itertools.groupby(line, key=lambda s: bool(s.covering)):
+                segments = list(group)
+                if cited:
+                    citing = {v.fact.id: v.fact for s in segments for v in s.covering}
+                    runs.append(
+                        Run(
+                            "".join(s.text for s in segments),
+                            anchors=tuple(v for s in segments for v in s.starting),
+                            citing=tuple(citing.values()),
+                        )
+                    )
+                    continue
+                for ignored, plain in itertools.groupby(segments, key=lambda s: s.ignored):
+                    runs.append(Run("".join(s.text for s in plain), ignored=ignored))
+            lines.append(runs)
+        return lines
+
+
+def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[str, list[DatedT]]]:
+    groups: dict[str, list[DatedT]] = {}
+    for fact in facts:
+        groups.setdefault(fact.date, []).append(fact)
+    return list(groups.items())
+
+
+def _add_spans(
+    opening: dict[int, list[int]],
+    closing: dict[int, list[int]],
+    spans: Iterable[tuple[int, int]],
+    index: int,
+) -> None:
+    """Note where each non-empty span opens and closes; an empty span covers nothing."""
+    for start, end in spans:
+        if start < end:
+            opening.setdefault(start, []).append(index)
+            closing.setdefault(end, []).append(index)

@@ -1,0 +1,100 @@
+"""Problems as people and machines read them: text for a terminal, JSON, and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+from site_gen.errors import Problem
+from site_gen.verify.suggest import DIFF_MARK
+
+log = logging.getLogger("site_gen")
+
+FORMATS = ("text", "json", "github")
+# Word-diff colours for a terminal: red for what only the quote has, green for the source.
+_DELETED_COLOUR, _INSERTED_COLOUR, _PLAIN = "\033[31m", "\033[32m", "\033[0m"
+
+
+def _is_colour_terminal() -> bool:
+    """Tell whether stderr is a terminal that wants colour (see no-color.org)."""
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
+
+
+def _colour_diff(line: str) -> str:
+    """Colour word-diff marks, keeping them, so the diff also reads where colour is lost."""
+
+    def paint(found: Any) -> str:
+        colour = _DELETED_COLOUR if found.group("deleted") is not None else _INSERTED_COLOUR
+        return f"{colour}{found.group(0)}{_PLAIN}"
+
+    return DIFF_MARK.sub(paint, line)
+
+
+def as_text(problem: Problem) -> str:
+    """Return a problem's headline and its detail lines, indented under it."""
+    detail = [f"    {line}" for line in problem.detail]
+    if _is_colour_terminal():
+        detail = [_colour_diff(line) for line in detail]
+    return "\n".join([problem.headline(), *detail])
+
+
+def as_record(problem: Problem) -> dict[str, Any]:
+    """Return a problem as one entry of the JSON report."""
+    hint = f"; {problem.hint}" if problem.hint else ""
+    return {
+        "code": problem.code,
+        "file": problem.location.path,
+        "line": problem.location.line,
+        "column": problem.location.column,
+        "fact": problem.fact,
+        "message": problem.message + hint,
+        "detail": list(problem.detail),
+    }
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def as_github(problem: Problem) -> str:
+    """Return a problem as a GitHub Actions workflow command, which annotates the file."""
+    where = problem.location
+    fields = f"file={_github_escape(where.path, property_value=True)}"
+    if where.line:
+        fields += f",line={where.line},col={where.column}"
+    fields += f",title={_github_escape(problem.code, property_value=True)}"
+    who = f"fact '{problem.fact}': " if problem.fact else ""
+    hint = f"; {problem.hint}" if problem.hint else ""
+    body = "\n".join([who + problem.message + hint, *problem.detail])
+    return f"::{problem.severity.value} {fields}::{_github_escape(body)}"
+
+
+def report(problems: list[Problem], fmt: str, stats: dict[str, int]) -> None:
+    """Print problems in the chosen format: text to stderr, machine formats to stdout."""
+    if fmt == "json":
+        document = {
+            "ok": not any(p.is_error for p in problems),
+            "errors": [as_record(p) for p in problems if p.is_error],
+            "warnings": [as_record(p) for p in problems if not p.is_error],
+            "stats": stats,
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    elif fmt == "github":
+        for problem in problems:
+            print(as_github(problem))
+    else:
+        # Logged at their own severity, so `-q` keeps the errors and drops the warnings.
+        for problem in problems:
+            log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", as_text(problem))
+
+
+def counts(problems: list[Problem]) -> str:
+    """Return '2 error(s), 1 warning(s)' for a summary line."""
+    errors = sum(p.is_error for p in problems)
+    return f"{errors} error(s), {len(problems) - errors} warning(s)"

@@ -1,0 +1,277 @@
+"""Turn a site root's YAML and source texts into the model, collecting every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import stat
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from site_gen.config import Config
+from site_gen.errors import Location, Problem
+from site_gen.model import FACT_CLASSES, Fact, Settings, Site, Source, schema
+from site_gen.sources.reader import Reader
+from site_gen.sources.yaml import MAX_FILE_BYTES, Node, decode_utf8, parse_yaml, read_file
+
+# Site URLs end up in links and feeds: only plain paths and http(s) addresses are accepted.
+BASE_URL = re.compile(r"^/?(?:[A-Za-z0-9._~-]+/?)*$")
+_URL_RULES = (
+    ("base_url", BASE_URL, "/kazakhstan-briefing/"),
+    (
+        "site_url",
+        re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/-]*)?$"),
+        "https://example.github.io/kazakhstan-briefing/",
+    ),
+)
+FACT_SUFFIXES = (".yml", ".yaml")
+
+
+def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
+    """Read settings, sources and facts; return the model (None if unusable) and all problems."""
+    problems: list[Problem] = []
+    settings = load_settings(config, problems)
+    sources = load_sources(config, problems)
+    facts = load_facts(config, problems)
+    if settings is None:
+        return None, problems
+    broken = frozenset(facts.broken - facts.facts.keys())
+    site = Site(settings, sources, facts.facts, broken, facts.partial)
+    return site, problems
+
+
+def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None:
+    """Parse one YAML file; report it when it is missing, unreadable, broken or empty."""
+    if not path.is_file():
+        problems.append(
+            Problem(
+                "missing-file",
+                "file not found",
+                Location(display),
+                hint="create it (see docs/format.md)",
+            )
+        )
+        return None
+    data, problem = read_file(path, display)
+    if problem:
+        problems.append(problem)
+        return None
+    root, found = parse_yaml(data, display)
+    problems.extend(found)
+    if root is None and not found:
+        problems.append(
+            Problem(
+                "empty-file", "file is empty", Location(display), hint="add content or delete it"
+            )
+        )
+    return root
+
+
+def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
+    """Read site.yml."""
+    display = config.display(config.settings_file)
+    root = _read_root(config.settings_file, display, problems)
+    if root is None:
+        return None
+    reader = Reader(problems)
+    data = reader.mapping(root, schema.SITE, "site settings")
+    if data is None or "title" not in data or "description" not in data:
+        return None
+    for key, pattern, example in _URL_RULES:
+        if key in data and not pattern.match(data[key]):
+            reader.fail(
+                reader.locations[key],
+                "bad-url",
+                f"'{key}' is {data[key]!r}",
+                f"write it like {example}",
+            )
+            del data[key]
+    return Settings(location=root.location, locations=reader.locations, **data)
+
+
+def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
+    """Read the sources registry and the text of every source it lists."""
+    display = config.display(config.registry_file)
+    root = _read_root(config.registry_file, display, problems)
+    if root is None:
+        return {}
+    if not isinstance(root.value, list) or not root.value:
+        problems.append(
+            Problem(
+                "wrong-type",
+                "the registry must be a non-empty list of sources",
+                root.location,
+                hint="write one '- id: …' entry per source",
+            )
+        )
+        return {}
+    sources: dict[str, Source] = {}
+    seeds = config.seeds_dir.resolve()
+    for node in root.value:
+        reader = Reader(problems)
+        fields = reader.mapping(node, schema.SOURCE, "a source")
+        if fields is None or not {"id", "file", "sha256", "title"} <= fields.keys():
+            continue
+        entry = Source(location=node.location, locations=reader.locations, **fields)
+        if entry.id in sources:
+            first = sources[entry.id].location
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"source id '{entry.id}' is already used at line {first.line}",
+                    entry.at("id"),
+                    hint="give each source its own id",
+                )
+            )
+            continue
+        sources[entry.id] = with_text(config, entry, problems, seeds)
+    return sources
+
+
+def with_text(config: Config, source: Source, problems: list[Problem], seeds: Path) -> Source:
+    """Return the source with the text of the file it names, refusing anything outside seeds/.
+
+    `seeds` is the resolved seeds folder. A source whose text cannot be read keeps an empty
+    text, and the problem says why.
+    """
+    where = source.at("file")
+    path = (seeds / source.file).resolve()
+    if Path(source.file).is_absolute() or seeds not in path.parents:
+        problems.append(
+            Problem(
+                "source-path",
+                f"file '{source.file}' is outside seeds/",
+                where,
+                hint="put the source text in seeds/ and name it by its file name",
+            )
+        )
+        return source
+    try:
+        is_file = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        is_file = False
+    if not is_file:
+        problems.append(
+            Problem(
+                "source-missing",
+                f"file '{source.file}' not found in seeds/",
+                where,
+                hint="copy the source text into seeds/ or fix the file name",
+            )
+        )
+        return source
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                "file-too-large",
+                f"source file has {len(data)} bytes, more than {MAX_FILE_BYTES}",
+                where,
+                hint="split the source",
+            )
+        )
+        return source
+    text, problem = decode_utf8(data, config.display(path))
+    if problem:
+        problems.append(problem)
+        return source
+    return replace(source, text=text, actual_sha256=hashlib.sha256(data).hexdigest())
+
+
+def fact_files(config: Config) -> list[Path]:
+    """Return every facts file in a stable order, so output never depends on the file system."""
+    if not config.facts_dir.is_dir():
+        return []
+    paths = [p for p in config.facts_dir.rglob("*") if p.suffix in FACT_SUFFIXES and p.is_file()]
+    return sorted(paths, key=lambda p: p.relative_to(config.facts_dir).as_posix())
+
+
+@dataclass
+class LoadedFacts:
+    """Every fact of a site root, and what a reference check must know of those that failed."""
+
+    facts: dict[str, Fact] = field(default_factory=dict)
+    # Ids of facts too broken to load ("" for one without a usable id).
+    broken: set[str] = field(default_factory=set)
+    # True when some facts file could not be read at all.
+    partial: bool = False
+
+
+def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
+    """Read every facts file; ids must be unique across all of them."""
+    loaded = LoadedFacts()
+    paths = fact_files(config)
+    if not paths:
+        problems.append(
+            Problem(
+                "no-facts",
+                "no facts files found",
+                Location(config.display(config.facts_dir)),
+                hint="add a .yml file with a list of facts under facts/",
+            )
+        )
+    for path in paths:
+        root = _read_root(path, config.display(path), problems)
+        if root is None:
+            loaded.partial = True
+            continue
+        if not isinstance(root.value, list) or not root.value:
+            problems.append(
+                Problem(
+                    "wrong-type",
+                    "a facts file must be a non-empty list of facts",
+                    root.location,
+                    hint="start each fact with '- id: …'",
+                )
+            )
+            continue
+        for node in root.value:
+            fact = read_fact(node, problems)
+            if fact is None:
+                loaded.broken.add(_raw_id(node) or "")
+            elif fact.id in loaded.facts:
+                first = loaded.facts[fact.id].location
+                problems.append(
+                    Problem(
+                        "duplicate-id",
+                        f"id is already used at {first}",
+                        fact.at("id"),
+                        fact=fact.id,
+                        hint="give each fact its own id",
+                    )
+                )
+            else:
+                loaded.facts[fact.id] = fact
+    return loaded
+
+
+def _is_kind(value: object) -> bool:
+    return isinstance(value, str) and value in schema.KIND_FIELDS
+
+
+def _raw_id(node: Node) -> str | None:
+    """Return the id a fact mapping declares, before any validation."""
+    raw = node.value.get("id") if isinstance(node.value, dict) else None
+    return raw.value if raw is not None and isinstance(raw.value, str) else None
+
+
+def read_fact(node: Node, problems: list[Problem]) -> Fact | None:
+    """Convert one fact mapping, checking the common keys and those of its kind."""
+    raw = node.value if isinstance(node.value, dict) else {}
+    kind_node = raw.get("kind")
+    kind = kind_node.value if kind_node and _is_kind(kind_node.value) else None
+    reader = Reader(problems, fact=_raw_id(node))
+    fields = schema.COMMON + (schema.KIND_FIELDS[kind] if kind else ())
+    if kind is None and kind_node is not None:
+        # Report the bad kind once; don't also flag every kind-specific key as unknown.
+        reader.value(kind_node, schema.COMMON[1], "kind")
+        return None
+    data = reader.mapping(node, fields, "a fact")
+    if data is None or kind is None:
+        return None
+    if kind not in schema.CITES_ON_VALUES and not reader.has_citations(node, data, "fact"):
+        return None
+    required = {f.name for f in fields if f.required}
+    if not required <= data.keys():
+        return None
+    return FACT_CLASSES[kind](location=node.location, locations=reader.locations, **data)

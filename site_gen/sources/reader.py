@@ -1,0 +1,262 @@
+"""Convert YAML nodes into typed values against the schema table, collecting every problem."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from site_gen.errors import Location, Problem
+from site_gen.model import Citation, FigureValue, schema
+from site_gen.model.schema import Field, Type
+from site_gen.sources.yaml import INVALID, Node
+
+_ID = re.compile(schema.ID_PATTERN)
+_DATE = re.compile(schema.DATE_PATTERN)
+# Control characters other than tab and newline are invalid in HTML; escapes could smuggle them in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class Reader:
+    """Converts Nodes to typed values against a field list, recording locations and problems."""
+
+    problems: list[Problem]
+    fact: str | None = None
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    def fail(self, location: Location, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(code, message, location, fact=self.fact, hint=hint))
+
+    def mapping(
+        self, node: Node, fields: tuple[Field, ...], what: str, prefix: str = ""
+    ) -> dict[str, Any] | None:
+        """Return the known keys of a mapping converted to their types, or None if unusable."""
+        if node.value is INVALID:
+            return None
+        if not isinstance(node.value, dict):
+            self.fail(
+                node.location, "wrong-type", f"{what} must be a mapping", "write key: value pairs"
+            )
+            return None
+        by_name = {f.name: f for f in fields}
+        result: dict[str, Any] = {}
+        for key, value in node.value.items():
+            spec = by_name.get(key)
+            if spec is None:
+                close = difflib.get_close_matches(key, by_name, n=1)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"allowed keys: {', '.join(by_name)}"
+                )
+                key_location = node.key_locations.get(key, value.location)
+                self.fail(key_location, "unknown-key", f"unknown key '{key}' in {what}", hint)
+                continue
+            if value.value is None:
+                continue  # Same as leaving the key out; a required key is reported below.
+            path = prefix + key
+            self.locations[path] = value.location
+            converted = self.value(value, spec, path)
+            if converted is not None:
+                result[key] = converted
+        for spec in fields:
+            given = node.value.get(spec.name) if spec.required else None
+            if spec.required and (given is None or given.value is None):
+                self.fail(
+                    node.location,
+                    "missing-key",
+                    f"{what} has no '{spec.name}'",
+                    f"add '{spec.name}': {_sentence_case(spec.description)}",
+                )
+        return result
+
+    def value(self, node: Node, spec: Field, path: str) -> Any:
+        """Convert one value; return None (after reporting) when it has the wrong shape."""
+        value = node.value
+        if value is INVALID:
+            return None  # Already reported while reading the YAML.
+        if spec.type in (Type.STR, Type.MARKDOWN):
+            return self.string(node, spec.name)
+        if spec.type in (Type.ID, Type.REF):
+            return self.ident(node, spec.name)
+        if spec.type is Type.DATE:
+            return self.date(node, spec.name)
+        if spec.type is Type.NUMBER:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.fail(
+                    node.location,
+                    "wrong-type",
+                    f"'{spec.name}' must be a number",
+                    "write digits only, e.g. 7939",
+                )
+                return None
+            return value
+        if spec.type is Type.CHOICE:
+            if value not in spec.choices:
+                self.fail(
+                    node.location,
+                    "bad-choice",
+                    f"'{spec.name}' is {value!r}",
+                    f"use one of: {', '.join(spec.choices)}",
+                )
+                return None
+            return value
+        if spec.type is Type.STR_MAP:
+            return self.str_map(node, spec)
+        items = self.items(node, spec.name)
+        if items is None:
+            return None
+        if spec.type is Type.REFS:
+            refs = [
+                self.indexed(item, path, i, self.ident(item, spec.name))
+                for i, item in enumerate(items)
+            ]
+            return tuple(ref for ref in refs if ref is not None)
+        if spec.type is Type.STRS:
+            strings = [
+                self.indexed(item, path, i, self.string(item, spec.name))
+                for i, item in enumerate(items)
+            ]
+            return tuple(text for text in strings if text is not None)
+        if spec.type is Type.CITATIONS:
+            return tuple(
+                c for i, item in enumerate(items) if (c := self.citation(item, f"{path}[{i}]"))
+            )
+        return tuple(
+            v for i, item in enumerate(items) if (v := self.figure_value(item, f"{path}[{i}]"))
+        )
+
+    def indexed(self, node: Node, path: str, index: int, value: Any) -> Any:
+        self.locations[f"{path}[{index}]"] = node.location
+        return value
+
+    def items(self, node: Node, name: str) -> list[Node] | None:
+        if not isinstance(node.value, list):
+            self.fail(
+                node.location,
+                "wrong-type",
+                f"'{name}' must be a list",
+                "write one '- item' per line",
+            )
+            return None
+        return list(node.value)
+
+    def string(self, node: Node, name: str) -> str | None:
+        if not isinstance(node.value, str):
+            self.fail(
+                node.location, "wrong-type", f"'{name}' must be a string", "put the value in quotes"
+            )
+            return None
+        control = _CONTROL.search(node.value)
+        if control:
+            self.fail(
+                node.location,
+                "bad-character",
+                f"'{name}' contains the control character U+{ord(control.group()):04X}",
+                "delete it; pages cannot show it",
+            )
+            return None
+        if not node.value.strip():
+            self.fail(
+                node.location,
+                "empty-value",
+                f"'{name}' is empty",
+                "write a value or remove the key",
+            )
+            return None
+        return node.value.strip()
+
+    def ident(self, node: Node, name: str) -> str | None:
+        text = self.string(node, name)
+        if text is not None and not _ID.match(text):
+            self.fail(
+                node.location,
+                "bad-id",
+                f"'{name}' is {text!r}, not an id",
+                "use lowercase letters, digits and single hyphens, e.g. 'csto-arrival'",
+            )
+            return None
+        return text
+
+    def date(self, node: Node, name: str) -> str | None:
+        text = str(node.value) if isinstance(node.value, int) else self.string(node, name)
+        if text is None:
+            return None
+        if _DATE.match(text) and _is_calendar_date(text):
+            return text
+        self.fail(
+            node.location,
+            "bad-date",
+            f"'{name}' is {text!r}, not a valid ISO date",
+            'write YYYY-MM-DD, YYYY-MM or YYYY, e.g. "2022-01-06"',
+        )
+        return None
+
+    def str_map(self, node: Node, spec: Field) -> dict[str, str] | None:
+        if not isinstance(node.value, dict):
+            self.fail(
+                node.location,
+                "wrong-type",
+                f"'{spec.name}' must be a mapping",
+                "write key: value pairs",
+            )
+            return None
+        fields = tuple(Field(key, Type.STR, spec.description) for key in spec.choices)
+        return self.mapping(node, fields, f"'{spec.name}'", prefix=f"{spec.name}.")
+
+    def citation(self, node: Node, path: str) -> Citation | None:
+        data = self.mapping(node, schema.CITATION, "a citation", prefix=f"{path}.")
+        if data is None or "source" not in data or "quote" not in data:
+            return None
+        # Point at the quote itself: that is the line an editor fixes.
+        return Citation(location=self.locations.get(f"{path}.quote", node.location), **data)
+
+    def figure_value(self, node: Node, path: str) -> FigureValue | None:
+        data = self.mapping(node, schema.FIGURE_VALUE, "a figure value", prefix=f"{path}.")
+        if (
+            data is None
+            or "value" not in data
+            or not self.has_citations(node, data, "value", required=True)
+        ):
+            return None
+        return FigureValue(location=node.location, **data)
+
+    def has_citations(
+        self, node: Node, data: dict[str, Any], what: str, *, required: bool = False
+    ) -> bool:
+        """Tell whether a fact or figure value kept a citation; report it when it listed none.
+
+        A list whose every citation was malformed is already reported item by item.
+        """
+        if data.get("sources"):
+            return True
+        raw = node.value if isinstance(node.value, dict) else {}
+        listed = raw.get("sources")
+        absent = listed is None or listed.value is None
+        # Where 'sources' is a required key, its absence is already reported as missing.
+        if (absent and not required) or (listed is not None and listed.value == []):
+            self.fail(
+                node.location,
+                "no-citations",
+                f"{what} has no citations",
+                "add at least one {source, quote} under 'sources'",
+            )
+        return False
+
+
+def _sentence_case(text: str) -> str:
+    """Lower-case a description's first letter for use mid-sentence, but keep acronyms (ISO)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _is_calendar_date(text: str) -> bool:
+    parts = [int(p) for p in text.split("-")]
+    year, month, day = parts + [1] * (3 - len(parts))
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,233 @@
+"""Check a loaded site: source pins, references, every quote, every number, and coverage.
+
+A check never changes the model: where each quote sits in its source is returned beside it,
+as `Located`, for the pages to highlight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from site_gen.errors import Problem
+from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span
+from site_gen.verify import references, suggest
+from site_gen.verify.coverage import coverage_problems, site_coverage
+from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
+from site_gen.verify.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
+from site_gen.verify.verdicts import Verdicts
+
+# Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
+PASSAGE_MIN_WORDS = 1
+
+_REASON_HINTS = {
+    Reason.TOO_SHORT: "quote at least three words, so the passage is unambiguous",
+    Reason.NOT_FOUND: "copy the passage verbatim from the source",
+    Reason.FRAGMENT_TOO_SHORT: "give each part between '...' at least two words",
+    Reason.FRAGMENT_ORDER: "keep the parts in source order, each within 300 characters of the last",
+    Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
+    Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where each passage found sits in its source: spans by source id and passage."""
+
+    spans: Mapping[tuple[str, str], tuple[Span, ...]] = field(default_factory=dict)
+
+    def of(self, citation: Citation) -> tuple[Span, ...]:
+        """Return the spans of a citation's quote; none when it was not found."""
+        return self.spans.get((citation.source, citation.quote), ())
+
+    def ignored(self, source: Source) -> tuple[Span, ...]:
+        """Return the spans of a source's boilerplate that coverage leaves out, in order."""
+        return tuple(
+            sorted(s for quote in source.ignore for s in self.spans.get((source.id, quote), ()))
+        )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a check found: every problem, in file order, and where each quote was found."""
+
+    problems: list[Problem]
+    located: Located
+
+
+def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
+    """Return every problem in the site, and the located spans of every passage found.
+
+    `verdicts` remembers quote verdicts from earlier checks; a check without one matches all.
+    """
+    verdicts = Verdicts() if verdicts is None else verdicts
+    spans: dict[tuple[str, str], tuple[Span, ...]] = {}
+    problems = references.check_registry(site.sources.values())
+    problems += references.check_settings_references(site)
+    for source in site.sources.values():
+        if source.text:
+            problems += check_passages(source, verdicts, spans)
+    for fact in site.facts.values():
+        problems += references.fact_reference_problems(site, fact)
+        problems += check_numbers(fact)
+        if isinstance(fact, Person):
+            problems += check_roles(fact)
+        for citation in fact.citations:
+            problem = check_citation(site, verdicts, citation, fact.id, spans)
+            if problem:
+                problems.append(problem)
+    verdicts.save()
+    located = Located(spans)
+    target = site.settings.coverage_target
+    if target > 0:  # A site that sets no target pays nothing for measuring.
+        problems += coverage_problems(site_coverage(site, located), target)
+    return Verification(sorted(problems, key=Problem.sort_key), located)
+
+
+def check_passages(
+    source: Source, verdicts: Verdicts, spans: dict[tuple[str, str], tuple[Span, ...]]
+) -> list[Problem]:
+    """Evidence passages and ignored spans must be found in the source like quotes."""
+    problems: list[Problem] = []
+    wanted = [(f"evidence.{key}", quote) for key, quote in source.evidence.items()]
+    wanted += [(f"ignore[{i}]", quote) for i, quote in enumerate(source.ignore)]
+    for key, quote in wanted:
+        found = verdicts.match(quote, source, PASSAGE_MIN_WORDS)
+        if isinstance(found, Miss):
+            problems.append(
+                Problem(
+                    f"passage-{found.reason.value}",
+                    f"source '{source.id}': {key} is not in {source.file} ({found.detail})",
+                    source.at(key),
+                    hint=_REASON_HINTS[found.reason],
+                    detail=closest_detail(quote, source, verdicts.normalized(source)),
+                )
+            )
+        else:
+            spans[source.id, quote] = found.spans
+    return problems
+
+
+def check_citation(
+    site: Site,
+    verdicts: Verdicts,
+    citation: Citation,
+    fact: str,
+    spans: dict[tuple[str, str], tuple[Span, ...]],
+) -> Problem | None:
+    """Verify one quote against its source and note its spans."""
+    source = site.sources.get(citation.source)
+    if source is None:
+        hint = (
+            references.did_you_mean(citation.source, site.sources)
+            or "use an id from seeds/sources.yml"
+        )
+        return Problem(
+            "unknown-source", f"no source has id '{citation.source}'", citation.location, fact, hint
+        )
+    if not source.text:
+        return None  # The source text itself is missing or unreadable; that is reported once.
+    found = verdicts.match(citation.quote, source, QUOTE_MIN_WORDS)
+    if isinstance(found, Match):
+        spans[source.id, citation.quote] = found.spans
+        return None
+    if found.reason is not Reason.TOO_SHORT:
+        elsewhere = [
+            other.id
+            for other in site.sources.values()
+            if other.text
+            and other.id != source.id
+            and isinstance(verdicts.match(citation.quote, other, QUOTE_MIN_WORDS), Match)
+        ]
+        if elsewhere:
+            return Problem(
+                "quote-wrong-source",
+                f"quote is not in source '{source.id}' but is in {_names(elsewhere)}",
+                citation.location,
+                fact,
+                hint=f"change 'source' to '{elsewhere[0]}'",
+            )
+    return Problem(
+        f"quote-{found.reason.value}",
+        f"quote does not match source '{source.id}': {found.detail}",
+        citation.location,
+        fact,
+        hint=_REASON_HINTS[found.reason],
+        detail=closest_detail(citation.quote, source, verdicts.normalized(source)),
+    )
+
+
+def _names(ids: list[str]) -> str:
+    return " and ".join(f"'{sid}'" for sid in ids)
+
+
+def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, ...]:
+    """Show the closest passage of the source as a word diff, calling out numbers and negations."""
+    found = suggest.closest_passage(quote, text)
+    if found is None:
+        return (f"no passage of seeds/{source.file} comes close",)
+    line = source.text.count("\n", 0, found.start) + 1
+    lines = [
+        f"closest passage, seeds/{source.file}:{line}:",
+        f"    {found.passage}",
+        f"diff (quote -> source): {found.diff}",
+    ]
+    lines += [f"note: {callout}" for callout in found.callouts]
+    return tuple(lines)
+
+
+def check_numbers(fact: Fact) -> list[Problem]:
+    """Every number in the text, and every figure value, must appear in the fact's quotes."""
+    problems: list[Problem] = []
+    claims = claimed_numbers(fact.text)
+    # Most texts claim no number; their quotes need no reading.
+    quoted = (
+        {value for c in fact.citations for _, value in numbers_in(c.quote)} if claims else set()
+    )
+    for written, value in claims:
+        if value not in quoted:
+            problems.append(
+                Problem(
+                    "number-not-quoted",
+                    f"text says {written}, but no quote of this fact contains that number",
+                    fact.at("text"),
+                    fact.id,
+                    hint=f"correct the number or cite a passage that gives {written}",
+                )
+            )
+    if isinstance(fact, Figure):
+        for index, entry in enumerate(fact.values):
+            own = {value for c in entry.sources for _, value in numbers_in(c.quote)}
+            if as_decimal(entry.value) not in own:
+                problems.append(
+                    Problem(
+                        "number-not-quoted",
+                        f"value {entry.value} is not a number in this value's quotes "
+                        f"(they give {_listing(own)})",
+                        fact.at(f"values[{index}].value"),
+                        fact.id,
+                        hint="write the value exactly as the quote gives it",
+                    )
+                )
+    return problems
+
+
+def _listing(values: set[Decimal]) -> str:
+    return ", ".join(sorted(str(v) for v in values)) or "no numbers"
+
+
+def check_roles(person: Person) -> list[Problem]:
+    """A role is shown as the sources give it, so it must appear in one of the person's quotes."""
+    quoted = [normalize(c.quote).text.casefold() for c in person.citations]
+    return [
+        Problem(
+            "role-not-quoted",
+            f"role '{role}' is not in any quote of this person",
+            person.at(f"roles[{index}]"),
+            person.id,
+            hint="write the role as a quote gives it, or cite a passage that gives it",
+        )
+        for index, role in enumerate(person.roles)
+        if not any(normalize(role).text.casefold() in quote for quote in quoted)
+    ]

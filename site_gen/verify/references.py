@@ -1,0 +1,156 @@
+"""Rules between records: references resolve to the right kind, sources match their pins."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+
+from site_gen.errors import Location, Problem
+from site_gen.model import Fact, Organization, Person, Place, Site, Source, schema
+
+# For each referencing key, the kinds of fact it may name (empty: any kind).
+_REF_KINDS: dict[str, tuple[str, ...]] = {
+    f.name: f.ref_kinds
+    for fields in (schema.COMMON, schema.FIGURE_VALUE, schema.SITE, *schema.KIND_FIELDS.values())
+    for f in fields
+    if f.type in (schema.Type.REF, schema.Type.REFS)
+}
+_WORD = re.compile(r"\w+")
+
+
+def did_you_mean(
+    name: str, known: Iterable[str], names: Mapping[str, Iterable[str]] | None = None
+) -> str:
+    """Return a hint naming the closest known ids, or an empty string.
+
+    When no id is close, an editor has often typed a name instead ('tokayev'), so each word of
+    the names in `names` (id -> names and aliases) is tried too, more strictly.
+    """
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    if not close and names:
+        close = [ident for ident, labels in names.items() if _names_match(name, labels)][:3]
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def _names_match(ref: str, labels: Iterable[str]) -> bool:
+    """Tell whether `ref` is close to a whole name or to one word of a name, as slugs."""
+    words: list[str] = []
+    for label in labels:
+        slug = "-".join(_WORD.findall(label.lower()))
+        words += [slug, *slug.split("-")]
+    return bool(difflib.get_close_matches(ref, words, n=1, cutoff=0.8))
+
+
+def _fact_names(site: Site) -> dict[str, tuple[str, ...]]:
+    """Return the name and aliases of every named fact (people, organizations, places)."""
+    return {
+        fact.id: (fact.name, *fact.aliases)
+        for fact in site.facts.values()
+        if isinstance(fact, Person | Organization | Place)
+    }
+
+
+def _field_name(path: str) -> str:
+    """Return the key a reference path ends in: 'values[0].reported_by' -> 'reported_by'."""
+    return path.split(".")[-1].split("[")[0]
+
+
+def check_reference(
+    site: Site, ref: str, key: str, location: Location, fact: str | None
+) -> Problem | None:
+    """Return the problem with one reference, if any."""
+    target = site.facts.get(ref)
+    if target is None and (ref in site.broken or site.partial):
+        return None  # Its own problem is reported; fixing it may well make this one go away.
+    if target is None:
+        hint = (
+            did_you_mean(ref, site.facts, _fact_names(site))
+            or "add a fact with this id or fix the spelling"
+        )
+        return Problem(
+            "unknown-reference", f"'{key}' names '{ref}', which is not a fact", location, fact, hint
+        )
+    kinds = _REF_KINDS.get(key, ())
+    if kinds and target.kind not in kinds:
+        return Problem(
+            "wrong-reference-kind",
+            f"'{key}' names '{ref}', which is a {target.kind}",
+            location,
+            fact,
+            f"'{key}' takes a {' or '.join(kinds)}",
+        )
+    return None
+
+
+def check_settings_references(site: Site) -> list[Problem]:
+    """Every id the settings mention must name a fact of a fitting kind."""
+    problems: list[Problem] = []
+    settings = site.settings
+    for key in ("summary", "key_figures"):
+        for index, ref in enumerate(getattr(settings, key)):
+            location = settings.at(f"{key}[{index}]")
+            problem = check_reference(site, ref, key, location, None)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def fact_reference_problems(site: Site, fact: Fact) -> list[Problem]:
+    """Every id a fact mentions must name another fact, of a fitting kind."""
+    return list(_fact_reference_problems(site, fact))
+
+
+def _fact_reference_problems(site: Site, fact: Fact) -> Iterable[Problem]:
+    for path, ref in fact.references():
+        problem = check_reference(site, ref, _field_name(path), fact.at(path), fact.id)
+        if problem:
+            yield problem
+        elif ref == fact.id:
+            yield Problem(
+                "self-reference",
+                f"'{path}' names the fact itself",
+                fact.at(path),
+                fact.id,
+                "remove it",
+            )
+
+
+def check_registry(sources: Iterable[Source]) -> list[Problem]:
+    """Pins must match the files, and every metadata field must say where it came from."""
+    problems: list[Problem] = []
+    for source in sources:
+        if source.actual_sha256 and source.actual_sha256 != source.sha256.lower():
+            problems.append(
+                Problem(
+                    "source-changed",
+                    f"source '{source.id}': {source.file} no longer matches its sha256 pin "
+                    f"(file is {source.actual_sha256})",
+                    source.at("sha256"),
+                    hint="restore the original file, since sources are never edited; "
+                    "pin a new source only when adding it",
+                )
+            )
+        for key in schema.METADATA_FIELDS:
+            value = getattr(source, key)
+            if value and key not in source.evidence and key not in source.editorial:
+                problems.append(
+                    Problem(
+                        "metadata-unbacked",
+                        f"source '{source.id}': '{key}' has neither evidence nor an editorial note",
+                        source.at(key),
+                        hint=f"add evidence.{key} (a verbatim passage) or editorial.{key} (why)",
+                    )
+                )
+            if not value and key in source.evidence:
+                problems.append(
+                    Problem(
+                        "metadata-evidence-unused",
+                        f"source '{source.id}': evidence.{key} is given but '{key}' is not set",
+                        source.at(f"evidence.{key}"),
+                        hint=f"set '{key}' or remove the evidence",
+                    )
+                )
+    return problems
