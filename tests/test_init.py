@@ -26,7 +26,7 @@ def test_new_project_checks_strict_and_builds(tmp_path: Path) -> None:
     built = run_cli("build", "--root", target)
     assert built.returncode == 0, built.stderr
     assert (target / "output/facts/library-hours-extended/index.html").is_file()
-    assert (target / ".gitignore").read_text(encoding="utf-8") == "/output/\n/.output.spare/\n"
+    assert (target / ".gitignore").read_text(encoding="utf-8") == "/output/\n"
 
 
 def test_new_project_has_the_theme_and_current_schemas(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Iterable
@@ -102,7 +101,6 @@ class Bar:
         return self.y + CHART_BAR_TOP
 
 
-@functools.lru_cache(maxsize=4096)  # Pages show the same few dates thousands of times.
 def format_date(value: str) -> str:
     """Return an ISO date, full or partial, as '6 January 2022', 'January 2022' or '2022'."""
     if not value:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-import functools
 import itertools
 import re
 import unicodedata
@@ -360,14 +359,8 @@ def find_negations(text: str) -> list[str]:
 
 def locate(quote: str, text: str) -> list[tuple[int, int]] | None:
     """Return spans (as a list of tuples) when match() matches with min_words=3, else None."""
-    found = match(quote, _normalized_source(text))
+    found = match(quote, text)
     return list(found.spans) if isinstance(found, Match) else None
-
-
-@functools.lru_cache(maxsize=32)
-def _normalized_source(text: str) -> Normalized:
-    """Normalize a source once for many locate() calls; Normalized is immutable, so sharing is safe."""
-    return normalize(text)
 
 
 def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORDS) -> Match | Miss:
