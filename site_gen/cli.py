@@ -17,7 +17,7 @@ from site_gen.config import Config
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
 from site_gen.model import jsonschema
 from site_gen.pipeline import load_and_check
-from site_gen.report import FORMATS, counts, report
+from site_gen.report import FORMATS, counts, printable, report
 from site_gen.verify.coverage import site_coverage
 from site_gen.verify.verdicts import SWITCH_VARIABLE, Verdicts, default_folder
 
@@ -34,13 +34,16 @@ PROGRESS_SECONDS = 1.0
 
 
 def _config(args: argparse.Namespace) -> Config:
-    root = Path(args.root)
-    if not root.is_dir():
-        raise UsageError(f"--root {root} is not a folder")
     out = Path(args.out) if getattr(args, "out", None) else None
-    return Config.for_root(
-        root, out, base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", False)
+    config = Config.for_root(
+        Path(args.root),
+        out,
+        base_url=getattr(args, "base_url", None),
+        strict=getattr(args, "strict", False),
     )
+    if not config.root.is_dir():
+        raise UsageError(f"--root {args.root} is not a folder")
+    return config
 
 
 def _verdicts(args: argparse.Namespace) -> Verdicts:
@@ -113,7 +116,7 @@ def _show_build(config: Config, result: BuildResult) -> None:
         len(result.site.facts),
         result.site.citation_count(),
         result.seconds,
-        config.display(config.out),
+        printable(config.display(config.out)),
     )
 
 
@@ -131,7 +134,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.error(
             "build failed: %s; %s left as it was",
             counts(failed.problems),
-            config.display(config.out),
+            printable(config.display(config.out)),
         )
         return EXIT_PROBLEMS
     _show_build(config, result)
@@ -288,11 +291,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except UsageError as exc:
-        log.error("error: %s", exc)
+        log.error("error: %s", printable(str(exc)))
         return EXIT_USAGE
     except SiteGenError as exc:
-        log.error("error: %s", exc)
+        log.error("error: %s", printable(str(exc)))
         return EXIT_PROBLEMS
+    except OSError as exc:
+        # The file system refused a path the user gave (too long, below a file, no access).
+        log.error("error: %s", printable(str(exc)))
+        return EXIT_USAGE
     except KeyboardInterrupt:
         log.error("interrupted; the previous output is left as it was")
         return 130

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_gen.errors import UsageError
+
 SETTINGS_FILE = "site.yml"
 REGISTRY_FILE = "sources.yml"
+# Room a build needs below its output folder: a kind's folder, an id, and index.html.
+OUTPUT_DEPTH_BYTES = 256
+
+
+def check_path_length(path: Path, option: str, below: int = 0) -> None:
+    """Refuse a path the file system would refuse, with room for `below` more bytes under it."""
+    name_max = path_max = 0
+    try:
+        name_max, path_max = os.pathconf("/", "PC_NAME_MAX"), os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError):
+        name_max, path_max = 255, 4096
+    encoded = os.fsencode(path)
+    if len(encoded) + below >= path_max or any(
+        len(os.fsencode(part)) > name_max for part in path.parts
+    ):
+        raise UsageError(f"{option} is too long a path for the file system; choose a shorter one")
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,9 @@ class Config:
         strict: bool = False,
     ) -> Config:
         """Resolve paths once, so every later stage can compare them safely."""
+        check_path_length(root, "--root", OUTPUT_DEPTH_BYTES)
+        if out is not None:
+            check_path_length(out, "--out", OUTPUT_DEPTH_BYTES)
         root = root.resolve()
         out = (out or root / "output").resolve()
         return cls(root=root, out=out, base_url=base_url, strict=strict)

@@ -139,7 +139,7 @@ def render_files(site: Site, located: Located, config: Config, base_url: str) ->
 
 def check_options(config: Config) -> None:
     """Refuse a base URL that is not a plain path, and output folders that would destroy files."""
-    if config.base_url is not None and not BASE_URL.match(config.base_url):
+    if config.base_url is not None and not BASE_URL.fullmatch(config.base_url):
         raise UsageError(
             f"--base-url {config.base_url!r} is not a URL path; write it like /kazakhstan-briefing/"
         )
@@ -160,8 +160,11 @@ def check_out_dir(config: Config) -> None:
             raise UsageError(
                 f"--out {out} would overwrite {folder}; choose a separate folder such as output/"
             )
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder; choose a folder such as output/")
+    for path in (out, *out.parents):
+        if path.exists() and not path.is_dir():
+            raise UsageError(
+                f"--out {out}: {path} is a file, not a folder; choose a folder such as output/"
+            )
     if is_foreign(out):
         raise UsageError(
             f"--out {out} is a non-empty folder that site_gen did not create; "

@@ -6,9 +6,11 @@ import json
 import logging
 import os
 import sys
+import unicodedata
+from dataclasses import replace
 from typing import Any
 
-from site_gen.errors import Problem
+from site_gen.errors import Location, Problem
 from site_gen.verify.suggest import DIFF_MARK
 
 log = logging.getLogger("site_gen")
@@ -16,6 +18,38 @@ log = logging.getLogger("site_gen")
 FORMATS = ("text", "json", "github")
 # Word-diff colours for a terminal: red for what only the quote has, green for the source.
 _DELETED_COLOUR, _INSERTED_COLOUR, _PLAIN = "\033[31m", "\033[32m", "\033[0m"
+
+
+def printable(text: str) -> str:
+    """Escape what could move a terminal's cursor or start a new line in a log or an annotation.
+
+    Names, ids, keys and values in messages come from untrusted files (and file names): a newline
+    could forge a line that GitHub reads as a workflow command, an escape code could rewrite the
+    terminal. Controls, line and paragraph separators, format characters (bidirectional
+    overrides), lone surrogates (a file name that is not UTF-8) and noncharacters are written as
+    Python escapes.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() and unicodedata.category(char) != "Cf"
+        else char.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for char in text
+    )
+
+
+def printable_problem(problem: Problem) -> Problem:
+    """Return the problem with every part it shows made printable (see printable)."""
+    where = problem.location
+    return replace(
+        problem,
+        message=printable(problem.message),
+        location=Location(printable(where.path), where.line, where.column),
+        fact=printable(problem.fact) if problem.fact is not None else None,
+        hint=printable(problem.hint),
+        detail=tuple(printable(line) for line in problem.detail),
+    )
 
 
 def _is_colour_terminal() -> bool:
@@ -34,15 +68,22 @@ def _colour_diff(line: str) -> str:
 
 
 def as_text(problem: Problem) -> str:
-    """Return a problem's headline and its detail lines, indented under it."""
-    detail = [f"    {line}" for line in problem.detail]
+    """Return a problem's headline and its detail lines, indented under it.
+
+    No line starts with "::", which GitHub would read as a workflow command: only the github
+    format writes those.
+    """
+    problem = printable_problem(problem)
+    lines = [problem.headline(), *(f"    {line}" for line in problem.detail)]
+    lines = [":\\:" + line[2:] if line.startswith("::") else line for line in lines]
     if _is_colour_terminal():
-        detail = [_colour_diff(line) for line in detail]
-    return "\n".join([problem.headline(), *detail])
+        lines = lines[:1] + [_colour_diff(line) for line in lines[1:]]
+    return "\n".join(lines)
 
 
 def as_record(problem: Problem) -> dict[str, Any]:
     """Return a problem as one entry of the JSON report."""
+    problem = printable_problem(problem)
     hint = f"; {problem.hint}" if problem.hint else ""
     return {
         "code": problem.code,
@@ -64,6 +105,7 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 def as_github(problem: Problem) -> str:
     """Return a problem as a GitHub Actions workflow command, which annotates the file."""
+    problem = printable_problem(problem)
     where = problem.location
     fields = f"file={_github_escape(where.path, property_value=True)}"
     if where.line:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 KINDS = ("event", "person", "organization", "place", "reform", "figure", "statement")
 STATUSES = ("proposed", "announced", "under way", "enacted")

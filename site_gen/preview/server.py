@@ -25,6 +25,7 @@ from tornado.ioloop import PeriodicCallback
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
 from site_gen.pipeline import BuildResult, build, check_out_dir
+from site_gen.report import printable_problem
 from site_gen.verify.suggest import DIFF_MARK
 from site_gen.verify.verdicts import Verdicts
 
@@ -238,6 +239,7 @@ def error_panel(problems: list[Problem]) -> str:
 
 
 def _panel_item(problem: Problem) -> str:
+    problem = printable_problem(problem)
     where = html.escape(str(problem.location))
     fact = f" fact <code>{html.escape(problem.fact)}</code>" if problem.fact else ""
     hint = f'<p class="site-gen-hint">{html.escape(problem.hint)}</p>' if problem.hint else ""

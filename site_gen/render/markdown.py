@@ -13,7 +13,9 @@ _TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br",
 _ATTRIBUTES = {"a": {"href", "title"}}
 _URL_SCHEMES = {"http", "https", "mailto"}
 # Text without these characters renders the same with or without Markdown; skip the parser.
-_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&#\\]|^\s*(?:[-+>]|\d+\.)\s|\n\s*\n", re.MULTILINE)
+# Line starts are matched with [ \t]*, not \s*: \s* would scan every following blank line again
+# from each line start, in quadratic time.
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&#\\]|^[ \t]*(?:[-+>]|\d+\.)\s|\n\s*\n", re.MULTILINE)
 _ONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 

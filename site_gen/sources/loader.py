@@ -3,33 +3,47 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_gen.config import Config
-from site_gen.errors import Location, Problem
+from site_gen.errors import Location, Problem, Severity
 from site_gen.model import FACT_CLASSES, Fact, Settings, Site, Source, schema
 from site_gen.sources.reader import Reader
-from site_gen.sources.yaml import MAX_FILE_BYTES, Node, decode_utf8, parse_yaml, read_file
+from site_gen.sources.yaml import (
+    FORBIDDEN,
+    MAX_FILE_BYTES,
+    Node,
+    decode_utf8,
+    parse_yaml,
+    read_file,
+)
 
 # Site URLs end up in links and feeds: only plain paths and http(s) addresses are accepted.
-BASE_URL = re.compile(r"^/?(?:[A-Za-z0-9._~-]+/?)*$")
+# Each segment ends at its slash, so the pattern has one way to match and runs in linear time.
+BASE_URL = re.compile(r"/?(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*")
 _URL_RULES = (
     ("base_url", BASE_URL, "/kazakhstan-briefing/"),
     (
         "site_url",
-        re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/-]*)?$"),
+        re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?"),
         "https://example.github.io/kazakhstan-briefing/",
     ),
 )
 FACT_SUFFIXES = (".yml", ".yaml")
+# From this many bytes of facts files on, parsing them on every core pays for the workers.
+PARALLEL_BYTES = 2_000_000
 
 
 def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     """Read settings, sources and facts; return the model (None if unusable) and all problems."""
-    problems: list[Problem] = []
+    problems = [
+        outside_problem(config, path) for path in theme_files(config) if not is_inside(config, path)
+    ]
     settings = load_settings(config, problems)
     sources = load_sources(config, problems)
     facts = load_facts(config, problems)
@@ -40,8 +54,30 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     return site, problems
 
 
-def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None:
-    """Parse one YAML file; report it when it is missing, unreadable, broken or empty."""
+def is_inside(config: Config, path: Path) -> bool:
+    """Tell whether a path, symbolic links followed, stays inside the site root.
+
+    A pull request can add a link to a file anywhere on the machine; reading it could print a
+    secret into a CI log.
+    """
+    return config.root in path.resolve().parents
+
+
+def outside_problem(config: Config, path: Path) -> Problem:
+    return Problem(
+        "outside-root",
+        "file is a link to a file outside the site root",
+        Location(config.display(path)),
+        hint="copy the file into the site root instead of linking to it",
+    )
+
+
+def _read_root(config: Config, path: Path, problems: list[Problem]) -> Node | None:
+    """Parse one YAML file; report it when it is missing, outside, unreadable, broken or empty."""
+    display = config.display(path)
+    if path.exists() and not is_inside(config, path):
+        problems.append(outside_problem(config, path))
+        return None
     if not path.is_file():
         problems.append(
             Problem(
@@ -69,8 +105,7 @@ def _read_root(path: Path, display: str, problems: list[Problem]) -> Node | None
 
 def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     """Read site.yml."""
-    display = config.display(config.settings_file)
-    root = _read_root(config.settings_file, display, problems)
+    root = _read_root(config, config.settings_file, problems)
     if root is None:
         return None
     reader = Reader(problems)
@@ -78,7 +113,7 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     if data is None or "title" not in data or "description" not in data:
         return None
     for key, pattern, example in _URL_RULES:
-        if key in data and not pattern.match(data[key]):
+        if key in data and not pattern.fullmatch(data[key]):
             reader.fail(
                 reader.locations[key],
                 "bad-url",
@@ -91,8 +126,7 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
 
 def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
     """Read the sources registry and the text of every source it lists."""
-    display = config.display(config.registry_file)
-    root = _read_root(config.registry_file, display, problems)
+    root = _read_root(config, config.registry_file, problems)
     if root is None:
         return {}
     if not isinstance(root.value, list) or not root.value:
@@ -175,7 +209,31 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
     if problem:
         problems.append(problem)
         return source
+    forbidden = FORBIDDEN.search(text)
+    if forbidden:
+        # The file stays as it is, pinned; the pages show a stand-in of the same length, so every
+        # quote's spans still point into the file.
+        before = text[: forbidden.start()]
+        line, column = before.count("\n") + 1, forbidden.start() - before.rfind("\n")
+        problems.append(
+            Problem(
+                "bad-character",
+                f"source text has the character U+{ord(forbidden.group()):04X}, which pages "
+                "cannot show",
+                Location(config.display(path), line, column),
+                hint="it is shown as U+FFFD wherever the text appears; no quote can include it",
+                severity=Severity.WARNING,
+            )
+        )
+        text = FORBIDDEN.sub("\ufffd", text)
     return replace(source, text=text, actual_sha256=hashlib.sha256(data).hexdigest())
+
+
+def theme_files(config: Config) -> list[Path]:
+    """Return every file of the site's templates folder."""
+    if not config.templates_dir.is_dir():
+        return []
+    return sorted(p for p in config.templates_dir.rglob("*") if p.is_file())
 
 
 def fact_files(config: Config) -> list[Path]:
@@ -197,9 +255,20 @@ class LoadedFacts:
     partial: bool = False
 
 
+@dataclass
+class FactsFile:
+    """What one facts file yields on its own, before ids are compared across files."""
+
+    problems: list[Problem] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    # Ids of facts too broken to load ("" for one without a usable id).
+    broken: list[str] = field(default_factory=list)
+    # False when the file could not be read at all.
+    readable: bool = True
+
+
 def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
     """Read every facts file; ids must be unique across all of them."""
-    loaded = LoadedFacts()
     paths = fact_files(config)
     if not paths:
         problems.append(
@@ -210,26 +279,13 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
                 hint="add a .yml file with a list of facts under facts/",
             )
         )
-    for path in paths:
-        root = _read_root(path, config.display(path), problems)
-        if root is None:
-            loaded.partial = True
-            continue
-        if not isinstance(root.value, list) or not root.value:
-            problems.append(
-                Problem(
-                    "wrong-type",
-                    "a facts file must be a non-empty list of facts",
-                    root.location,
-                    hint="start each fact with '- id: …'",
-                )
-            )
-            continue
-        for node in root.value:
-            fact = read_fact(node, problems)
-            if fact is None:
-                loaded.broken.add(_raw_id(node) or "")
-            elif fact.id in loaded.facts:
+    loaded = LoadedFacts()
+    for record in _read_all(config, paths):
+        problems += record.problems
+        loaded.partial = loaded.partial or not record.readable
+        loaded.broken.update(record.broken)
+        for fact in record.facts:
+            if fact.id in loaded.facts:
                 first = loaded.facts[fact.id].location
                 problems.append(
                     Problem(
@@ -243,6 +299,68 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
             else:
                 loaded.facts[fact.id] = fact
     return loaded
+
+
+def _read_all(config: Config, paths: list[Path]) -> list[FactsFile]:
+    """Read facts files in order: on every core when they are large enough to pay for it.
+
+    Parsing YAML is most of a large site's load (benchmarks/README.md). The files are dealt
+    out by size between this process and one worker per further core; workers send back
+    what they read, pickled.
+    """
+    sizes = [path.stat().st_size if path.is_file() else 0 for path in paths]
+    workers = min(len(os.sched_getaffinity(0)), len(paths))
+    if workers < 2 or sum(sizes) < PARALLEL_BYTES:
+        return read_facts_files(config, paths)
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for index in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += sizes[index]
+    records: dict[int, FactsFile] = {}
+    with ProcessPoolExecutor(workers - 1) as pool:
+        futures = [
+            (share, pool.submit(read_facts_files, config, [paths[i] for i in share]))
+            for share in shares[1:]
+        ]
+        records |= zip(
+            shares[0], read_facts_files(config, [paths[i] for i in shares[0]]), strict=True
+        )
+        for share, future in futures:
+            records |= zip(share, future.result(), strict=True)
+    return [records[index] for index in range(len(paths))]
+
+
+def read_facts_files(config: Config, paths: list[Path]) -> list[FactsFile]:
+    """Read facts files, each on its own."""
+    return [read_facts_file(config, path) for path in paths]
+
+
+def read_facts_file(config: Config, path: Path) -> FactsFile:
+    """Read one facts file into facts; the result depends on nothing but the file."""
+    record = FactsFile()
+    root = _read_root(config, path, record.problems)
+    if root is None:
+        record.readable = False
+        return record
+    if not isinstance(root.value, list) or not root.value:
+        record.problems.append(
+            Problem(
+                "wrong-type",
+                "a facts file must be a non-empty list of facts",
+                root.location,
+                hint="start each fact with '- id: …'",
+            )
+        )
+        return record
+    for node in root.value:
+        fact = read_fact(node, record.problems)
+        if fact is None:
+            record.broken.append(_raw_id(node) or "")
+        else:
+            record.facts.append(fact)
+    return record
 
 
 def _is_kind(value: object) -> bool:

@@ -11,12 +11,11 @@ from typing import Any
 from site_gen.errors import Location, Problem
 from site_gen.model import Citation, FigureValue, schema
 from site_gen.model.schema import Field, Type
-from site_gen.sources.yaml import INVALID, Node
+from site_gen.sources.yaml import FORBIDDEN, INVALID, LIMITS, Node
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
-# Control characters other than tab and newline are invalid in HTML; escapes could smuggle them in.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ID_CHARS = LIMITS["id_chars"]
 
 
 @dataclass
@@ -150,7 +149,7 @@ class Reader:
                 node.location, "wrong-type", f"'{name}' must be a string", "put the value in quotes"
             )
             return None
-        control = _CONTROL.search(node.value)
+        control = FORBIDDEN.search(node.value)
         if control:
             self.fail(
                 node.location,
@@ -171,7 +170,15 @@ class Reader:
 
     def ident(self, node: Node, name: str) -> str | None:
         text = self.string(node, name)
-        if text is not None and not _ID.match(text):
+        if text is not None and len(text) > _ID_CHARS.value:
+            self.fail(
+                node.location,
+                "bad-id",
+                f"'{name}' has {len(text)} characters, more than {_ID_CHARS.value}",
+                "use a shorter id: it becomes a folder name in the built site",
+            )
+            return None
+        if text is not None and not _ID.fullmatch(text):
             self.fail(
                 node.location,
                 "bad-id",
@@ -185,7 +192,7 @@ class Reader:
         text = str(node.value) if isinstance(node.value, int) else self.string(node, name)
         if text is None:
             return None
-        if _DATE.match(text) and _is_calendar_date(text):
+        if _DATE.fullmatch(text) and _is_calendar_date(text):
             return text
         self.fail(
             node.location,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +18,52 @@ try:  # The C loader is several times faster; fall back when libyaml is missing.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-# Limits that keep a hostile file from exhausting memory or time.
-MAX_FILE_BYTES = 16 * 1024 * 1024
-MAX_SCALAR_CHARS = 100_000
-# Aliases may repeat a node, but not blow a small file up into a huge tree.
-MAX_ALIAS_EXPANSION = 10_000
-# Facts nest four levels deep; anything far deeper is an attack on the recursion limit.
-MAX_DEPTH = 64
 
+@dataclass(frozen=True)
+class Limit:
+    """One bound on what a single input file may make a check read, build or hold."""
+
+    value: int
+    what: str
+
+
+# Every bound on untrusted input, in one table (docs/format.md prints it). Aliases count each
+# time they repeat a value, so a small file cannot expand into a huge tree; the bounds are
+# checked while the file is read, before anything larger than the file itself is built.
+LIMITS = {
+    "file_bytes": Limit(16 * 1024 * 1024, "bytes in one YAML file or source text"),
+    "scalar_chars": Limit(100_000, "characters in one value"),
+    "file_chars": Limit(
+        8_000_000, "characters of values in one file, each alias counted as what it repeats"
+    ),
+    "file_values": Limit(400_000, "values in one file, each alias counted as what it repeats"),
+    "collection_items": Limit(50_000, "items in one list, or keys in one mapping"),
+    "depth": Limit(64, "levels of nesting"),
+    # An id names a folder of the built site; file systems allow 255 bytes per name.
+    "id_chars": Limit(200, "characters in one id"),
+}
+MAX_FILE_BYTES = LIMITS["file_bytes"].value
+MAX_SCALAR_CHARS = LIMITS["scalar_chars"].value
+MAX_DEPTH = LIMITS["depth"].value
+
+
+def _forbidden_characters() -> str:
+    """Return a character class of what HTML, XML and JSON text may not carry.
+
+    The C0 and C1 controls but tab, newline and carriage return; lone surrogates (which a YAML
+    escape can make); and the Unicode noncharacters.
+    """
+    ranges = [("\x00", "\x08"), ("\x0b", "\x0c"), ("\x0e", "\x1f"), ("\x7f", "\x9f")]
+    ranges += [("\ud800", "\udfff"), ("\ufdd0", "\ufdef")]
+    ranges += [(chr(plane + 0xFFFE), chr(plane + 0xFFFF)) for plane in range(0, 0x110000, 0x10000)]
+    return "[" + "".join(f"{re.escape(a)}-{re.escape(b)}" for a, b in ranges) + "]"
+
+
+# What no value may contain: pages, feeds and facts.json could not carry it.
+FORBIDDEN = re.compile(_forbidden_characters())
+
+# Where the parser read a value; PyYAML's C and Python parsers each have a Mark class of their own.
+Mark = Any
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -76,105 +115,211 @@ class Node(NamedTuple):
 
 @dataclass
 class _Reader:
-    """Converts one composed document, collecting problems instead of raising."""
+    """Builds Nodes from the parser's events, collecting problems instead of raising.
+
+    Reading events rather than PyYAML's composed node graph keeps memory within the limits:
+    the graph of a hostile file is built before anything could count it.
+    """
 
     loader: _Loader
     path: str
     problems: list[Problem] = field(default_factory=list)
-    seen: set[int] = field(default_factory=set)
-    repeats: int = 0
+    # Anchored values by name, with the values and characters they expand to.
+    anchors: dict[str, tuple[Node, int, int]] = field(default_factory=dict)
+    values: int = 0
+    chars: int = 0
 
-    def location(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
+    def location(self, mark: Mark) -> Location:
         return Location(self.path, mark.line + 1, mark.column + 1)
 
-    def fail(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(code, message, self.location(node), hint=hint))
+    def fail(self, mark: Mark, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(code, message, self.location(mark), hint=hint))
 
-    def reject(self, node: yaml.Node, code: str, message: str, hint: str) -> Node:
+    def reject(self, mark: Mark, code: str, message: str, hint: str) -> Node:
         """Report a value and keep its place, so its key is not also reported as missing."""
-        self.fail(node, code, message, hint)
-        return Node(INVALID, self.location(node))
+        self.fail(mark, code, message, hint)
+        return Node(INVALID, self.location(mark))
 
-    def convert(self, node: yaml.Node, depth: int = 0) -> Node:
-        """Convert a node and all below it; runs once per value, so it avoids every spare call."""
+    def document(self) -> Node | None:
+        """Read the stream's one document; None when the stream is empty."""
+        self.loader.get_event()  # StreamStart
+        if self.loader.check_event(yaml.StreamEndEvent):
+            return None
+        start: Any = self.loader.get_event()  # DocumentStart
+        root = self.node(0)
+        self.loader.get_event()  # DocumentEnd
+        if not self.loader.check_event(yaml.StreamEndEvent):
+            another: Any = self.loader.peek_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                start.start_mark,
+                "but found another document",
+                another.start_mark,
+            )
+        return root
+
+    def count(self, mark: Mark, values: int, chars: int) -> None:
+        """Add to what the file expands to; stop reading it past the limits."""
+        self.values += values
+        self.chars += chars
+        for name, total in (("file_values", self.values), ("file_chars", self.chars)):
+            limit = LIMITS[name]
+            if total > limit.value:
+                self.fail(
+                    mark,
+                    "yaml-too-large",
+                    f"over the limit: more than {limit.value:,} {limit.what}",
+                    "split it into smaller files, and write values out instead of aliases",
+                )
+                raise _Abort
+
+    def node(self, depth: int) -> Node:
+        """Read one value and all below it."""
+        event: Any = self.loader.get_event()
+        mark = event.start_mark
         if depth > MAX_DEPTH:
             self.fail(
-                node,
+                mark,
                 "yaml-too-deep",
                 f"values nest more than {MAX_DEPTH} levels deep",
                 "flatten the structure",
             )
             raise _Abort
-        if id(node) in self.seen:
-            self.repeats += 1
-            if self.repeats > MAX_ALIAS_EXPANSION:
-                self.fail(
-                    node,
-                    "yaml-alias-limit",
-                    f"aliases expand to more than {MAX_ALIAS_EXPANSION} repeated nodes",
-                    "write the values out instead of nesting aliases",
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", mark
                 )
-                raise _Abort
-        self.seen.add(id(node))
-        tag = node.tag
-        if tag not in _ALLOWED_TAGS:
+            node, values, chars = self.anchors[event.anchor]
+            self.count(mark, values, chars)
+            return node
+        before = (self.values, self.chars)
+        if isinstance(event, yaml.ScalarEvent):
+            node = self.scalar(event)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = self.sequence(event, depth)
+        else:
+            node = self.mapping(event, depth)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (node, self.values - before[0], self.chars - before[1])
+        return node
+
+    def tag(self, event: Any, kind: type[yaml.Node], value: str | None) -> str:
+        tag = getattr(event, "tag", None)
+        if tag is None or tag == "!":
+            implicit = getattr(event, "implicit", (True, False))
+            return str(self.loader.resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        return str(tag)
+
+    def disallowed(self, tag: str, mark: Mark) -> Node | None:
+        if tag in _ALLOWED_TAGS:
+            return None
+        return self.reject(
+            mark,
+            "yaml-tag",
+            f"tag '{tag}' is not allowed",
+            "use plain strings, numbers, lists and mappings",
+        )
+
+    def scalar(self, event: Any) -> Node:
+        mark = event.start_mark
+        self.count(mark, 1, len(event.value))
+        tag = self.tag(event, yaml.ScalarNode, event.value)
+        rejected = self.disallowed(tag, mark)
+        if rejected is not None:
+            return rejected
+        if len(event.value) > MAX_SCALAR_CHARS:
             return self.reject(
-                node,
-                "yaml-tag",
-                f"tag '{tag}' is not allowed",
-                "use plain strings, numbers, lists and mappings",
-            )
-        if isinstance(node, yaml.MappingNode):
-            return self.convert_mapping(node, depth)
-        where = self.location(node)
-        if isinstance(node, yaml.SequenceNode):
-            return Node([self.convert(item, depth + 1) for item in node.value], where)
-        if len(node.value) > MAX_SCALAR_CHARS:
-            return self.reject(
-                node,
+                mark,
                 "value-too-long",
-                f"value has {len(node.value)} characters, more than {MAX_SCALAR_CHARS}",
+                f"value has {len(event.value)} characters, more than {MAX_SCALAR_CHARS}",
                 "split it or shorten it",
             )
         if tag == _STR:
-            # What PyYAML's str constructor returns, without its bookkeeping for every scalar.
-            return Node(node.value, where)
+            return Node(event.value, self.location(mark))
+        node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, event.style)
         try:
-            value = self.loader.construct_object(node)
+            value = self.loader.yaml_constructors[tag](self.loader, node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            return self.reject(node, "yaml-value", f"cannot read value: {exc}", "fix the value")
-        return Node(value, where)
+            return self.reject(mark, "yaml-value", f"cannot read value: {exc}", "fix the value")
+        return Node(value, self.location(mark))
 
-    def convert_mapping(self, node: yaml.MappingNode, depth: int) -> Node:
+    def items(self, mark: Mark, count: int) -> None:
+        """Stop reading a list or mapping that holds more items than the limit."""
+        limit = LIMITS["collection_items"]
+        if count > limit.value:
+            self.fail(
+                mark,
+                "yaml-too-large",
+                f"over the limit: more than {limit.value:,} {limit.what}",
+                "split it into smaller files",
+            )
+            raise _Abort
+
+    def sequence(self, event: Any, depth: int) -> Node:
+        mark = event.start_mark
+        self.count(mark, 1, 0)
+        items: list[Node] = []
+        while not self.loader.check_event(yaml.SequenceEndEvent):
+            items.append(self.node(depth + 1))
+            self.items(mark, len(items))
+        self.loader.get_event()
+        return self.disallowed(self.tag(event, yaml.SequenceNode, None), mark) or Node(
+            items, self.location(mark)
+        )
+
+    def mapping(self, event: Any, depth: int) -> Node:
+        mark = event.start_mark
+        self.count(mark, 1, 0)
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            if not self.loader.check_event(yaml.ScalarEvent):
+                where = self.node(depth + 1).location  # Read, to move past it, and dropped.
+                self.node(depth + 1)
+                self.problems.append(
+                    Problem(
+                        "yaml-key",
+                        "keys must be plain strings",
+                        where,
+                        hint="quote or rename the key",
+                    )
+                )
+                continue
+            key: Any = self.loader.get_event()
+            key_mark = key.start_mark
+            self.count(key_mark, 1, len(key.value))
+            key_tag = self.tag(key, yaml.ScalarNode, key.value)
+            value = self.node(depth + 1)
+            self.items(mark, len(values) + 1)
+            if key_tag == "tag:yaml.org,2002:merge":
                 self.fail(
-                    key_node,
+                    key_mark,
                     "yaml-merge-key",
                     "merge keys (<<) are not supported",
                     "write the keys out",
                 )
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+            if key_tag != _STR:
                 self.fail(
-                    key_node, "yaml-key", "keys must be plain strings", "quote or rename the key"
+                    key_mark, "yaml-key", "keys must be plain strings", "quote or rename the key"
                 )
                 continue
-            key = key_node.value
-            if key in values:
+            if key.value in values:
                 self.fail(
-                    key_node,
+                    key_mark,
                     "duplicate-key",
-                    f"key '{key}' appears twice in one mapping (first at line {keys[key].line})",
+                    f"key '{key.value}' appears twice in one mapping "
+                    f"(first at line {keys[key.value].line})",
                     "keep one of them",
                 )
                 continue
-            values[key] = self.convert(value_node, depth + 1)
-            keys[key] = self.location(key_node)
-        return Node(values, self.location(node), keys)
+            values[key.value] = value
+            keys[key.value] = self.location(key_mark)
+        self.loader.get_event()
+        return self.disallowed(self.tag(event, yaml.MappingNode, None), mark) or Node(
+            values, self.location(mark), keys
+        )
 
 
 class _Abort(Exception):
@@ -208,8 +353,7 @@ def parse_yaml(data: bytes, display: str) -> tuple[Node | None, list[Problem]]:
     loader = _Loader(text)
     reader = _Reader(loader, display)
     try:
-        root = loader.get_single_node()
-        converted = reader.convert(root) if root is not None else None
+        converted = reader.document()
         if converted is None or converted.value is INVALID:
             return None, reader.problems
         return converted, reader.problems
@@ -292,7 +436,7 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Proble
     )
 
 
-def _caret(lines: list[str], mark: yaml.Mark, label: str = "") -> tuple[str, ...]:
+def _caret(lines: list[str], mark: Mark, label: str = "") -> tuple[str, ...]:
     """Return a source line and a caret under the marked column (nothing past the end)."""
     if mark.line >= len(lines):
         return ()

@@ -165,6 +165,8 @@ def _names(ids: list[str]) -> str:
 def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, ...]:
     """Show the closest passage of the source as a word diff, calling out numbers and negations."""
     found = suggest.closest_passage(quote, text)
+    if isinstance(found, suggest.Skipped):
+        return (f"closest passage not searched: {found.reason}",)
     if found is None:
         return (f"no passage of seeds/{source.file} comes close",)
     line = source.text.count("\n", 0, found.start) + 1

@@ -22,7 +22,8 @@ _DATE = re.compile(
     rf"|\b{_MONTH}\s+\d{{4}}\b"
 )
 # Link targets and bare URLs are addresses, not claims.
-_URL = re.compile(r"\]\([^)]*\)|https?://\S+")
+# A link target stops at the next bracket too, so a text of many "](" is read in linear time.
+_URL = re.compile(r"\]\([^)\]]*\)|https?://\S+")
 # Names such as "S-300" or "Su-27" carry digits but count nothing.
 _DESIGNATION = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
 

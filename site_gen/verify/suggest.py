@@ -23,10 +23,25 @@ DIFF_MARK = re.compile(r"\[-(?P<deleted>.*?)-\]|\{\+(?P<inserted>.*?)\+\}")
 # or longer than the quote give a short quote a tight passage, even with words added or dropped.
 _MAX_SENTENCES = 3
 _SLACK = 2
+# The search costs more than linear time, so it is bounded: past these sizes it is skipped, and
+# the message says so. A misquote is a sentence or three; a source, a few thousand words.
+MAX_QUOTE_WORDS = 150
+MAX_SOURCE_WORDS = 30_000
+# Windows compared word by word, most promising first: repetitive text has thousands of ties.
+MAX_COMPARISONS = 20
+# A window this many times longer than the quote cannot score MIN_SCORE: 2q / (q + 6q) < 0.3.
+_LONGEST_WINDOW = 6
 
 # A word keeps its inner apostrophes, hyphens and number separators: "didn't", "5,135".
 _WORD = re.compile(r"[^\W_]+(?:['.,-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?]")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """The search was not run: the input is past its bounds, which `reason` names."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -39,12 +54,16 @@ class Suggestion:
     callouts: tuple[str, ...]
 
 
-def closest_passage(quote: str, text: str | Normalized) -> Suggestion | None:
+def closest_passage(quote: str, text: str | Normalized) -> Suggestion | Skipped | None:
     """Return the source passage most like the quote, or None when nothing comes close."""
     source = text if isinstance(text, Normalized) else normalize(text)
     wanted = strip_editorial(quote)
     quote_words = _WORD.findall(wanted)
+    if len(quote_words) > MAX_QUOTE_WORDS:
+        return Skipped(f"the quote has {len(quote_words):,} words, more than {MAX_QUOTE_WORDS}")
     words = [(found.start(), found.end()) for found in _WORD.finditer(source.text)]
+    if len(words) > MAX_SOURCE_WORDS:
+        return Skipped(f"the source has {len(words):,} words, more than {MAX_SOURCE_WORDS:,}")
     if not quote_words or not words:
         return None
     keys = [source.text[s:e].lower() for s, e in words]
@@ -93,10 +112,12 @@ def _best_window(
     """
     size_of_quote = len(quote_keys)
     need = Counter(quote_keys)
+    longest = _LONGEST_WINDOW * size_of_quote
     shared_by_window: dict[tuple[int, int], int] = {}
     for i, (begin, _) in enumerate(sentences):
         for _, last in sentences[i : i + _MAX_SENTENCES]:
-            shared_by_window[begin, last] = sum((Counter(keys[begin:last]) & need).values())
+            if last - begin <= longest:
+                shared_by_window[begin, last] = sum((Counter(keys[begin:last]) & need).values())
     sizes = range(max(1, size_of_quote - _SLACK), min(len(keys), size_of_quote + _SLACK) + 1)
     for size in sizes:
         shared_by_window.update(_sliding_shared(keys, need, size))
@@ -113,7 +134,7 @@ def _best_window(
     matcher = SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(quote_keys)
     best: tuple[float, int, tuple[int, int]] | None = None
-    for negated_bound, size, window in bounds:
+    for negated_bound, size, window in bounds[:MAX_COMPARISONS]:
         if -negated_bound < (MIN_SCORE if best is None else best[0]):
             break
         matcher.set_seq1(keys[window[0] : window[1]])
