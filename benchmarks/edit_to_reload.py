@@ -25,7 +25,7 @@ from playwright.sync_api import sync_playwright
 
 # One browser set-up for tests and benchmarks alike.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser_support import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 INPUTS = ("facts", "seeds", "templates", "site.yml")
 TITLE = re.compile(r"^  title: (.+)$", re.MULTILINE)

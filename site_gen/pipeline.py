@@ -16,12 +16,21 @@ from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
 from site_gen.publish.output import is_foreign, write_output
-from site_gen.render.templates import render_site
+from site_gen.render.templates import CompiledTemplates, render_site
 from site_gen.sources.loader import BASE_URL, load_site
 from site_gen.verify.checks import Located, Verification, check_site
 from site_gen.verify.verdicts import Verdicts
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Memory:
+    """What builds may remember from one another, owned by whoever runs them (the CLI, or the
+    preview for as long as it serves): quote verdicts, and the theme compiled."""
+
+    verdicts: Verdicts = field(default_factory=Verdicts)
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
 
 
 @dataclass
@@ -97,19 +106,20 @@ def load_and_check(
     return site, replace(verification, problems=problems)
 
 
-def build(config: Config, verdicts: Verdicts | None = None) -> BuildResult:
+def build(config: Config, memory: Memory | None = None) -> BuildResult:
     """Build the site into config.out, or raise CheckFailed and leave the old output as it was."""
     check_options(config)
+    memory = Memory() if memory is None else memory
     timings: dict[str, float] = {}
     # First gather all data and check it; any error stops the build before a file is written.
-    site, verification = load_and_check(config, verdicts, timings)
+    site, verification = load_and_check(config, memory.verdicts, timings)
     problems = verification.problems
     if site is None or any(p.is_error for p in problems):
         raise CheckFailed(problems)
     # Then render every page in memory, so a template error also leaves the output untouched.
     base_url = config.base_url if config.base_url is not None else site.settings.base_url
     with phase(timings, "render"):
-        files = render_files(site, verification.located, config, base_url)
+        files = render_files(site, verification.located, config, base_url, memory.templates)
     # Only now write: a new folder, swapped in for the old output in one step.
     with phase(timings, "write"):
         write_output(files, config.out)
@@ -117,10 +127,12 @@ def build(config: Config, verdicts: Verdicts | None = None) -> BuildResult:
     return BuildResult(site, problems, pages, len(files), timings)
 
 
-def render_files(site: Site, located: Located, config: Config, base_url: str) -> dict[str, bytes]:
+def render_files(
+    site: Site, located: Located, config: Config, base_url: str, compiled: CompiledTemplates
+) -> dict[str, bytes]:
     """Render, turning template mistakes into problems that name the template and line."""
     try:
-        return render_site(site, located, config.templates_dir, base_url)
+        return render_site(site, located, config.templates_dir, base_url, compiled)
     except jinja2.TemplateSyntaxError as exc:
         where = Location(
             config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1

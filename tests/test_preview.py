@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO, read_tree, replace_in, run_cli
 
 from site_gen.config import Config
+from site_gen.pipeline import Memory
 from site_gen.preview.server import Preview
-from site_gen.verify.verdicts import Verdicts
 
 PERSON = "facts/more/entities.yml"
 
@@ -90,7 +90,7 @@ def themed(sample: Path) -> Callable[[Theme | None], Preview]:
     def start(theme: Theme | None) -> Preview:
         if theme is not None:
             replace_in(sample / "templates" / theme.template, theme.anchor, theme.addition)
-        preview = Preview(Config.for_root(sample, base_url="/"), lambda *_: None, Verdicts())
+        preview = Preview(Config.for_root(sample, base_url="/"), lambda *_: None, Memory())
         preview.rebuild()
         assert preview.failure is None, preview.failure
         return preview

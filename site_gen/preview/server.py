@@ -2,8 +2,8 @@
 failed build on every page.
 
 Every rebuild is a full build in this warm process, so the preview shows exactly what
-`site-gen build` would write, whatever the theme reads. Only quote verdicts are kept between
-builds (see site_gen.verify.verdicts).
+`site-gen build` would write, whatever the theme reads. Only quote verdicts and compiled
+templates are kept between builds (site_gen.pipeline.Memory).
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ from tornado.ioloop import PeriodicCallback
 
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
-from site_gen.pipeline import BuildResult, build, check_out_dir
+from site_gen.pipeline import BuildResult, Memory, build, check_out_dir
 from site_gen.report import printable_problem
 from site_gen.verify.suggest import DIFF_MARK
-from site_gen.verify.verdicts import Verdicts
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +72,11 @@ class Preview:
     lasts, each HTML page gets an error panel right after its <body> tag.
     """
 
-    def __init__(self, config: Config, reporter: BuildReporter, verdicts: Verdicts) -> None:
+    def __init__(self, config: Config, reporter: BuildReporter, memory: Memory) -> None:
         self.config = config
         self.reporter = reporter
-        # Kept from build to build, so a rebuild matches only the quotes an edit changed.
-        self.verdicts = verdicts
+        # Kept from build to build: a rebuild matches only the quotes an edit changed.
+        self.memory = memory
         # The problems of the last build when it failed; None while the last build succeeded.
         self.failure: list[Problem] | None = None
         self.port = 0
@@ -90,7 +89,7 @@ class Preview:
     def rebuild(self) -> None:
         """Build once; a failure is kept for the panel instead of stopping the server."""
         try:
-            result = build(self.config, self.verdicts)
+            result = build(self.config, self.memory)
         except CheckFailed as failed:
             self._fail(failed.problems)
             return

@@ -101,11 +101,32 @@ def normalize_base_url(base: str) -> str:
     return f"/{stripped}/" if stripped else "/"
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory by name and source checksum, for the next build.
+
+    Compiling the theme is a third of a rebuild of the real site (benchmarks/README.md); a
+    changed template has a new checksum, so it is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key + bucket.checksum)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+def make_environment(
+    templates: Path, compiled: CompiledTemplates | None = None
+) -> jinja2.Environment:
     """Return a Jinja environment that escapes everything and fails on any missing value.
 
     One environment per build: Jinja keeps the globals a template saw first, and the fragment
-    cache holds this build's fragments only.
+    cache holds this build's fragments only. `compiled` may hold templates compiled before.
     """
     env = FastEnvironment(
         loader=jinja2.FileSystemLoader(templates),
@@ -117,6 +138,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         # A build renders each template thousands of times and the theme has a dozen: keep all.
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=compiled,
         extensions=[FragmentCache],
     )
     markdown = MarkdownRenderer()
@@ -165,8 +187,15 @@ def plan_pages(view: SiteView) -> list[Page]:
 class SiteRender:
     """One checked site bound to a Jinja environment: renders any of its pages and data files."""
 
-    def __init__(self, site: Site, located: Located, templates: Path, base_url: str) -> None:
-        self.env = env = make_environment(templates)
+    def __init__(
+        self,
+        site: Site,
+        located: Located,
+        templates: Path,
+        base_url: str,
+        compiled: CompiledTemplates | None = None,
+    ) -> None:
+        self.env = env = make_environment(templates, compiled)
         self.site = site
         self.templates = templates
         self.view = view = SiteView(site, located)
@@ -238,9 +267,15 @@ class SiteRender:
         return files
 
 
-def render_site(site: Site, located: Located, templates: Path, base_url: str) -> dict[str, bytes]:
+def render_site(
+    site: Site,
+    located: Located,
+    templates: Path,
+    base_url: str,
+    compiled: CompiledTemplates | None = None,
+) -> dict[str, bytes]:
     """Return every output file, keyed by its path inside the output folder, in a fixed order."""
-    render = SiteRender(site, located, templates, base_url)
+    render = SiteRender(site, located, templates, base_url, compiled)
     pages = {path: render.page(path) for path in render.pages}
     return pages | render.data_files() | render.fixed_files()
 
