@@ -293,3 +293,32 @@ def test_every_limit_is_documented() -> None:
     docs = (Path(__file__).resolve().parent.parent / "docs/format.md").read_text(encoding="utf-8")
     for name, limit in LIMITS.items():
         assert f"| `{name}` | {limit.value:,} | {limit.what} |" in docs
+
+
+def test_a_number_too_long_to_be_a_count_is_refused_before_it_is_built(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fact = GOOD_FACT.replace('date: "2025-03-04"', "date: " + ":".join(["59"] * 2000))
+    (sample / "facts/zz.yml").write_text(fact, encoding="utf-8")
+    code, output = check_output(sample, capsys)
+    assert code == 1 and "error[value-too-long]: number has 5999 characters" in output
+
+
+def test_markdown_full_of_brackets_renders_in_linear_time(sample: Path, tmp_path: Path) -> None:
+    text = (
+        "The harbour bridge reopened " + "[" * 2400 + " [see](https://example.org/x) " + "](" * 1200
+    )
+    fact = GOOD_FACT.replace("text: The harbour bridge reopened.", f"text: {json.dumps(text)}")
+    (sample / "facts/zz.yml").write_text(fact, encoding="utf-8")
+    started = time.perf_counter()
+    result = run_cli("build", "--root", sample, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert time.perf_counter() - started < 20
+    page = (tmp_path / "out/facts/lamp-lit/index.html").read_text(encoding="utf-8")
+    assert "[" * 2400 in page and '<a href="https://example.org/x"' in page
+    too_long = GOOD_FACT.replace("text: The harbour bridge reopened.", "text: " + "a " * 3000)
+    (sample / "facts/zz.yml").write_text(too_long, encoding="utf-8")
+    result = run_cli("check", "--root", sample)
+    assert (
+        result.returncode == 1 and "'text' has 5,999 characters, more than 5,000" in result.stderr
+    )

@@ -17,6 +17,25 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 # from each line start, in quadratic time.
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&#\\]|^[ \t]*(?:[-+>]|\d+\.)\s|\n\s*\n", re.MULTILINE)
 _ONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+# A link as facts write it: text and target without brackets, parentheses or line breaks. Each
+# "[" is scanned only up to the next bracket, so finding them all takes linear time.
+_LINK = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*\)")
+_STRAY_BRACKET = re.compile(r"(?<!\\)\[")
+
+
+def escape_stray_brackets(text: str) -> str:
+    """Escape every "[" that opens no link, so Markdown shows it as it is.
+
+    Python-Markdown looks for the end of a link from every "[" to the end of the text: text
+    full of brackets would take quadratic time to render.
+    """
+    parts: list[str] = []
+    last = 0
+    for link in _LINK.finditer(text):
+        parts += [_STRAY_BRACKET.sub(r"\\[", text[last : link.start()]), link.group()]
+        last = link.end()
+    parts.append(_STRAY_BRACKET.sub(r"\\[", text[last:]))
+    return "".join(parts)
 
 
 class MarkdownRenderer:
@@ -39,7 +58,7 @@ class MarkdownRenderer:
     def _convert(self, text: str) -> Markup:
         if not _MARKDOWN_SYNTAX.search(text):
             return Markup("<p>") + escape(text.strip()) + Markup("</p>")
-        html = self._parser.reset().convert(text)
+        html = self._parser.reset().convert(escape_stray_brackets(text))
         return Markup(
             nh3.clean(
                 html,

@@ -65,7 +65,8 @@ SECTIONS = [
     ("search", "search/"),
 ]
 ASSETS_DIR = "assets"
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# An unclosed comment runs to the end, as in browsers; matching it so also keeps the pass linear.
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 # The space after a property name and before a block: never needed, as every line holds one or the other.
 _CSS_SPACE = re.compile(r"^([a-z0-9-]+:) |(?<=\S) (\{)$")
 # Pages carry their policy in a meta tag because GitHub Pages cannot send headers.

@@ -16,6 +16,7 @@ from site_gen.sources.yaml import FORBIDDEN, INVALID, LIMITS, Node
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
 _ID_CHARS = LIMITS["id_chars"]
+_MARKDOWN_CHARS = LIMITS["markdown_chars"]
 
 
 @dataclass
@@ -77,7 +78,9 @@ class Reader:
         value = node.value
         if value is INVALID:
             return None  # Already reported while reading the YAML.
-        if spec.type in (Type.STR, Type.MARKDOWN):
+        if spec.type is Type.MARKDOWN:
+            return self.markdown(node, spec.name)
+        if spec.type is Type.STR:
             return self.string(node, spec.name)
         if spec.type in (Type.ID, Type.REF):
             return self.ident(node, spec.name)
@@ -142,6 +145,19 @@ class Reader:
             )
             return None
         return list(node.value)
+
+    def markdown(self, node: Node, name: str) -> str | None:
+        """Read Markdown, whose rendering costs more than linear time, within its own bound."""
+        text = self.string(node, name)
+        if text is not None and len(text) > _MARKDOWN_CHARS.value:
+            self.fail(
+                node.location,
+                "value-too-long",
+                f"'{name}' has {len(text):,} characters, more than {_MARKDOWN_CHARS.value:,}",
+                "keep to one claim; split a long text into several facts",
+            )
+            return None
+        return text
 
     def string(self, node: Node, name: str) -> str | None:
         if not isinstance(node.value, str):

@@ -33,6 +33,10 @@ class Limit:
 LIMITS = {
     "file_bytes": Limit(16 * 1024 * 1024, "bytes in one YAML file or source text"),
     "scalar_chars": Limit(100_000, "characters in one value"),
+    # Markdown renders in more than linear time on hostile text, so its values are shorter.
+    "markdown_chars": Limit(5_000, "characters in one Markdown value"),
+    # Numbers this long are no counts; YAML would also build sexagesimal ones in quadratic time.
+    "number_chars": Limit(100, "characters in one number"),
     "file_chars": Limit(
         8_000_000, "characters of values in one file, each alias counted as what it repeats"
     ),
@@ -237,6 +241,14 @@ class _Reader:
             )
         if tag == _STR:
             return Node(event.value, self.location(mark))
+        if len(event.value) > LIMITS["number_chars"].value:
+            return self.reject(
+                mark,
+                "value-too-long",
+                f"number has {len(event.value)} characters, more than "
+                f"{LIMITS['number_chars'].value}",
+                "write it as a plain number, or put it in quotes if it is text",
+            )
         node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, event.style)
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)

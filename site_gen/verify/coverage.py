@@ -55,7 +55,9 @@ def split_sentences(text: str) -> list[Sentence]:
         start = 0
         pieces = []
         for end_match in _SENTENCE_END.finditer(line):
-            if _ABBREVIATION.search(line, 0, end_match.start()):
+            # Only the last few characters can hold an abbreviation: searching from the line's
+            # start at every sentence end would take quadratic time on a long line.
+            if _ABBREVIATION.search(line, max(0, end_match.start() - 6), end_match.start()):
                 continue
             pieces.append((start, end_match.start() + len(end_match.group(1))))
             start = end_match.end()

@@ -18,7 +18,8 @@ from site_gen.verify.quotes import (
 # Below this similarity a passage is noise, not a suggestion.
 MIN_SCORE = 0.3
 # The word-diff marks of a suggestion: [-only in the quote-] {+only in the source+}.
-DIFF_MARK = re.compile(r"\[-(?P<deleted>.*?)-\]|\{\+(?P<inserted>.*?)\+\}")
+# A mark wraps one word, which holds no brackets or braces: the classes keep the search linear.
+DIFF_MARK = re.compile(r"\[-(?P<deleted>[^\[\]]*?)-\]|\{\+(?P<inserted>[^{}]*?)\+\}")
 # Sentence windows cover quotes that span sentences; sliding windows up to this many words shorter
 # or longer than the quote give a short quote a tight passage, even with words added or dropped.
 _MAX_SENTENCES = 3
