@@ -17,7 +17,7 @@ from site_gen.config import Config
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
 from site_gen.model import jsonschema
 from site_gen.pipeline import load_and_check
-from site_gen.report import FORMATS, counts, printable, report
+from site_gen.report import FORMATS, counts, plural, printable, report
 from site_gen.verify.coverage import site_coverage
 from site_gen.verify.verdicts import SWITCH_VARIABLE, Verdicts, default_folder
 
@@ -97,12 +97,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "text":
         verdict = "ok" if ok else "failed"
         log.info(
-            "check %s: %s in %d facts, %d citations, %d sources",
+            "check %s: %s in %s, %s, %s",
             verdict,
             counts(problems),
-            stats["facts"],
-            stats["citations"],
-            stats["sources"],
+            plural(stats["facts"], "fact"),
+            plural(stats["citations"], "citation"),
+            plural(stats["sources"], "source"),
         )
     return EXIT_OK if ok else EXIT_PROBLEMS
 
@@ -111,10 +111,10 @@ def _show_build(config: Config, result: BuildResult) -> None:
     """Print a good build's warnings and its one summary line."""
     report(result.warnings, "text", {})
     log.info(
-        "built %d pages from %d facts and %d citations in %.2f s -> %s",
-        result.pages,
-        len(result.site.facts),
-        result.site.citation_count(),
+        "built %s from %s and %s in %.2f s -> %s",
+        plural(result.pages, "page"),
+        plural(len(result.site.facts), "fact"),
+        plural(result.site.citation_count(), "citation"),
         result.seconds,
         printable(config.display(config.out)),
     )
@@ -181,6 +181,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         len(written),
         target,
     )
+    return EXIT_OK
+
+
+def cmd_theme_eject(args: argparse.Namespace) -> int:
+    """Copy the packaged theme, or one file of it, into ROOT/templates/ for editing."""
+    config = _config(args)
+    for path in scaffold.eject_theme(config, args.file):
+        log.info("wrote %s", config.display(path))
     return EXIT_OK
 
 
@@ -281,6 +289,19 @@ def _parser() -> argparse.ArgumentParser:
         "schema", cmd_schema, "check or write the JSON Schemas editors use for the YAML files"
     )
     schema_cmd.add_argument("--write", action="store_true", help="write ROOT/schemas/*.json")
+    theme_help = "work with the packaged theme that the site builds with"
+    theme_cmd = commands.add_parser(
+        "theme", help=theme_help, description=theme_help, parents=[levels]
+    )
+    eject_help = "copy the packaged theme, or one file of it, into ROOT/templates/ for editing"
+    eject_cmd = theme_cmd.add_subparsers(dest="action", required=True).add_parser(
+        "eject", help=eject_help, description=eject_help, parents=[levels]
+    )
+    eject_cmd.add_argument("--root", default=".", help="site root folder (default: .)")
+    eject_cmd.add_argument(
+        "file", nargs="?", help="one file, e.g. timeline.html or assets/style.css (default: all)"
+    )
+    eject_cmd.set_defaults(handler=cmd_theme_eject)
     return parser
 
 

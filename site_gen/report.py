@@ -136,7 +136,12 @@ def report(problems: list[Problem], fmt: str, stats: dict[str, int]) -> None:
             log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", as_text(problem))
 
 
+def plural(number: int, noun: str) -> str:
+    """Return '1 error', '2 errors': a count as people write it."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def counts(problems: list[Problem]) -> str:
-    """Return '2 error(s), 1 warning(s)' for a summary line."""
+    """Return '2 errors, 1 warning' for a summary line."""
     errors = sum(p.is_error for p in problems)
-    return f"{errors} error(s), {len(problems) - errors} warning(s)"
+    return f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}"

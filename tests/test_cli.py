@@ -12,7 +12,7 @@ from conftest import replace_in, run_cli
 def test_check_passes_on_the_sample(sample: Path) -> None:
     result = run_cli("check", "--root", sample, "--strict")
     assert result.returncode == 0, result.stderr
-    assert "check ok: 0 error(s), 0 warning(s) in 7 facts, 8 citations, 1 sources" in result.stderr
+    assert "check ok: 0 errors, 0 warnings in 7 facts, 8 citations, 1 source" in result.stderr
 
 
 def test_misquote_names_file_line_fact_and_closest_passage(sample: Path) -> None:

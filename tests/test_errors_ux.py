@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -139,11 +140,45 @@ def test_error_panel_escapes_problem_text_and_marks_the_diff() -> None:
         ),
     ]
     panel = error_panel(problems)
-    assert "The build failed: 1 error(s) and 1 warning(s), listed in the terminal" in panel
+    assert "The build failed: 1 error and 1 warning" in panel
     assert (
         "<code>facts/a.yml:3:7</code> error[quote-not-found] fact <code>a-fact</code>: "
         "quote does not match source &#x27;&lt;b&gt;&#x27;"
     ) in panel
     assert "it was <del>&lt;i&gt;38&lt;/i&gt;</del> <ins>36</ins> hours" in panel
-    assert "few cited" not in panel
+    assert "<code>seeds/sources.yml</code> warning[low-coverage]: few cited" in panel
+    assert panel.index("error[quote-not-found]") < panel.index("warning[low-coverage]")
     assert " style=" not in panel and "<script" not in panel
+
+
+def test_an_unclosed_quote_is_shown_where_it_opens(sample: Path) -> None:
+    events = sample / "facts/events.yml"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.startswith("  title: Bridge reopens"))
+    lines[number] = '  title: "Bridge reopens\n'
+    events.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    headline = result.stderr.splitlines()[0]
+    assert headline.startswith(f"facts/events.yml:{number + 1}:10: error[yaml-syntax]: a quote")
+    assert f'{number + 1:>5} |   title: "Bridge reopens' in result.stderr
+    assert "close the quote" in headline
+
+
+def test_checks_that_need_every_file_wait_for_a_file_that_does_not_parse(sample: Path) -> None:
+    replace_in(sample / "seeds/sources.yml", "  ignore:\n    - Related Articles\n", "")
+    assert "warning[low-coverage]" in run_cli("check", "--root", sample).stderr
+    (sample / "facts/broken.yml").write_text("- id: [unclosed\n", encoding="utf-8")
+    result = run_cli("check", "--root", sample)
+    assert "error[yaml-syntax]" in result.stderr
+    assert "low-coverage" not in result.stderr
+
+
+def test_a_port_in_use_is_one_clear_error_before_anything_is_served(sample: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--root", sample, "--port", str(port))
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "serving" not in result.stderr and "Traceback" not in result.stderr
+    assert not (sample / "output").exists()

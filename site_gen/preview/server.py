@@ -12,6 +12,7 @@ import html
 import logging
 import mimetypes
 import re
+import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from tornado.ioloop import PeriodicCallback
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
 from site_gen.pipeline import BuildResult, Memory, build, check_out_dir
-from site_gen.report import printable_problem
+from site_gen.report import plural, printable_problem
 from site_gen.verify.suggest import DIFF_MARK
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,14 @@ log = logging.getLogger(__name__)
 PANEL_CSS_URL = "/_site-gen/panel.css"
 LIVERELOAD_JS_URL = "/livereload.js"
 
+# Fixed at the top of the viewport: after a reload the browser restores the old scroll position,
+# and a panel at the top of the page would be out of sight.
 PANEL_CSS = b"""\
-.site-gen-panel { margin: 0; padding: 1rem 1.5rem; background: #fff4f4; color: #1a1a1a;
-  border-bottom: 4px solid #b00020; font: 1rem/1.5 system-ui, sans-serif; }
+.site-gen-panel { position: fixed; top: 0; left: 0; right: 0; z-index: 2147483647;
+  max-height: 60vh; overflow-y: auto; box-sizing: border-box;
+  margin: 0; padding: 1rem 1.5rem; background: #fff4f4; color: #1a1a1a;
+  border-bottom: 4px solid #b00020; font: 1rem/1.5 system-ui, sans-serif;
+  box-shadow: 0 2px 12px rgba(0, 0, 0, .3); }
 .site-gen-panel h2 { margin: 0 0 .5rem; font-size: 1.25rem; color: #b00020; }
 .site-gen-panel ol { margin: .5rem 0 0; padding-left: 1.5rem; }
 .site-gen-panel li { margin: 0 0 1rem; }
@@ -120,6 +126,7 @@ class Preview:
         """Build, then serve until interrupted, rebuilding and reloading on every change."""
         # A wrong output folder is a usage error to stop at, not a build problem to preview.
         check_out_dir(self.config)
+        _check_port(host, port)
         self.port = port
         # livereload skips a reload within 3 s of the last one, which loses the reload after a
         # quick fix; every reload here follows a full rebuild, so none needs skipping.
@@ -206,6 +213,18 @@ class _LiveServer(Server):  # type: ignore[misc]  # livereload has no type hints
         """Leave logging to site-gen's configuration instead of adding a second handler."""
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, before building and before saying "serving"."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
+        ) from None
+
+
 def _respond(
     start_response: StartResponse, status: str, content_type: str, body: bytes
 ) -> list[bytes]:
@@ -222,15 +241,16 @@ def _content_type(path: Path) -> str:
 
 
 def error_panel(problems: list[Problem]) -> str:
-    """Return a failed build's errors as escaped HTML, styled only by PANEL_CSS_URL."""
+    """Return a failed build's errors, then its warnings, as escaped HTML styled only by
+    PANEL_CSS_URL."""
     errors = [p for p in problems if p.is_error]
-    warnings = len(problems) - len(errors)
-    also = f" and {warnings} warning(s), listed in the terminal" if warnings else ""
-    items = "".join(_panel_item(problem) for problem in errors)
+    warnings = [p for p in problems if not p.is_error]
+    also = f" and {plural(len(warnings), 'warning')}" if warnings else ""
+    items = "".join(_panel_item(problem) for problem in errors + warnings)
     return (
         f'\n<link rel="stylesheet" href="{PANEL_CSS_URL}">\n'
         '<section class="site-gen-panel" role="alert" aria-labelledby="site-gen-panel-title">\n'
-        f'<h2 id="site-gen-panel-title">The build failed: {len(errors)} error(s){also}</h2>\n'
+        f'<h2 id="site-gen-panel-title">The build failed: {plural(len(errors), "error")}{also}</h2>\n'
         "<p>Fix them and save; this page reloads by itself. "
         "Until then it shows the last good build.</p>\n"
         f"<ol>\n{items}</ol>\n</section>\n"
@@ -247,7 +267,7 @@ def _panel_item(problem: Problem) -> str:
         lines = "\n".join(_diff_html(line) for line in problem.detail)
         detail = f"<pre>{lines}</pre>"
     return (
-        f"<li><p><code>{where}</code> error[{html.escape(problem.code)}]{fact}: "
+        f"<li><p><code>{where}</code> {problem.severity.value}[{html.escape(problem.code)}]{fact}: "
         f"{html.escape(problem.message)}</p>{hint}{detail}</li>\n"
     )
 

@@ -422,34 +422,96 @@ def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> 
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
-    """Turn a parser error into a Problem that shows the line with a caret under the fault."""
+    """Turn a parser error into a Problem that shows the line with a caret under the fault.
+
+    An unclosed quote or a tab in the indentation makes the parser fail lines later, where
+    nothing is wrong: the problem then points at the line where the fault starts.
+    """
     mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 0
-    column = mark.column + 1 if mark else 0
     what = exc.problem or "invalid YAML"
     if exc.context:
         what = f"{what} ({exc.context})"
     lines = text.splitlines()
-    detail: tuple[str, ...] = ()
+    if mark is None:
+        return Problem("yaml-syntax", what, Location(display), hint="fix the YAML syntax")
     context = exc.context_mark
-    # An unclosed bracket or quote fails far below where it opened: show that line too.
-    if context and mark and context.line < mark.line and exc.context:
-        detail = _caret(
-            lines, context, f" {exc.context.removeprefix('while parsing ')} starts here"
-        )
-    if mark:
-        detail += _caret(lines, mark)
+    first = context.line if context and context.line < mark.line else mark.line
+    start = _fault_start(lines, first, mark.line)
+    detail: tuple[str, ...] = ()
+    hint = "fix the YAML syntax at the caret"
+    line, column = mark.line, mark.column
+    if start is not None:
+        cause = start[2]
+        hint = "close the quote" if "quote" in cause else "indent with spaces, not tabs"
+        if start[0] != mark.line:
+            line, column = start[0], start[1]
+            what = f"{cause} (the parser then fails at line {mark.line + 1}: {what})"
+            detail = _caret(lines, line, column, " here")
+    elif context and context.line < mark.line and exc.context:
+        label = f" {exc.context.removeprefix('while parsing ')} starts here"
+        detail = _caret(lines, context.line, context.column, label)
+    detail += _caret(lines, mark.line, mark.column)
     return Problem(
-        "yaml-syntax",
-        what,
-        Location(display, line, column),
-        hint="fix the YAML syntax at the caret",
-        detail=detail,
+        "yaml-syntax", what, Location(display, line + 1, column + 1), hint=hint, detail=detail
     )
 
 
-def _caret(lines: list[str], mark: Mark, label: str = "") -> tuple[str, ...]:
-    """Return a source line and a caret under the marked column (nothing past the end)."""
-    if mark.line >= len(lines):
+# A value that starts with a quote, after an optional "- " and "key: ".
+_QUOTED_VALUE = re.compile(r"[ ]*(?:-[ ]+)?(?:[^\s:#\"'][^:#\"']*:[ ]+)?([\"'])")
+# Lines searched above the parser's mark for the start of the fault.
+_FAULT_WINDOW = 50
+
+
+def _fault_start(lines: list[str], first: int, last: int) -> tuple[int, int, str] | None:
+    """Return the line, column and cause of the nearest fault at or above `last`: a tab in the
+    indentation, or a quoted value not closed on its own line."""
+    for number in range(min(last, len(lines) - 1), max(first, last - _FAULT_WINDOW) - 1, -1):
+        line = lines[number]
+        indent = line[: len(line) - len(line.lstrip())]
+        if "\t" in indent:
+            return number, indent.index("\t"), "a tab in the indentation"
+        opened = _QUOTED_VALUE.match(line)
+        if opened and not _closes(line, opened.start(1)) and _is_the_fault(lines, number, last):
+            return number, opened.start(1), "a quote that is not closed on its line"
+    return None
+
+
+def _is_the_fault(lines: list[str], number: int, failed: int) -> bool:
+    """Tell whether closing the quote on line `number` moves the parse past line `failed`.
+
+    A quoted value may go on over several lines; only one whose closing fixes the parse is
+    blamed.
+    """
+    line = lines[number]
+    quote = _QUOTED_VALUE.match(line)
+    assert quote is not None
+    mended = [*lines[:number], line + quote.group(1), *lines[number + 1 :]]
+    try:
+        for _ in yaml.parse("\n".join(mended), Loader=_BaseLoader):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        return exc.problem_mark is not None and exc.problem_mark.line > failed
+    return True
+
+
+def _closes(line: str, start: int) -> bool:
+    """Tell whether the quote opened at `start` closes later on the same line."""
+    quote, index = line[start], start + 1
+    while index < len(line):
+        if line[index] == "\\" and quote == '"':
+            index += 2
+            continue
+        if line[index] == quote:
+            if quote == "'" and line[index + 1 : index + 2] == "'":
+                index += 2  # '' is an escaped quote inside single quotes.
+                continue
+            return True
+        index += 1
+    return False
+
+
+def _caret(lines: list[str], line: int, column: int, label: str = "") -> tuple[str, ...]:
+    """Return a source line and a caret under the column (nothing past the end)."""
+    if line >= len(lines):
         return ()
-    return (f"{mark.line + 1:>5} | {lines[mark.line]}", f"      | {' ' * mark.column}^{label}")
+    return (f"{line + 1:>5} | {lines[line]}", f"      | {' ' * column}^{label}")
