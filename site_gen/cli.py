@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import logging
 import sys
 import threading
@@ -17,7 +18,9 @@ from site_gen.config import Config
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
 from site_gen.model import jsonschema
 from site_gen.pipeline import load_and_check
-from site_gen.report import FORMATS, counts, plural, printable, report
+from site_gen.render.views import plural
+from site_gen.report import FORMATS, counts, printable, report
+from site_gen.sources import adding
 from site_gen.verify.coverage import site_coverage
 from site_gen.verify.verdicts import SWITCH_VARIABLE, Verdicts, default_folder
 
@@ -26,6 +29,20 @@ if TYPE_CHECKING:
     from site_gen.preview.server import BuildReporter
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = (
+    "Check a briefing's facts against the verbatim quotes of its sources, then build it into a\n"
+    "static HTML site. Run it in a briefing's folder, or name one with --root."
+)
+EXAMPLES = """\
+examples:
+  site-gen init my-briefing          start a new briefing
+  site-gen check                     check every fact, quote and number; write nothing
+  site-gen serve                     preview at http://127.0.0.1:8000/, rebuilt on every save
+  site-gen build --base-url /my-briefing/
+                                     build output/ for a GitHub Pages project site
+  site-gen COMMAND --help            the options of one command
+"""
 
 log = logging.getLogger("site_gen")
 
@@ -161,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from site_gen.preview.server import Preview
 
     # The preview lives at the server's root, whatever base URL the published site uses.
-    config = Config.for_root(_config(args).root, base_url="/")
+    config = Config.for_root(_config(args).root, base_url="/", drafts=True)
     if not args.verbose:
         # Every request, 404 and reload would otherwise scroll the build messages away.
         logging.getLogger("livereload").setLevel(logging.WARNING)
@@ -229,6 +246,44 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if errors or below else EXIT_OK
 
 
+def cmd_add_source(args: argparse.Namespace) -> int:
+    """Copy a text into ROOT/seeds/, pin it, and append a proposed registry entry."""
+    added = adding.add_source(_config(args), Path(args.file), args.id)
+    if added.copied:
+        log.info("copied %s to seeds/%s", printable(args.file), printable(added.name))
+    else:
+        log.info("seeds/%s already holds these bytes; not copied", printable(added.name))
+    log.info("appended source '%s' to seeds/sources.yml:", added.source_id)
+    print(added.entry, end="", flush=True)
+    log.info("review:")
+    for note in added.notes:
+        log.info("  %s", printable(note))
+    log.info('next: site-gen check; cite it with: site-gen quote %s "a few words"', added.source_id)
+    return EXIT_OK
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    """Print ready citations of the sentences of a source that hold the given words."""
+    found = adding.find_citations(_config(args), args.source, args.words)
+    where = f"seeds/{printable(found.source.file)}"
+    for passage in found.too_short:
+        log.info("%s:%d: too short to cite: %s", where, passage.line, printable(passage.quote))
+    if not found.passages:
+        why = "are only in passages too short to cite" if found.too_short else "are not verbatim"
+        log.error("error: source '%s': the words %s", args.source, why)
+        for line in found.closest:
+            log.error("    %s", printable(line))
+        return EXIT_PROBLEMS
+    shown = found.passages[: adding.MAX_SHOWN]
+    for passage in shown:
+        if len(found.passages) > 1:
+            print(f"    # {where}:{passage.line}")
+        print(adding.citation_yaml(found.source.id, passage.quote))
+    if len(found.passages) > len(shown):
+        log.info("and %d more; give more words to narrow it down", len(found.passages) - len(shown))
+    return EXIT_OK
+
+
 def _levels(default: Any) -> argparse.ArgumentParser:
     """Return the -v and -q options, to share between the program and each command."""
     levels = argparse.ArgumentParser(add_help=False)
@@ -238,7 +293,14 @@ def _levels(default: Any) -> argparse.ArgumentParser:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="site-gen", description=__doc__, parents=[_levels(False)])
+    parser = argparse.ArgumentParser(
+        prog="site-gen",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_levels(False)],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     # Commands take -v and -q too; SUPPRESS keeps them from undoing a flag given before them.
     levels = _levels(argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -289,6 +351,18 @@ def _parser() -> argparse.ArgumentParser:
         "schema", cmd_schema, "check or write the JSON Schemas editors use for the YAML files"
     )
     schema_cmd.add_argument("--write", action="store_true", help="write ROOT/schemas/*.json")
+    add_cmd = command(
+        "add-source",
+        cmd_add_source,
+        "copy a text into seeds/, pin its sha256, and propose its title, date and publisher",
+    )
+    add_cmd.add_argument("file", help="the source text, UTF-8, copied byte for byte")
+    add_cmd.add_argument("--id", help="source id (default: from its publisher or title, and date)")
+    quote_cmd = command(
+        "quote", cmd_quote, "print a ready citation of the sentence of a source holding some words"
+    )
+    quote_cmd.add_argument("source", help="a source id from seeds/sources.yml")
+    quote_cmd.add_argument("words", help="a few words of the passage, as the source has them")
     theme_help = "work with the packaged theme that the site builds with"
     theme_cmd = commands.add_parser(
         "theme", help=theme_help, description=theme_help, parents=[levels]
@@ -303,6 +377,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     eject_cmd.set_defaults(handler=cmd_theme_eject)
     return parser
+
+
+def _version() -> str:
+    """Return the installed version, as the package metadata gives it."""
+    try:
+        return importlib.metadata.version("site-gen")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,8 @@ class Config:
     out: Path
     base_url: str | None = None
     strict: bool = False
+    # Whether draft facts are built too: the preview shows them, published builds leave them out.
+    drafts: bool = False
 
     @classmethod
     def for_root(
@@ -44,6 +46,7 @@ class Config:
         out: Path | None = None,
         base_url: str | None = None,
         strict: bool = False,
+        drafts: bool = False,
     ) -> Config:
         """Resolve paths once, so every later stage can compare them safely."""
         check_path_length(root, "--root", OUTPUT_DEPTH_BYTES)
@@ -51,7 +54,7 @@ class Config:
             check_path_length(out, "--out", OUTPUT_DEPTH_BYTES)
         root = root.resolve()
         out = (out or root / "output").resolve()
-        return cls(root=root, out=out, base_url=base_url, strict=strict)
+        return cls(root=root, out=out, base_url=base_url, strict=strict, drafts=drafts)
 
     @property
     def facts_dir(self) -> Path:

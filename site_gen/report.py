@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from site_gen.errors import Location, Problem
+from site_gen.render.views import plural
 from site_gen.verify.suggest import DIFF_MARK
 
 log = logging.getLogger("site_gen")
@@ -134,11 +135,6 @@ def report(problems: list[Problem], fmt: str, stats: dict[str, int]) -> None:
         # Logged at their own severity, so `-q` keeps the errors and drops the warnings.
         for problem in problems:
             log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", as_text(problem))
-
-
-def plural(number: int, noun: str) -> str:
-    """Return '1 error', '2 errors': a count as people write it."""
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def counts(problems: list[Problem]) -> str:

@@ -1,33 +1,37 @@
-"""New site roots: an example briefing that builds at once, with the theme and editor schemas."""
+"""New site roots: an example briefing that builds at once with the packaged theme, with editor
+schemas; and copies of that theme, ejected for editing."""
 
 from __future__ import annotations
 
+import importlib.metadata
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from site_gen.config import Config
+from site_gen.config import OUTPUT_DEPTH_BYTES, Config, check_path_length
 from site_gen.errors import UsageError
 from site_gen.model import jsonschema
 
 # The example project, shipped as package data.
 SKELETON = "skeleton"
 # The generic theme: a symlink to the repository's templates/, installed as package data.
+# Briefings build with it as it ships, so they get its fixes; templates/ holds their overrides.
 THEME = "theme"
+# The generator's name on the package index, which the new project's requirements.txt pins.
+DISTRIBUTION = "site-gen"
 
 
 def create_project(target: Path) -> list[Path]:
     """Write a new site root into target (new or empty); return the files written."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not an empty folder; name a new one")
-    config = Config.for_root(target)
+    check_path_length(target, "DIR", OUTPUT_DEPTH_BYTES)
     files = _tree(resources.files("site_gen") / SKELETON)
-    templates = config.display(config.templates_dir)
-    files |= {f"{templates}/{name}": data for name, data in theme_files().items()}
     files |= {
         f"{jsonschema.FOLDER}/{name}": text.encode()
         for name, text in jsonschema.rendered_schemas().items()
     }
+    files["requirements.txt"] = requirements()
     written = []
     for relative, data in sorted(files.items()):
         path = target / relative
@@ -37,9 +41,51 @@ def create_project(target: Path) -> list[Path]:
     return written
 
 
+def requirements() -> bytes:
+    """Return requirements.txt for a new project: the generator pinned to this very version.
+
+    The workflows install from it, so a site builds on GitHub with the generator its editors
+    checked it with, and moves to a newer one only when they change this line on purpose.
+    """
+    try:
+        version = importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        raise UsageError(
+            f"{DISTRIBUTION} is not installed, so there is no version to pin in requirements.txt; "
+            "install it with pip and run init again"
+        ) from None
+    return f"{DISTRIBUTION}=={version}\n".encode()
+
+
 def theme_files() -> dict[str, bytes]:
     """Return the generic theme's templates and assets, keyed by relative path."""
     return _tree(resources.files("site_gen") / THEME)
+
+
+def eject_theme(config: Config, name: str | None = None) -> list[Path]:
+    """Copy the packaged theme, or its file `name`, into the site's templates/; return the files.
+
+    An ejected file overrides the packaged one from then on, so it is copied only when asked for,
+    and never over an existing file, which may hold the editors' changes: nothing is written
+    when any target exists.
+    """
+    theme = theme_files()
+    if name is not None:
+        if name not in theme:
+            choices = ", ".join(sorted(theme))
+            raise UsageError(f"the theme has no file {name!r}; name one of: {choices}")
+        theme = {name: theme[name]}
+    targets = {config.templates_dir / relative: data for relative, data in sorted(theme.items())}
+    taken = [config.display(path) for path in targets if path.exists() or path.is_symlink()]
+    if taken:
+        raise UsageError(
+            f"refusing to overwrite {', '.join(taken)}; move away each file that the packaged "
+            "copy should replace"
+        )
+    for path, data in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return list(targets)
 
 
 def _tree(folder: Traversable, prefix: str = "") -> dict[str, bytes]:

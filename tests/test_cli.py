@@ -160,3 +160,12 @@ def test_coverage_lists_uncited_sentences(sample: Path) -> None:
     result = run_cli("coverage", "--root", sample)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "gazette: 100.0% of sentences cited (6/6)" in result.stdout
+
+
+def test_version_and_help_with_examples() -> None:
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("site-gen ")
+    helped = run_cli("--help")
+    assert helped.returncode == 0
+    assert "examples:" in helped.stdout and "site-gen serve" in helped.stdout
+    assert "The command line:" not in helped.stdout  # No developer docstring.

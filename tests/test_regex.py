@@ -34,7 +34,7 @@ import pytest
 
 from site_gen.preview import server
 from site_gen.render import markdown, templates, views
-from site_gen.sources import loader, reader
+from site_gen.sources import adding, loader, reader
 from site_gen.sources import yaml as site_yaml
 from site_gen.verify import coverage, numbers, quotes, references, suggest
 
@@ -104,6 +104,13 @@ CASES = [
     _case(markdown, "_MARKDOWN_SYNTAX", "search", "fact texts and other Markdown values"),
     _case(markdown, "_ONE_PARAGRAPH", "match", "sanitized HTML of a Markdown value"),
     _case(markdown, "_LINK", "finditer", "Markdown values, before rendering"),
+    _case(adding, "_DATE", "finditer", "source texts, for add-source"),
+    _case(adding, "_DATELINE", "search", "the first lines of a source text"),
+    _case(adding, "_SOURCE_LINE", "finditer", "source texts"),
+    _case(adding, "_COPYRIGHT", "finditer", "source texts"),
+    _case(adding, "_SIGN_OFF", "match", "the last line of a source text"),
+    _case(adding, "_ID", "fullmatch", "--id of add-source"),
+    _case(adding, "_SLUG_WORD", "findall", "a source's publisher or title"),
     _case(markdown, "_STRAY_BRACKET", "sub", "Markdown values between links"),
     _case(views, "_NEWLINE", "finditer", "source texts"),
     _case(templates, "_CSS_COMMENT", "sub", "the theme's stylesheets"),
@@ -119,6 +126,7 @@ CASES = [
     _case(reader, "_ID", "fullmatch", "ids and references (at most 200 characters)"),
     _case(reader, "_DATE", "fullmatch", "date values"),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
+    _case(site_yaml, "_QUOTED_VALUE", "match", "lines near a YAML syntax error"),
     _case(coverage, "_SENTENCE_END", "finditer", "each line of a source text"),
     _case(coverage, "_ABBREVIATION", "search", "a source line up to each sentence end"),
     _case(quotes, "_TYPOGRAPHIC", "sub", "source texts and quotes"),
@@ -259,6 +267,7 @@ SHAPES = [
     _run_of(*shape)
     for shape in [
         # (before, unit, after). Runs of whitespace, then what fails a match.
+        ("(A)", " ", "x"),
         ("", " ", "x"),
         ("", "\n", "x"),
         ("", "\t", "x"),

@@ -35,6 +35,7 @@ class Fact:
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    draft: bool = False
 
     @property
     def citations(self) -> tuple[Citation, ...]:

@@ -37,6 +37,8 @@ def _value(field: Field) -> JsonSchema:
         }
     if kind is Type.NUMBER:
         return {"type": "number"}
+    if kind is Type.BOOL:
+        return {"type": "boolean"}
     if kind is Type.CHOICE:
         return {"enum": list(field.choices)}
     if kind is Type.REFS:

@@ -24,6 +24,7 @@ class Type(enum.Enum):
     REFS = "list of references"
     STRS = "list of strings"
     NUMBER = "number"
+    BOOL = "true or false"
     CHOICE = "choice"
     CITATIONS = "list of citations"
     VALUES = "list of figure values"
@@ -60,6 +61,7 @@ COMMON = (
     ),
     Field("places", Type.REFS, "Places this fact names.", ref_kinds=("place",)),
     Field("related", Type.REFS, "Other related facts."),
+    Field("draft", Type.BOOL, "Work in progress: shown by `site-gen serve`, left out of builds."),
 )
 
 _DATE = Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed.")

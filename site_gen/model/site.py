@@ -65,6 +65,8 @@ class Site:
     broken: frozenset[str] = frozenset()
     # True when a facts file could not be read at all: any unknown id may be one of its facts.
     partial: bool = False
+    # Ids of draft facts left out of this build.
+    drafts: frozenset[str] = frozenset()
 
     def citation_count(self) -> int:
         return sum(len(fact.citations) for fact in self.facts.values())

@@ -26,7 +26,8 @@ from tornado.ioloop import PeriodicCallback
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
 from site_gen.pipeline import BuildResult, Memory, build, check_out_dir
-from site_gen.report import plural, printable_problem
+from site_gen.render.views import plural
+from site_gen.report import printable_problem
 from site_gen.verify.suggest import DIFF_MARK
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -24,7 +25,9 @@ from site_gen.render.views import (
     format_number,
     format_value,
     is_exact_date,
+    plural,
 )
+from site_gen.scaffold import THEME
 from site_gen.verify.checks import Located
 
 # Generic labels; a site's own labels in site.yml take precedence.
@@ -52,19 +55,22 @@ KIND_NAMES = {
     "figure": "Figure",
     "statement": "Claim",
 }
-# The main navigation: label key and folder of every index page, in reading order.
+# The main navigation: label key, folder of every index page, and the kind of fact it lists
+# (a section with no facts of its kind is left out), in reading order.
 SECTIONS = [
-    ("timeline", "timeline/"),
-    ("people", "people/"),
-    ("organizations", "organizations/"),
-    ("places", "places/"),
-    ("reforms", "reforms/"),
-    ("figures", "figures/"),
-    ("statements", "statements/"),
-    ("sources", "sources/"),
-    ("search", "search/"),
+    ("timeline", "timeline/", "event"),
+    ("people", "people/", "person"),
+    ("organizations", "organizations/", "organization"),
+    ("places", "places/", "place"),
+    ("reforms", "reforms/", "reform"),
+    ("figures", "figures/", "figure"),
+    ("statements", "statements/", "statement"),
+    ("sources", "sources/", None),
+    ("search", "search/", None),
 ]
 ASSETS_DIR = "assets"
+# Templates name the packaged theme's files under this prefix, to extend one they override.
+THEME_PREFIX = "default"
 # An unclosed comment runs to the end, as in browsers; matching it so also keeps the pass linear.
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 # The space after a property name and before a block: never needed, as every line holds one or the other.
@@ -121,16 +127,58 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self._compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
 
 
+def packaged_theme() -> Path:
+    """Return the folder of the theme that ships with site_gen, the default of every briefing.
+
+    A real folder, as Jinja's FileSystemLoader needs: site_gen is installed as files, never zipped.
+    """
+    return Path(str(resources.files("site_gen") / THEME))
+
+
+def theme_loader(templates: Path) -> jinja2.BaseLoader:
+    """Return a loader that finds each template in a briefing's own folder, else in the theme.
+
+    A briefing then holds only the files it changes, and keeps up with the packaged theme in
+    all others. `default/NAME` always names the packaged file, so an override can extend it and
+    replace a single block. A briefing without a templates/ folder uses the theme as it is.
+    """
+    packaged = jinja2.FileSystemLoader(packaged_theme())
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({THEME_PREFIX: packaged}),
+            jinja2.FileSystemLoader(templates),
+            packaged,
+        ]
+    )
+
+
+def theme_assets(templates: Path) -> dict[str, Path]:
+    """Return each asset's path in the output, in sorted order, and the file that provides it.
+
+    The packaged theme's assets, each replaced by a briefing's file of the same path, plus the
+    briefing's own further assets. Sorted, so the output never depends on the file system.
+    """
+    found: dict[PurePosixPath, Path] = {}
+    for folder in (packaged_theme() / ASSETS_DIR, templates / ASSETS_DIR):
+        found |= {
+            PurePosixPath(path.relative_to(folder).as_posix()): path
+            for path in folder.rglob("*")
+            if path.is_file()
+        }
+    return {f"{ASSETS_DIR}/{relative}": found[relative] for relative in sorted(found)}
+
+
 def make_environment(
     templates: Path, compiled: CompiledTemplates | None = None
 ) -> jinja2.Environment:
     """Return a Jinja environment that escapes everything and fails on any missing value.
 
-    One environment per build: Jinja keeps the globals a template saw first, and the fragment
+    Templates come from `templates`, else from the packaged theme (theme_loader). One
+    environment per build: Jinja keeps the globals a template saw first, and the fragment
     cache holds this build's fragments only. `compiled` may hold templates compiled before.
     """
     env = FastEnvironment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=theme_loader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -148,6 +196,7 @@ def make_environment(
     env.filters["date"] = format_date
     env.filters["number"] = format_number
     env.filters["value"] = format_value
+    env.filters["plural"] = plural
     env.filters["plain"] = markdown.plain
     env.tests["exact_date"] = is_exact_date
     return env
@@ -224,7 +273,9 @@ class SiteRender:
             view=view,
             labels=DEFAULT_LABELS | dict(site.settings.labels),
             kinds=KIND_NAMES,
-            sections=SECTIONS,
+            sections=[
+                (key, path) for key, path, kind in SECTIONS if not kind or view.of_kind(kind)
+            ],
             base=base,
             url=url,
             absolute=absolute,
@@ -259,12 +310,11 @@ class SiteRender:
             files["sitemap.xml"] = sitemap(links, self.site_url)
         files["robots.txt"] = robots(self.site_url)
         files[".nojekyll"] = b""
-        assets = self.templates / ASSETS_DIR
-        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+        for name, path in theme_assets(self.templates).items():
             content = path.read_bytes()
             if path.suffix == ".css":
                 content = compact_css(content.decode()).encode()
-            files[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = content
+            files[name] = content
         return files
 
 

@@ -120,6 +120,11 @@ def format_number(value: int | float) -> str:
     return f"{int(value):,}"
 
 
+def plural(number: int, noun: str, nouns: str = "") -> str:
+    """Return '1 event', '3 events': a count as people write it (`nouns` when not noun + s)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {nouns or noun + 's'}"
+
+
 def format_value(value: FigureValue) -> str:
     """Return a reported value with its qualifier, as in 'more than 4,400'."""
     return " ".join(part for part in (value.qualifier, format_number(value.value)) if part)

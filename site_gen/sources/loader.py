@@ -50,7 +50,11 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     if settings is None:
         return None, problems
     broken = frozenset(facts.broken - facts.facts.keys())
-    site = Site(settings, sources, facts.facts, broken, facts.partial)
+    drafts = (
+        frozenset() if config.drafts else frozenset(i for i, f in facts.facts.items() if f.draft)
+    )
+    published = {fact_id: fact for fact_id, fact in facts.facts.items() if fact_id not in drafts}
+    site = Site(settings, sources, published, broken, facts.partial, drafts)
     return site, problems
 
 

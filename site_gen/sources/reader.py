@@ -96,6 +96,16 @@ class Reader:
                 )
                 return None
             return value
+        if spec.type is Type.BOOL:
+            if not isinstance(value, bool):
+                self.fail(
+                    node.location,
+                    "wrong-type",
+                    f"'{spec.name}' must be true or false",
+                    "write true",
+                )
+                return None
+            return value
         if spec.type is Type.CHOICE:
             if value not in spec.choices:
                 self.fail(

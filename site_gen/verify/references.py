@@ -63,6 +63,14 @@ def check_reference(
 ) -> Problem | None:
     """Return the problem with one reference, if any."""
     target = site.facts.get(ref)
+    if target is None and ref in site.drafts:
+        return Problem(
+            "draft-reference",
+            f"'{key}' names '{ref}', which is a draft",
+            location,
+            fact,
+            "publish it (remove 'draft: true') or leave it out here",
+        )
     if target is None and (ref in site.broken or site.partial):
         return None  # Its own problem is reported; fixing it may well make this one go away.
     if target is None:
