@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
-from site_gen.serve import PANEL_CSS_URL
+from site_gen.preview.server import PANEL_CSS_URL
 
 # Generous: a loaded CI machine may take seconds per rebuild; the tests never wait this long
 # when things work.
@@ -211,3 +212,33 @@ def test_serve_listens_on_loopback_only_by_default(preview: Preview) -> None:
         if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port
     ]
     assert listening == ["0100007F"]  # 127.0.0.1, and no wildcard or IPv6 socket beside it.
+
+
+def test_the_panel_is_in_sight_after_the_reload_and_gone_after_the_fix(
+    preview: Preview, browser: Browser
+) -> None:
+    preview.wait_for(PAGE, is_clean)
+    page = browser.new_page(viewport={"width": 1280, "height": 600})
+    try:
+        page.goto(preview.base + PAGE)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 0
+
+        # The save alone reloads the page: livereload's client, not the test, asks for it.
+        preview.edit("facts/events.yml", "closed it for 36 hours", "closed it for 38 hours")
+        panel = page.locator(".site-gen-panel")
+        panel.wait_for(state="visible", timeout=TIMEOUT * 1000)
+        assert page.evaluate("window.scrollY") > 0  # The browser kept the old scroll position.
+        top, bottom = page.evaluate(
+            "(() => { const r = document.querySelector('.site-gen-panel')"
+            ".getBoundingClientRect(); return [r.top, r.bottom]; })()"
+        )
+        assert 0 <= top < bottom <= 600
+        assert "facts/events.yml:11:14" in panel.inner_text()
+
+        preview.edit("facts/events.yml", "closed it for 38 hours", "closed it for 36 hours")
+        panel.wait_for(state="detached", timeout=TIMEOUT * 1000)
+        assert "reopened after being closed for 36 hours" in page.content()
+    finally:
+        page.close()
