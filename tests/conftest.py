@@ -1,15 +1,28 @@
-"""Shared fixtures: scratch copies of the sample project and a way to run the real CLI."""
+"""Shared fixtures and helpers: scratch copies of the sample project, a way to run the real CLI,
+and, for the tests that read the built site in a browser, one build of the repository's own site
+served under a subpath and one headless Chromium for the whole session.
+
+Test modules import helpers from here (`from conftest import ...`), never from each other.
+"""
 
 from __future__ import annotations
 
+import http.server
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from site_gen.config import Config
 from site_gen.errors import Problem
@@ -20,13 +33,33 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "sample"
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Give every test an empty cache of its own, never the user's, also for the CLI it runs."""
-    folder = tmp_path_factory.mktemp("cache")
+# The URL path the browser tests serve a site under, as GitHub Pages serves a project site.
+BASE_PATH = "/kazakhstan-briefing/"
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, quiet: no network calls of its own, so every request we see is the page's.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Pages may weigh this much, HTML plus the stylesheet, before gzip.
+PAGE_BUDGET = 60 * 1024
+
+
+def use_own_cache(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """Point site_gen, and every CLI started from here on, at an empty cache of its own."""
     monkeypatch.setenv("SITE_GEN_CACHE_DIR", str(folder))
     monkeypatch.delenv("SITE_GEN_CACHE", raising=False)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give every test an empty cache of its own, never the user's, also for the CLI it runs."""
+    return use_own_cache(monkeypatch, tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture
@@ -92,3 +125,102 @@ def check_root(root: Path) -> tuple[Site | None, list[Problem]]:
     """Load and check a site root in-process; return the model and every problem."""
     site, verification = load_and_check(Config.for_root(root))
     return site, verification.problems
+
+
+def build_site(out: Path, *args: str, root: Path = REPO, cache: Path | None = None) -> Path:
+    """Build a site root (the repository's own by default) into `out` with the real CLI.
+
+    Fixtures wider than a test run before the autouse `cache_dir`, so they pass a `cache` folder
+    of their own: no build ever reads or writes the user's cache.
+    """
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        if cache is not None:
+            use_own_cache(monkeypatch, cache)
+        result = run_cli("build", "--root", root, "--out", out, *args)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def page_url(base: str, out: Path, page: Path) -> str:
+    """Return the URL a built page is served at, folder-style for index pages."""
+    return base + page.relative_to(out).as_posix().removesuffix("index.html")
+
+
+def page_weight(out: Path, page: Path) -> int:
+    """Return the bytes a reader downloads for a page: its HTML plus the one stylesheet."""
+    return page.stat().st_size + (out / "assets/style.css").stat().st_size
+
+
+def has_chromium() -> bool:
+    return CHROMIUM.is_file()
+
+
+def is_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+class _SubpathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve the build only under the base path, as GitHub Pages serves a project site."""
+
+    def send_head(self) -> BinaryIO | None:
+        if not urlsplit(self.path).path.startswith(BASE_PATH):
+            self.send_error(404, "outside the site's base path")
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        site_path = urlsplit(path).path.removeprefix(BASE_PATH)
+        return super().translate_path("/" + site_path)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output quiet; failures are reported by the assertions."""
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` at http://127.0.0.1:<port>/kazakhstan-briefing/ and yield that URL."""
+    handler = partial(_SubpathHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once per session under BASE_PATH by the real CLI.
+
+    Shared by every test that reads the built site, so no test may change it.
+    """
+    out = tmp_path_factory.mktemp("built") / "site"
+    return build_site(out, "--base-url", BASE_PATH, cache=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """The URL the built site is served at, under BASE_PATH, for the whole session."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the session; each test opens its own context or page."""
+    if not has_chromium():
+        message = f"Chromium not found at {CHROMIUM}; install it with 'apt-get install chromium'"
+        if is_ci():
+            pytest.fail(message + " (CI=true requires the browser tests to run)")
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

