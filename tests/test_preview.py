@@ -8,6 +8,7 @@ not show, so a preview that guessed what a page depends on would keep a stale pa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,4 +176,12 @@ def test_a_preview_leaves_no_folder_beside_the_output(
     preview = themed(None)
     rebuilt(preview)
     out = preview.config.out
-    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}")) == []
+
+    def beside() -> list[str]:
+        return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}"))
+
+    # The previous output is deleted while the preview serves the new one.
+    deadline = time.monotonic() + 30
+    while beside() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert beside() == []

@@ -13,6 +13,7 @@ import ctypes
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,7 +41,11 @@ def write_output(files: Mapping[str, bytes], out: Path) -> None:
         path.write_bytes(content)
     if out.exists():
         _exchange(staging, out)
-        _discard(staging)  # Now the previous output.
+        # The previous output, now in the staging folder, is deleted while this process goes on:
+        # deleting is slower than writing on some disks, and a preview's reader waits for
+        # neither. The process still waits for it before it exits (the thread is no daemon);
+        # a killed process leaves a marked staging folder, which the next build deletes.
+        threading.Thread(target=_discard, args=(staging,), name="discard-old-output").start()
     else:
         staging.rename(out)
 
@@ -60,16 +65,23 @@ def _remove_leftovers(out: Path) -> None:
 
 
 def _discard(folder: Path) -> None:
-    """Delete a folder site_gen owns, its marker last, so a killed delete is resumed next time."""
-    for child in folder.iterdir():
-        if child.name == MARKER:
-            continue
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
-    (folder / MARKER).unlink(missing_ok=True)
-    folder.rmdir()
+    """Delete a folder site_gen owns, its marker last, so a killed delete is resumed next time.
+
+    Another build may be deleting the same leftover folder at once: whatever is already gone
+    is no error.
+    """
+    try:
+        for child in folder.iterdir():
+            if child.name == MARKER:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
+    except FileNotFoundError:
+        pass
 
 
 _AT_FDCWD = -100
