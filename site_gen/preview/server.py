@@ -64,7 +64,7 @@ _BARE_PAGE = (
 )
 # How often to look for changed inputs: livereload's 0.8 s is most of the wait after a save,
 # and a scan of a site root's few hundred files takes about a millisecond.
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 _BODY_TAG = re.compile(rb"<body\b[^<>]*>", re.IGNORECASE)
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 
