@@ -238,10 +238,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     for entry in site_coverage(site, verification.located):
         cited = len(entry.sentences) - len(entry.uncited)
         print(
-            f"{entry.source.id}: {entry.ratio:.1%} of sentences cited ({cited}/{len(entry.sentences)})"
+            f"{entry.source.id}: {entry.ratio:.1%} of sentences cited "
+            f"({cited}/{len(entry.sentences)})"
         )
         for sentence in entry.uncited:
-            print(f"    seeds/{entry.source.file}:{sentence.line}: {sentence.text}")
+            where = printable(f"seeds/{entry.source.file}:{sentence.line}")
+            print(f"    {where}: {printable(sentence.text)}")
         below = below or entry.ratio < target
     return EXIT_PROBLEMS if errors or below else EXIT_OK
 

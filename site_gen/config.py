@@ -52,8 +52,11 @@ class Config:
         check_path_length(root, "--root", OUTPUT_DEPTH_BYTES)
         if out is not None:
             check_path_length(out, "--out", OUTPUT_DEPTH_BYTES)
-        root = root.resolve()
-        out = (out or root / "output").resolve()
+        try:
+            root = root.resolve()
+            out = (out or root / "output").resolve()
+        except RuntimeError:  # Python's word for a symbolic link that loops.
+            raise UsageError("--root or --out is a symbolic link that loops") from None
         return cls(root=root, out=out, base_url=base_url, strict=strict, drafts=drafts)
 
     @property

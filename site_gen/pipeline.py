@@ -17,7 +17,7 @@ from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
 from site_gen.publish.output import is_foreign, write_output
 from site_gen.render.templates import CompiledTemplates, render_site
-from site_gen.sources.loader import BASE_URL, load_site
+from site_gen.sources.loader import BASE_URL, is_inside, load_site
 from site_gen.verify.checks import Located, Verification, check_site
 from site_gen.verify.verdicts import Verdicts
 
@@ -147,6 +147,24 @@ def render_files(
             "template-error", str(exc), where, hint="fix the template or the value it uses"
         )
         raise CheckFailed([problem]) from None
+    except RecursionError:
+        where = Location(config.display(config.templates_dir))
+        problem = Problem(
+            "template-error",
+            "templates include or extend one another without end",
+            where,
+            hint="make sure no template extends or includes itself, directly or through others",
+        )
+        raise CheckFailed([problem]) from None
+    except UnicodeDecodeError as exc:
+        where = Location(config.display(config.templates_dir))
+        problem = Problem(
+            "encoding",
+            f"a theme file is not UTF-8 (byte 0x{exc.object[exc.start]:02x})",
+            where,
+            hint="save the templates and stylesheets as UTF-8",
+        )
+        raise CheckFailed([problem]) from None
 
 
 def check_options(config: Config) -> None:
@@ -163,6 +181,8 @@ def check_out_dir(config: Config) -> None:
     out = config.out
     protected = [config.root, config.seeds_dir, config.facts_dir, config.templates_dir]
     for folder in protected:
+        if not is_inside(config, folder) and folder != config.root:
+            continue  # Refused as input anyway, and a link that loops cannot be resolved.
         folder = folder.resolve()
         if (
             out == folder

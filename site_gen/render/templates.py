@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,6 +118,13 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self._compiled: dict[str, bytes] = {}
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        """Return Jinja's key, for file names that are not UTF-8 too (a root named so)."""
+        digest = hashlib.sha1(name.encode("utf-8", "surrogateescape"))
+        if filename is not None:
+            digest.update(("|" + filename).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         compiled = self._compiled.get(bucket.key + bucket.checksum)

@@ -62,9 +62,13 @@ def is_inside(config: Config, path: Path) -> bool:
     """Tell whether a path, symbolic links followed, stays inside the site root.
 
     A pull request can add a link to a file anywhere on the machine; reading it could print a
-    secret into a CI log.
+    secret into a CI log. A link that loops, or that the file system cannot follow, is not
+    inside either.
     """
-    return config.root in path.resolve().parents
+    try:
+        return config.root in path.resolve().parents
+    except (RuntimeError, OSError):
+        return False
 
 
 def outside_problem(config: Config, path: Path) -> Problem:
@@ -173,7 +177,10 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
     text, and the problem says why.
     """
     where = source.at("file")
-    path = (seeds / source.file).resolve()
+    try:
+        path = (seeds / source.file).resolve()
+    except (RuntimeError, OSError):  # A link that loops, or that the system cannot follow.
+        path = seeds
     if Path(source.file).is_absolute() or seeds not in path.parents:
         problems.append(
             Problem(
@@ -234,10 +241,15 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
 
 
 def theme_files(config: Config) -> list[Path]:
-    """Return every file of the site's templates folder."""
-    if not config.templates_dir.is_dir():
+    """Return the site's templates folder and everything in it, linked folders included: each
+    must stay inside the site root, or a build would publish what it links to."""
+    folder = config.templates_dir
+    if not (folder.exists() or folder.is_symlink()):
         return []
-    return sorted(p for p in config.templates_dir.rglob("*") if p.is_file())
+    found = [folder]
+    for top, folders, files in os.walk(folder):  # A linked folder is listed, never entered.
+        found += [Path(top, name) for name in folders + files]
+    return sorted(found)
 
 
 def fact_files(config: Config) -> list[Path]:

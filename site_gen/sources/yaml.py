@@ -252,7 +252,8 @@ class _Reader:
         node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, event.style)
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        except (yaml.YAMLError, ValueError, OverflowError, LookupError) as exc:
+            # PyYAML's constructors raise KeyError or IndexError on some tagged values.
             return self.reject(mark, "yaml-value", f"cannot read value: {exc}", "fix the value")
         return Node(value, self.location(mark))
 
