@@ -9,9 +9,6 @@ import pytest
 import yaml
 from conftest import check_root
 
-from site_gen import load
-from site_gen.config import Config
-from site_gen.sources import loader
 from site_gen.sources import yaml as yamlfile
 
 Write = Callable[[Path, str], Path]
@@ -163,16 +160,3 @@ def test_the_fast_resolver_tags_scalars_as_pyyaml_does(value: str) -> None:
     for kind in (yaml.SequenceNode, yaml.MappingNode):
         expected = yaml.resolver.BaseResolver.resolve(loader, kind, None, (False, False))
         assert loader.resolve(kind, None, (False, False)) == expected
-
-
-def test_facts_read_on_every_core_are_those_read_in_one_process(
-    generated: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config = Config.for_root(generated)
-    (generated / "facts/broken.yml").write_text("- id: [unclosed\n", encoding="utf-8")
-    alone = load(config)
-    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
-    shared = load(config)
-    assert shared == alone
-    assert shared[0] is not None and len(shared[0].facts) >= 60
-    assert any(p.code == "yaml-syntax" for p in shared[1])

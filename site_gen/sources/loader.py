@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import stat
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,8 +34,6 @@ _URL_RULES = (
     ),
 )
 FACT_SUFFIXES = (".yml", ".yaml")
-# From this many bytes of facts files on, parsing them on every core pays for the workers.
-PARALLEL_BYTES = 2_000_000
 
 
 def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
@@ -296,7 +293,7 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
             )
         )
     loaded = LoadedFacts()
-    for record in _read_all(config, paths):
+    for record in read_facts_files(config, paths):
         problems += record.problems
         loaded.partial = loaded.partial or not record.readable
         loaded.broken.update(record.broken)
@@ -315,37 +312,6 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
             else:
                 loaded.facts[fact.id] = fact
     return loaded
-
-
-def _read_all(config: Config, paths: list[Path]) -> list[FactsFile]:
-    """Read facts files in order: on every core when they are large enough to pay for it.
-
-    Parsing YAML is most of a large site's load (benchmarks/README.md). The files are dealt
-    out by size between this process and one worker per further core; workers send back
-    what they read, pickled.
-    """
-    sizes = [path.stat().st_size if path.is_file() else 0 for path in paths]
-    workers = min(len(os.sched_getaffinity(0)), len(paths))
-    if workers < 2 or sum(sizes) < PARALLEL_BYTES:
-        return read_facts_files(config, paths)
-    shares: list[list[int]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for index in sorted(range(len(paths)), key=lambda i: -sizes[i]):
-        least = loads.index(min(loads))
-        shares[least].append(index)
-        loads[least] += sizes[index]
-    records: dict[int, FactsFile] = {}
-    with ProcessPoolExecutor(workers - 1) as pool:
-        futures = [
-            (share, pool.submit(read_facts_files, config, [paths[i] for i in share]))
-            for share in shares[1:]
-        ]
-        records |= zip(
-            shares[0], read_facts_files(config, [paths[i] for i in shares[0]]), strict=True
-        )
-        for share, future in futures:
-            records |= zip(share, future.result(), strict=True)
-    return [records[index] for index in range(len(paths))]
 
 
 def read_facts_files(config: Config, paths: list[Path]) -> list[FactsFile]:
