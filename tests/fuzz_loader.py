@@ -540,7 +540,7 @@ def test_one_input(data: bytes) -> None:
             save_finding(name, files, exc)
         else:
             raise
-    if Stats.inputs % 5000 == 0:
+    if Stats.inputs % 1000 == 0:
         Stats.report()
 
 

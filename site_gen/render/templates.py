@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,10 +155,33 @@ def theme_loader(templates: Path) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader({THEME_PREFIX: packaged}),
-            jinja2.FileSystemLoader(templates),
+            ConfinedLoader(templates),
             packaged,
         ]
     )
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A briefing's templates, refusing any that a link leads out of its templates folder: a
+    template is published, so a link could publish any file of the machine."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        folder = Path(self.searchpath[0])
+        path = folder.joinpath(*jinja2.loaders.split_template_path(template))
+        if path.is_file():  # Checked before the file is opened, not after.
+            confine(folder, path)
+        return super().get_source(environment, template)
+
+
+def confine(folder: Path, path: Path) -> None:
+    """Refuse a file of a briefing's theme whose real path lies outside its folder."""
+    if Path(os.path.realpath(folder)) not in Path(os.path.realpath(path)).parents:
+        raise jinja2.TemplateError(
+            f"{folder.name}/{path.relative_to(folder).as_posix()} is a link out of {folder.name}/;"
+            " copy the file in instead"
+        )
 
 
 def theme_assets(templates: Path) -> dict[str, Path]:
@@ -173,6 +197,9 @@ def theme_assets(templates: Path) -> dict[str, Path]:
             for path in folder.rglob("*")
             if path.is_file()
         }
+    for path in found.values():
+        if templates in path.parents:
+            confine(templates, path)
     return {f"{ASSETS_DIR}/{relative}": found[relative] for relative in sorted(found)}
 
 
