@@ -17,7 +17,6 @@ from site_gen.sources.yaml import Node, parse_yaml
 validators = pytest.importorskip("jsonschema")
 
 
-
 def plain(node: Node | None) -> Any:
     """Turn a Node tree into the plain values a JSON Schema validator expects."""
     if node is None:
