@@ -10,13 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import jinja2
-
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
 from site_gen.publish.output import is_foreign, write_output
-from site_gen.render.templates import CompiledTemplates, render_site
 from site_gen.sources.loader import BASE_URL, is_inside, load_site
 from site_gen.verify.checks import Located, Verification, check_site
 from site_gen.verify.verdicts import Verdicts
@@ -30,7 +27,8 @@ class Memory:
     preview for as long as it serves): quote verdicts, and the theme compiled."""
 
     verdicts: Verdicts = field(default_factory=Verdicts)
-    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+    # Compiled templates by name and source checksum (site_gen.render.templates.CompiledTemplates).
+    templates: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,12 +57,12 @@ def phase(timings: dict[str, float], name: str) -> Iterator[None]:
 
 @contextmanager
 def cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a build makes its long-lived data.
+    """Pause Python's cycle collector while a build loads and checks its long-lived data.
 
-    A load makes a few objects per YAML value, and they all live until the build ends and
-    hold no cycles, yet every automatic collection scanned them again and found nothing: more
-    than half of the load time at 10,000 facts (benchmarks/README.md). This is the one place
-    that touches the collector; it runs again as before once the data is built.
+    A load makes a few objects per YAML value, and a check a few per quote; they all live
+    until the build ends and hold no cycles, yet every automatic collection scanned them again
+    and found nothing: more than half of the load time at 10,000 facts (benchmarks/README.md).
+    This is the one place that touches the collector; it runs again as before afterwards.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -83,7 +81,8 @@ def load(config: Config) -> tuple[Site | None, list[Problem]]:
 
 def check(site: Site, verdicts: Verdicts | None = None) -> Verification:
     """Check a loaded site: return every problem and where each quote was found."""
-    return check_site(site, verdicts)
+    with cycle_collection_paused():
+        return check_site(site, verdicts)
 
 
 def load_and_check(
@@ -128,11 +127,18 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
 
 
 def render_files(
-    site: Site, located: Located, config: Config, base_url: str, compiled: CompiledTemplates
+    site: Site, located: Located, config: Config, base_url: str, compiled: dict[str, bytes]
 ) -> dict[str, bytes]:
     """Render, turning template mistakes into problems that name the template and line."""
+    # Imported here: `check` and `coverage` never render, and need not load Jinja or Markdown.
+    import jinja2
+
+    from site_gen.render.templates import CompiledTemplates, render_site
+
     try:
-        return render_site(site, located, config.templates_dir, base_url, compiled)
+        return render_site(
+            site, located, config.templates_dir, base_url, CompiledTemplates(compiled)
+        )
     except jinja2.TemplateSyntaxError as exc:
         where = Location(
             config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1

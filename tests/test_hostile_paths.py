@@ -322,3 +322,23 @@ def test_markdown_full_of_brackets_renders_in_linear_time(sample: Path, tmp_path
     assert (
         result.returncode == 1 and "'text' has 5,999 characters, more than 5,000" in result.stderr
     )
+
+
+def test_an_output_name_with_no_room_for_its_staging_folder_is_a_usage_error(
+    sample: Path, tmp_path: Path
+) -> None:
+    result = run_cli("build", "--root", sample, "--out", tmp_path / ("o" * 245))
+    assert result.returncode == 2
+    assert "--out is too long a path" in result.stderr and "Errno" not in result.stderr
+
+
+def test_a_wrong_quote_repeated_by_aliases_is_searched_once(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    citation = '    - &wrong {source: gazette, quote: "The harbour bridge collapsed on Tuesday"}'
+    lines = [*GOOD_FACT.splitlines()[:-2], citation, *["    - *wrong"] * 3000]
+    (sample / "facts/zz.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    code, output = check_output(sample, capsys)
+    assert code == 1 and output.count("error[quote-not-found]") == 3001
+    assert time.perf_counter() - started < 20

@@ -117,8 +117,9 @@ class CompiledTemplates(jinja2.BytecodeCache):
     changed template has a new checksum, so it is compiled again.
     """
 
-    def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
+    def __init__(self, compiled: dict[str, bytes] | None = None) -> None:
+        # By name and checksum; the caller may keep the dict for its next build.
+        self._compiled = {} if compiled is None else compiled
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         """Return Jinja's key, for file names that are not UTF-8 too (a root named so)."""

@@ -49,6 +49,8 @@ LIMITS = {
 MAX_FILE_BYTES = LIMITS["file_bytes"].value
 MAX_SCALAR_CHARS = LIMITS["scalar_chars"].value
 MAX_DEPTH = LIMITS["depth"].value
+_MAX_VALUES = LIMITS["file_values"].value
+_MAX_CHARS = LIMITS["file_chars"].value
 
 
 def _forbidden_characters() -> str:
@@ -163,19 +165,21 @@ class _Reader:
         return root
 
     def count(self, mark: Mark, values: int, chars: int) -> None:
-        """Add to what the file expands to; stop reading it past the limits."""
+        """Add to what the file expands to; stop reading it past the limits.
+
+        Runs once per value, so the common case is two additions and one comparison each.
+        """
         self.values += values
         self.chars += chars
-        for name, total in (("file_values", self.values), ("file_chars", self.chars)):
-            limit = LIMITS[name]
-            if total > limit.value:
-                self.fail(
-                    mark,
-                    "yaml-too-large",
-                    f"over the limit: more than {limit.value:,} {limit.what}",
-                    "split it into smaller files, and write values out instead of aliases",
-                )
-                raise _Abort
+        if self.values > _MAX_VALUES or self.chars > _MAX_CHARS:
+            limit = LIMITS["file_values" if self.values > _MAX_VALUES else "file_chars"]
+            self.fail(
+                mark,
+                "yaml-too-large",
+                f"over the limit: more than {limit.value:,} {limit.what}",
+                "split it into smaller files, and write values out instead of aliases",
+            )
+            raise _Abort
 
     def node(self, depth: int) -> Node:
         """Read one value and all below it."""
@@ -209,8 +213,10 @@ class _Reader:
         return node
 
     def tag(self, event: Any, kind: type[yaml.Node], value: str | None) -> str:
-        tag = getattr(event, "tag", None)
+        tag = event.tag
         if tag is None or tag == "!":
+            if kind is yaml.ScalarNode and not event.implicit[0]:
+                return _STR  # A quoted scalar: PyYAML resolves it to a string without looking.
             implicit = getattr(event, "implicit", (True, False))
             return str(self.loader.resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         return str(tag)

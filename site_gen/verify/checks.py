@@ -31,6 +31,10 @@ _REASON_HINTS = {
 }
 
 
+# The closest-passage lines of each wrong passage, by source id and passage, for one check.
+Details = dict[tuple[str, str], tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Located:
     """Where each passage found sits in its source: spans by source id and passage."""
@@ -63,18 +67,19 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     """
     verdicts = Verdicts() if verdicts is None else verdicts
     spans: dict[tuple[str, str], tuple[Span, ...]] = {}
+    details: Details = {}
     problems = references.check_registry(site.sources.values())
     problems += references.check_settings_references(site)
     for source in site.sources.values():
         if source.text:
-            problems += check_passages(source, verdicts, spans)
+            problems += check_passages(source, verdicts, spans, details)
     for fact in site.facts.values():
         problems += references.fact_reference_problems(site, fact)
         problems += check_numbers(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
         for citation in fact.citations:
-            problem = check_citation(site, verdicts, citation, fact.id, spans)
+            problem = check_citation(site, verdicts, citation, fact.id, spans, details)
             if problem:
                 problems.append(problem)
     verdicts.save()
@@ -87,7 +92,10 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
 
 
 def check_passages(
-    source: Source, verdicts: Verdicts, spans: dict[tuple[str, str], tuple[Span, ...]]
+    source: Source,
+    verdicts: Verdicts,
+    spans: dict[tuple[str, str], tuple[Span, ...]],
+    details: Details,
 ) -> list[Problem]:
     """Evidence passages and ignored spans must be found in the source like quotes."""
     problems: list[Problem] = []
@@ -102,7 +110,7 @@ def check_passages(
                     f"source '{source.id}': {key} is not in {source.file} ({found.detail})",
                     source.at(key),
                     hint=_REASON_HINTS[found.reason],
-                    detail=closest_detail(quote, source, verdicts.normalized(source)),
+                    detail=closest(details, quote, source, verdicts),
                 )
             )
         else:
@@ -116,6 +124,7 @@ def check_citation(
     citation: Citation,
     fact: str,
     spans: dict[tuple[str, str], tuple[Span, ...]],
+    details: Details,
 ) -> Problem | None:
     """Verify one quote against its source and note its spans."""
     source = site.sources.get(citation.source)
@@ -155,12 +164,21 @@ def check_citation(
         citation.location,
         fact,
         hint=_REASON_HINTS[found.reason],
-        detail=closest_detail(citation.quote, source, verdicts.normalized(source)),
+        detail=closest(details, citation.quote, source, verdicts),
     )
 
 
 def _names(ids: list[str]) -> str:
     return " and ".join(f"'{sid}'" for sid in ids)
+
+
+def closest(details: Details, quote: str, source: Source, verdicts: Verdicts) -> tuple[str, ...]:
+    """Return closest_detail once per check for each source and quote: a wrong quote repeated
+    (by YAML aliases, say) would otherwise pay for the search each time."""
+    key = (source.id, quote)
+    if key not in details:
+        details[key] = closest_detail(quote, source, verdicts.normalized(source))
+    return details[key]
 
 
 def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, ...]:
