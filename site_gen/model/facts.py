@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from site_gen.errors import Location
+from site_gen.model.schema import REFORM_ACTS
 
 Span = tuple[int, int]
 
@@ -58,6 +59,7 @@ class Event(Fact):
     title: str
     date: str
     date_note: str = ""
+    date_of_report: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,15 +84,26 @@ class Place(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Reform(Fact):
     title: str
-    proposed_by: str
+    proposed_by: str = ""
+    announced_by: str = ""
+    reported_by: str = ""
     date: str = ""
     date_note: str = ""
+    date_of_report: bool = False
     status: str = ""
     area: str = ""
 
+    @property
+    def acts(self) -> tuple[tuple[str, str], ...]:
+        """Return (verb, actor id) for each thing a quote says someone did: proposed, announced…"""
+        return tuple(
+            (verb, actor) for verb in REFORM_ACTS if (actor := getattr(self, f"{verb}_by"))
+        )
+
     def references(self) -> Iterator[tuple[str, str]]:
         yield from super().references()
-        yield "proposed_by", self.proposed_by
+        for verb, actor in self.acts:
+            yield f"{verb}_by", actor
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,9 @@ class FigureValue:
     as_of: str = ""
     as_of_note: str = ""
     reported_by: str = ""
+    # Numbers of other values of the same figure: an earlier count, or the value restated.
+    updates: int | float | None = None
+    restates: int | float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +143,7 @@ class Statement(Fact):
     speaker: str
     date: str
     date_note: str = ""
+    date_of_report: bool = False
     contested_by: tuple[str, ...] = ()
 
     def references(self) -> Iterator[tuple[str, str]]:

@@ -12,6 +12,8 @@ KINDS = ("event", "person", "organization", "place", "reform", "figure", "statem
 STATUSES = ("proposed", "announced", "under way", "enacted")
 # Who can speak, propose or report: a named person or a body.
 ACTORS = ("person", "organization")
+# What a source may say someone did with a reform: each is a field '<verb>_by' of its own.
+REFORM_ACTS = ("proposed", "announced", "reported")
 METADATA_FIELDS = ("title", "publisher", "date", "author")
 
 
@@ -66,6 +68,11 @@ COMMON = (
 
 _DATE = Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed.")
 _DATE_NOTE = Field("date_note", Type.STR, "How the date was derived from the text.")
+_DATE_OF_REPORT = Field(
+    "date_of_report",
+    Type.BOOL,
+    "The date is that of the report, not of the act: pages say 'reported' before it.",
+)
 _NAME = Field("name", Type.STR, "Name as the sources give it.", required=True)
 _ALIASES = Field("aliases", Type.STRS, "Other names used in the sources.")
 
@@ -74,6 +81,7 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("title", Type.STR, "Short headline of the event.", required=True),
         Field("date", Type.DATE, "ISO date; partial dates allowed.", required=True),
         _DATE_NOTE,
+        _DATE_OF_REPORT,
     ),
     "person": (
         _NAME,
@@ -84,9 +92,15 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "place": (_NAME, _ALIASES),
     "reform": (
         Field("title", Type.STR, "Short name of the reform.", required=True),
-        Field("proposed_by", Type.REF, "Who proposed it.", True, ref_kinds=ACTORS),
+        *(
+            Field(
+                f"{verb}_by", Type.REF, f"Who {verb} it, where a quote says so.", ref_kinds=ACTORS
+            )
+            for verb in REFORM_ACTS
+        ),
         _DATE,
         _DATE_NOTE,
+        _DATE_OF_REPORT,
         Field("status", Type.CHOICE, "Status as the sources state it.", choices=STATUSES),
         Field("area", Type.STR, "Area, e.g. political, judicial, law enforcement."),
     ),
@@ -98,6 +112,7 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("speaker", Type.REF, "Who made the claim.", True, ref_kinds=ACTORS),
         Field("date", Type.DATE, "When it was said; partial dates allowed.", required=True),
         _DATE_NOTE,
+        _DATE_OF_REPORT,
         Field("contested_by", Type.REFS, "Facts that dispute this claim."),
     ),
 }
@@ -111,6 +126,16 @@ FIGURE_VALUE = (
     Field("as_of", Type.DATE, "Date the value refers to; partial dates allowed."),
     Field("as_of_note", Type.STR, "How the as-of date was derived."),
     Field("reported_by", Type.REF, "Who reported the value.", ref_kinds=ACTORS),
+    Field(
+        "updates",
+        Type.NUMBER,
+        "An earlier value of this figure that this one is a later count of: the two read as a series.",
+    ),
+    Field(
+        "restates",
+        Type.NUMBER,
+        "Another value of this figure that this one restates or rounds: not a second report.",
+    ),
     Field("sources", Type.CITATIONS, "Citations supporting this value.", required=True),
 )
 

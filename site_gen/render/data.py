@@ -33,7 +33,7 @@ def _value(value: FigureValue, located: Located) -> dict[str, Any]:
     data = {
         field.name: getattr(value, field.name)
         for field in dataclasses.fields(value)
-        if field.name not in _INTERNAL and getattr(value, field.name) != ""
+        if field.name not in _INTERNAL and getattr(value, field.name) not in ("", None)
     }
     data["citations"] = [_citation(c, located) for c in value.sources]
     return data

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from site_gen.model import Citation, Event, Fact, Figure, FigureValue, Site, Source, Statement
+from site_gen.model import (
+    Citation,
+    Event,
+    Fact,
+    Figure,
+    FigureValue,
+    Site,
+    Source,
+    Statement,
+    counts,
+)
+from site_gen.model.counts import Count
 from site_gen.verify.checks import Located
 
 # Kinds that have a page of their own and an index, keyed to the URL folder and label key.
@@ -31,13 +42,24 @@ MONTHS = [
     "December",
 ]
 DatedT = TypeVar("DatedT", Event, Statement)
+# A date, and whether it is only that of the report: what facts are grouped under.
+Dating = tuple[str, bool]
+# Pads a partial date so that it sorts after every full date it contains (and "" after all).
+_LATER = "~"
 # Chart geometry in SVG user units: one row per value, a label line above a thin bar.
 CHART_WIDTH = 360
 CHART_ROW = 34
 CHART_BASELINE = 13
 CHART_BAR_TOP = 19
 CHART_BAR = 9
+# Room kept right of the longest bar, where a 'more than' runs on.
+CHART_REACH = 16
 _NEWLINE = re.compile("\n")
+# How each common qualifier bounds its number, for charts; any other qualifier is approximate.
+QUALIFIER_SHAPES = {
+    **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
+    **dict.fromkeys(("up to", "fewer than", "less than", "under", "at most"), "at most"),
+}
 # The sweep's stand-in for ignored spans, beside the citation indexes 0, 1, 2...
 _IGNORED = -1
 
@@ -90,7 +112,11 @@ class Bar:
     width: float
     value: FigureValue
     label: str
+    # How the qualifier bounds the value: 'at least', 'at most', 'approximate', or '' (exact).
+    shape: str = ""
     height: int = CHART_BAR
+    # How far a qualified end reaches past, or back from, the value.
+    reach: int = CHART_REACH
 
     @property
     def label_y(self) -> int:
@@ -130,6 +156,17 @@ def format_value(value: FigureValue) -> str:
     return " ".join(part for part in (value.qualifier, format_number(value.value)) if part)
 
 
+def chronology(fact: Fact) -> tuple[str, bool]:
+    """Return a fact's place in the story: by date, where a date known only to the month or the
+    year comes after the days of that month or year, and what was only reported on a day after
+    what was done on it; undated facts come last.
+
+    Sorting '2022-01' before '2022-01-02', as text does, would open a story with its aftermath.
+    """
+    date = str(getattr(fact, "date", "") or "")
+    return date.ljust(10, _LATER), bool(getattr(fact, "date_of_report", False))
+
+
 def is_exact_date(value: str) -> bool:
     """Tell whether a date names a day, rather than only a month or a year."""
     return value.count("-") == 2
@@ -167,18 +204,22 @@ class SiteView:
     @cached_property
     def events(self) -> list[Event]:
         events = [f for f in self.facts.values() if isinstance(f, Event)]
-        return sorted(events, key=lambda e: (e.date, e.id))
+        return sorted(events, key=lambda e: (*chronology(e), e.id))
 
     @cached_property
     def statements(self) -> list[Statement]:
         statements = [f for f in self.facts.values() if isinstance(f, Statement)]
-        return sorted(statements, key=lambda s: (s.date, s.id))
+        return sorted(statements, key=lambda s: (*chronology(s), s.id))
 
-    def timeline(self) -> list[tuple[str, list[Event]]]:
+    def chronological(self, facts: Iterable[Fact]) -> list[Fact]:
+        """Return facts in the order of the story, as the timeline tells it (stable otherwise)."""
+        return sorted(facts, key=chronology)
+
+    def timeline(self) -> list[tuple[Dating, list[Event]]]:
         """Return events grouped by date, oldest first."""
         return _group_by_date(self.events)
 
-    def statements_by_date(self) -> list[tuple[str, list[Statement]]]:
+    def statements_by_date(self) -> list[tuple[Dating, list[Statement]]]:
         """Return statements grouped by the date they were made, oldest first."""
         return _group_by_date(self.statements)
 
@@ -234,21 +275,27 @@ class SiteView:
         return shifts
 
     def corroborating_sources(self, fact: Fact) -> list[str]:
-        """Return the sources that support the same claim of a fact.
+        """Return the different sources that support the same claim of an event or a figure.
 
-        For a figure that is the largest set of sources giving one and the same value: two
-        sources that give different counts disagree, and must not read as corroboration.
+        For a figure that is the widest set of sources giving one count's latest value, or a
+        restatement of it: sources that give different counts must not read as corroboration.
+        A claim (a statement) is carried by reports, never corroborated by them: none here.
         """
         if isinstance(fact, Figure):
             by_value: dict[float, set[str]] = {}
-            for value in fact.values:
-                by_value.setdefault(value.value, set()).update(c.source for c in value.sources)
-            widest = max(by_value.values(), key=lambda sources: len(sources), default=set())
+            for count in counts.counts(fact):
+                latest = (count.latest, *count.restating(count.latest))
+                by_value.setdefault(count.latest.value, set()).update(
+                    c.source for value in latest for c in value.sources
+                )
+            widest: set[str] = max(by_value.values(), key=len) if by_value else set()
             return sorted(widest)
-        return self.source_ids(fact)
+        if isinstance(fact, Event):
+            return self.source_ids(fact)
+        return []
 
     def is_corroborated(self, fact: Fact) -> bool:
-        """A fact is corroborated when two or more different sources support the same claim."""
+        """An event or figure is corroborated when two or more different sources support it."""
         return len(self.corroborating_sources(fact)) >= 2
 
     def source_ids(self, fact: Fact) -> list[str]:
@@ -268,7 +315,7 @@ class SiteView:
         found = self._mentions.get(fact.id)
         if found is None:
             found = [self.facts[ref] for ref in self.referrers.get(fact.id, ())]
-            found.sort(key=lambda f: (self.date(f) or "9999", f.kind, f.id))
+            found.sort(key=lambda f: (*chronology(f), f.kind, f.id))
             self._mentions[fact.id] = found
         return found
 
@@ -285,32 +332,52 @@ class SiteView:
         rest = [f for f in self.mentions(fact) if f.kind not in DATED_KINDS]
         return sorted(rest, key=lambda f: (f.kind, self.title(f).casefold()))
 
-    def is_disputed(self, fact: Figure) -> bool:
-        """Tell whether the reports of a figure give more than one value."""
-        return len({v.value for v in fact.values}) > 1
+    def counts(self, fact: Figure) -> tuple[Count, ...]:
+        return counts.counts(fact)
 
-    def extremes(self, fact: Figure) -> tuple[FigureValue, FigureValue]:
-        """Return the lowest and the highest reported value, first reported first on ties."""
-        return (
-            min(fact.values, key=lambda v: v.value),
-            max(fact.values, key=lambda v: v.value),
-        )
+    def named_value(self, fact: Figure, value: FigureValue, number: float) -> FigureValue | None:
+        return counts.named_value(fact, value, number)
+
+    def disagree(self, fact: Figure) -> bool:
+        """Tell whether a figure's reports disagree, rather than update or restate each other."""
+        return counts.disagree(fact)
+
+    def latest_range(self, fact: Figure) -> tuple[FigureValue, FigureValue]:
+        """Return the lowest and the highest of the counts' latest values, first written on ties."""
+        latest = [count.latest for count in counts.counts(fact)]
+        return min(latest, key=lambda v: v.value), max(latest, key=lambda v: v.value)
+
+    def is_charted(self, fact: Figure) -> bool:
+        """A chart helps where values differ in substance: disagreeing counts, or a series."""
+        found = counts.counts(fact)
+        return len(found) > 1 or len(found[0].values) > 1
+
+    def attributed(self, value: FigureValue) -> str:
+        """Return a value with its qualifier and who reported it: 'more than 4,400 (Ministry)'."""
+        if not value.reported_by:
+            return format_value(value)
+        return f"{format_value(value)} ({self.title(self.facts[value.reported_by])})"
 
     def bars(self, fact: Figure) -> list[Bar]:
-        """Lay out one bar per value, scaled to the largest, for the build-time SVG chart."""
-        largest = max(v.value for v in fact.values) or 1
+        """Lay out one bar per counted value, scaled to the largest, for the build-time chart.
+
+        Restatements are left out: they repeat a value already drawn.
+        """
+        values = [v for count in counts.counts(fact) for v in count.values]
+        largest = max(v.value for v in values) or 1
         return [
             Bar(
                 i * CHART_ROW,
-                max(1.0, round(v.value / largest * CHART_WIDTH, 1)),
+                max(1.0, round(v.value / largest * (CHART_WIDTH - CHART_REACH), 1)),
                 v,
                 format_value(v),
+                QUALIFIER_SHAPES.get(v.qualifier.casefold(), "approximate" if v.qualifier else ""),
             )
-            for i, v in enumerate(fact.values)
+            for i, v in enumerate(values)
         ]
 
     def chart_size(self, fact: Figure) -> tuple[int, int]:
-        return CHART_WIDTH, len(fact.values) * CHART_ROW
+        return CHART_WIDTH, len(self.bars(fact)) * CHART_ROW
 
     @cached_property
     def citers(self) -> dict[str, list[str]]:
@@ -336,7 +403,7 @@ class SiteView:
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
         facts = {view.fact.id: view.fact for view in self._by_source(source.id)}.values()
-        return sorted(facts, key=lambda f: (self.date(f) or "9999", f.kind, f.id))
+        return sorted(facts, key=lambda f: (*chronology(f), f.kind, f.id))
 
     def segments(self, source: Source) -> list[list[Segment]]:
         """Split a source into lines of segments, cut wherever a citation starts or ends."""
@@ -397,10 +464,11 @@ class SiteView:
         return lines
 
 
-def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[str, list[DatedT]]]:
-    groups: dict[str, list[DatedT]] = {}
+def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[Dating, list[DatedT]]]:
+    """Group facts by date, keeping acts apart from what was only reported that day."""
+    groups: dict[Dating, list[DatedT]] = {}
     for fact in facts:
-        groups.setdefault(fact.date, []).append(fact)
+        groups.setdefault((fact.date, fact.date_of_report), []).append(fact)
     return list(groups.items())
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from site_gen.errors import Problem
-from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span
+from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span, counts
 from site_gen.verify import references, suggest
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
@@ -76,6 +76,8 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     for fact in site.facts.values():
         problems += references.fact_reference_problems(site, fact)
         problems += check_numbers(fact)
+        if isinstance(fact, Figure):
+            problems += check_value_links(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
         for citation in fact.citations:
@@ -231,6 +233,62 @@ def check_numbers(fact: Fact) -> list[Problem]:
                         hint="write the value exactly as the quote gives it",
                     )
                 )
+    return problems
+
+
+def check_value_links(figure: Figure) -> list[Problem]:
+    """A value's `updates` and `restates` must each name another value, and updates form series."""
+    problems: list[Problem] = []
+    numbers = ", ".join(format(v.value, ",") for v in figure.values if v.restates is None)
+
+    def problem(code: str, index: int, key: str, message: str, hint: str) -> None:
+        problems.append(
+            Problem(code, message, figure.at(f"values[{index}].{key}"), figure.id, hint)
+        )
+
+    updated: dict[int, int] = {}
+    for index, value in enumerate(figure.values):
+        if value.updates is not None and value.restates is not None:
+            problem(
+                "value-links",
+                index,
+                "restates",
+                "a value either updates another or restates one, not both",
+                "keep 'updates' for a later count, 'restates' for a rounding or repetition",
+            )
+            continue
+        for key in ("updates", "restates"):
+            number = getattr(value, key)
+            if number is None:
+                continue
+            named = counts.named_value(figure, value, number)
+            if named is None:
+                problem(
+                    "unknown-value",
+                    index,
+                    key,
+                    f"'{key}' names {number:,}, which is no other value of this figure",
+                    f"write the number of one of its values exactly: {numbers}",
+                )
+            elif key == "updates" and updated.setdefault(id(named), index) != index:
+                problem(
+                    "value-links",
+                    index,
+                    key,
+                    f"two values update {number:,}; a count has one next count",
+                    "make this value update the later of the two, or leave 'updates' out "
+                    "if the reports disagree",
+                )
+    in_counts = {id(v) for count in counts.counts(figure) for v in count.values}
+    for index, value in enumerate(figure.values):
+        if value.restates is None and id(value) not in in_counts:
+            problem(
+                "value-links",
+                index,
+                "updates",
+                f"the updates of {value.value:,} go round in a loop",
+                "the earliest count of a series has no 'updates'",
+            )
     return problems
 
 
