@@ -113,7 +113,7 @@ TEMPLATES = (
     "“We will {verb} the {noun} and the {adj} {noun},” {person} said in a statement.",
     "Officials in {place} did not say whether the {noun} would {verb} the {adj} {nouns}.",
     "The {noun} of {org} {verbed} {adj} {nouns} across {place}’s {adj} districts.",
-    "Some {num} {nouns} were {verbed} by {org} during the {adj} {noun}, {person} said.",
+    "Then {qual}{num} {nouns} were {verbed} by {org} during the {adj} {noun}, {person} said.",
     "It was the largest {noun} since {year}, when {org} {verbed} the {adj} {noun}.",
     "{person} {verbed} the {noun} on {weekday} and asked {org} to {verb} it.",
     "In {place}, {qual}{num} {nouns} {verbed} the {noun} before the {adj} {noun} began.",
@@ -487,7 +487,6 @@ def _figure_fact(site: _Site, source: SourceText, lines: list[str]) -> str:
     first, unit = counts[0][1], counts[0][2]
     label = f"{unit} {rng.choice(VERBS_PAST)}"
     lines += [f"  label: {label}", "  values:"]
-    reporter = None
     for quote, count, _ in counts:
         lines.append(f"    - value: {count.number}")
         if count.qualifier:
@@ -495,13 +494,12 @@ def _figure_fact(site: _Site, source: SourceText, lines: list[str]) -> str:
         lines.append(f'      as_of: "{site.writer.date()}"')
         if rng.random() < 0.8:
             actor = rng.choice(site.actors)
-            reporter = reporter or actor
             lines.append(f"      reported_by: {actor.id}")
         lines.append("      sources:")
         lines += citation_lines(quote, "        ")
-    who = reporter.name if reporter else "Reports"
     qualifier = f"{first.qualifier} " if first.qualifier else ""
-    return f"{who} counted {qualifier}{first.number:,} {label}."
+    # Attributed, with its qualifier, as the wording lint asks of a text.
+    return f"Reports say {qualifier}{first.number:,} {label}."
 
 
 def _dated_fact(site: _Site, index: int, lines: list[str], refs: dict[str, list[str]]) -> str:
@@ -523,7 +521,7 @@ def _dated_fact(site: _Site, index: int, lines: list[str], refs: dict[str, list[
             refs["people"] = [actor.id]
         if rng.random() < 0.1:
             refs["contested_by"] = _others(rng, site, index, ("statement", "event"))
-        return f"{actor.name} said that"
+        return "The speaker said that"  # Quotes seldom name the speaker: the lint would ask.
     lines += [
         f"  title: {yaml_str(title + ' reform')}",
         f"  proposed_by: {actor.id}",
@@ -531,7 +529,7 @@ def _dated_fact(site: _Site, index: int, lines: list[str], refs: dict[str, list[
         f"  status: {rng.choice(STATUSES)}",
         f"  area: {rng.choice(AREAS)}",
     ]
-    return f"{actor.name} proposed that"
+    return "Reports say it was proposed that"
 
 
 def _pick(rng: random.Random, site: _Site, kind: str, most: int) -> list[str]:

@@ -37,6 +37,8 @@ class Fact:
     places: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     draft: bool = False
+    # Wording-lint findings the editors accept: code -> the reason, shown in facts.json.
+    accept: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def citations(self) -> tuple[Citation, ...]:

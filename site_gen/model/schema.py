@@ -15,6 +15,8 @@ ACTORS = ("person", "organization")
 # What a source may say someone did with a reform: each is a field '<verb>_by' of its own.
 REFORM_ACTS = ("proposed", "announced", "reported")
 METADATA_FIELDS = ("title", "publisher", "date", "author")
+# The wording lint's findings, which a fact's `accept` may accept (site_gen/verify/wording.py).
+WORDING_CODES = ("unattributed", "qualifier", "negation", "unnamed")
 
 
 class Type(enum.Enum):
@@ -64,6 +66,12 @@ COMMON = (
     Field("places", Type.REFS, "Places this fact names.", ref_kinds=("place",)),
     Field("related", Type.REFS, "Other related facts."),
     Field("draft", Type.BOOL, "Work in progress: shown by `site-gen serve`, left out of builds."),
+    Field(
+        "accept",
+        Type.STR_MAP,
+        "Wording-lint findings the editors accept, each with the reason why.",
+        choices=WORDING_CODES,
+    ),
 )
 
 _DATE = Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed.")

@@ -49,7 +49,7 @@ def _fact(fact: Fact, located: Located) -> dict[str, Any]:
             value = [_value(v, located) for v in value]
         elif isinstance(value, tuple):
             value = list(value)
-        if value not in ("", []) and value is not False:
+        if value not in ("", [], {}) and value is not False:
             data[field.name] = value
     data["citations"] = [_citation(c, located) for c in fact.sources]
     return data

@@ -1,4 +1,5 @@
-"""Check a loaded site: source pins, references, every quote, every number, and coverage.
+"""Check a loaded site: source pins, references, every quote, every number, the wording of
+every text, and coverage.
 
 A check never changes the model: where each quote sits in its source is returned beside it,
 as `Located`, for the pages to highlight.
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from site_gen.errors import Problem
 from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span, counts
-from site_gen.verify import references, suggest
+from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
 from site_gen.verify.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
@@ -80,10 +81,15 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
             problems += check_value_links(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
-        for citation in fact.citations:
-            problem = check_citation(site, verdicts, citation, fact.id, spans, details)
-            if problem:
-                problems.append(problem)
+        wrong = [
+            problem
+            for citation in fact.citations
+            if (problem := check_citation(site, verdicts, citation, fact.id, spans, details))
+        ]
+        problems += wrong
+        # Wording is read against quotes that are really in their sources: fix those first.
+        if not wrong:
+            problems += wording.wording_problems(site, fact)
     verdicts.save()
     located = Located(spans)
     target = site.settings.coverage_target

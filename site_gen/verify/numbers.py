@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
 # A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
 # or "130" is read as a number of its own.
@@ -28,9 +29,22 @@ _URL = re.compile(r"\]\([^)\]]*\)|https?://\S+")
 _DESIGNATION = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
 
 
+class Number(NamedTuple):
+    """A number as written in a text, where it starts, and its value."""
+
+    start: int
+    written: str
+    value: Decimal
+
+
 def numbers_in(text: str) -> list[tuple[str, Decimal]]:
     """Return every number in `text` as (as written, value)."""
     return [(written, _value(written)) for written in _NUMBER.findall(text)]
+
+
+def numbers_at(text: str) -> list[Number]:
+    """Return every number in `text` with its offset, for rules that read the words before it."""
+    return [Number(m.start(), m.group(), _value(m.group())) for m in _NUMBER.finditer(text)]
 
 
 def _value(written: str) -> Decimal:
@@ -43,9 +57,20 @@ def _value(written: str) -> Decimal:
 
 def claimed_numbers(text: str) -> list[tuple[str, Decimal]]:
     """Return the numbers a fact's text claims: all but those in dates, URLs and designations."""
+    return [(number.written, number.value) for number in claimed_numbers_at(text)]
+
+
+def claimed_numbers_at(text: str) -> list[Number]:
+    """Return the numbers a text claims, with their offsets in `text`."""
     if not _DIGIT.search(text):
         return []  # Half of all texts: the three substitutions below would find nothing.
-    return numbers_in(_DESIGNATION.sub(" ", _DATE.sub(" ", _URL.sub(" ", text))))
+    for pattern in (_URL, _DATE, _DESIGNATION):
+        text = pattern.sub(_blank, text)  # Blanks of the same length keep every offset.
+    return numbers_at(text)
+
+
+def _blank(found: re.Match[str]) -> str:
+    return " " * len(found.group())
 
 
 def as_decimal(value: int | float) -> Decimal:

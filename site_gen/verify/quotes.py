@@ -274,7 +274,7 @@ def _sparse_fold(text: str) -> str:
     return _TYPOGRAPHIC.sub(lambda found: _ONE_FOR_ONE[found.group()], text)
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
     """Return just the normalized text; quotes need no offset map, so C-level calls do."""
     if _is_plain(text):
         return text
@@ -339,12 +339,12 @@ def _composes(text: str, chunk: list[int], char: str) -> bool:
 
 def word_count(quote: str) -> int:
     """Count the words of a quote as the length rule sees them, markers and "[sic]" excluded."""
-    return len(_WORD.findall(_edit(_fold(quote))[0]))
+    return len(_WORD.findall(_edit(fold_text(quote))[0]))
 
 
 def strip_editorial(quote: str) -> str:
     """Return a normalized quote without "[sic]" and with "[T]he" unwrapped, for fuzzy matching."""
-    return _edit(_fold(quote))[0]
+    return _edit(fold_text(quote))[0]
 
 
 def find_numbers(text: str) -> list[str]:
@@ -366,7 +366,7 @@ def locate(quote: str, text: str) -> list[tuple[int, int]] | None:
 def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORDS) -> Match | Miss:
     """Find a quote verbatim in a source, or say precisely why it is not there."""
     source = text if isinstance(text, Normalized) else normalize(text)
-    literal = _fold(quote)
+    literal = fold_text(quote)
     edited, fold = _edit(literal)
     needed = max(min_words, 1)
     # Counting stops at the minimum: a long quote should not pay for counting all its words.

@@ -1,0 +1,297 @@
+"""The wording lint: warn where a fact's text says more than its quotes do.
+
+Every quote may be verbatim and every number quoted, and the editors' text can still harden its
+sources: drop "the ministry said", turn "more than 4,400" into "4,400", add a "not", or name a
+linked person no source names. These are warnings, not errors, because only an editor can judge a
+paraphrase: each finding is fixed in the text or accepted, with a reason, in the fact's
+`accept` mapping. An accept whose finding is gone is reported too, so accepts do not outlive
+the wording they excused.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import NamedTuple
+
+from site_gen.errors import Problem, Severity
+from site_gen.model import Fact, Organization, Person, Place, Site, Statement
+from site_gen.verify.numbers import claimed_numbers_at
+from site_gen.verify.quotes import find_negations, fold_text
+
+# Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
+# "state" and "report" are left out: "state of emergency" and "a report" attribute nothing.
+ATTRIBUTION_WORDS = (
+    "according to",
+    "alleged",
+    "allegedly",
+    "alleges",
+    "cited",
+    "cites",
+    "citing",
+    "claim",
+    "claimed",
+    "claiming",
+    "claims",
+    "quoted",
+    "quoting",
+    "reported",
+    "reportedly",
+    "reports",
+    "said",
+    "say",
+    "saying",
+    "says",
+    "stated",
+    "told",
+    "tells",
+    "wrote",
+    "writes",
+)
+# Words that make a number approximate or a bound, written just before it. Longer first, so
+# "just over" is read as itself and not as "over".
+QUALIFIERS = (
+    "approximately",
+    "as many as",
+    "as few as",
+    "an estimated",
+    "close to",
+    "fewer than",
+    "just over",
+    "just under",
+    "less than",
+    "more than",
+    "at least",
+    "at most",
+    "up to",
+    "about",
+    "almost",
+    "around",
+    "nearly",
+    "roughly",
+    "some",
+    "over",
+    "under",
+)
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
+# The qualifier right before a number: the number's offset ends the searched stretch.
+_QUALIFIER = re.compile(rf"(?<!\w)({_words(QUALIFIERS)}) ?\Z")
+# A qualifier is at most three words before its number; this many characters hold them.
+_QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
+# Kinds whose text is not held to its quotes' attribution (see _unattributed).
+_UNATTRIBUTED_EXEMPT = (Statement, Person, Organization, Place)
+# A leading article is not part of a name: "the authorities" is named by "authorities said".
+_ARTICLE = re.compile(r"\Athe ")
+# Link targets are addresses, and emphasis marks are typography, not wording.
+_MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+")
+
+
+class Finding(NamedTuple):
+    """One place where the text says more than its quotes, before any accept is applied."""
+
+    code: str
+    message: str
+    hint: str
+
+
+class _Reading:
+    """A fact's text, folded for comparison, and what it is compared with, folded only when a
+    rule needs it: most texts give a rule nothing to ask of the quotes."""
+
+    def __init__(self, site: Site, fact: Fact) -> None:
+        self.site = site
+        self.fact = fact
+        self.text = _plain(fact.text)
+
+    @functools.cached_property
+    def quotes(self) -> list[str]:
+        return [_plain(c.quote) for c in self.fact.citations]
+
+    @functools.cached_property
+    def linked(self) -> dict[str, Fact | None]:
+        return {ref: self.site.facts.get(ref) for _, ref in self.fact.references()}
+
+    @functools.cached_property
+    def publishers(self) -> list[str]:
+        """Return the publishers of the sources the fact cites: citing them names them."""
+        sources = self.site.sources
+        found = {sources[c.source].publisher for c in self.fact.citations if c.source in sources}
+        return sorted(_plain(publisher) for publisher in found if publisher)
+
+    @functools.cached_property
+    def linked_texts(self) -> dict[str, str]:
+        return {ref: _plain(other.text) for ref, other in self.linked.items() if other}
+
+
+def wording_problems(site: Site, fact: Fact) -> list[Problem]:
+    """Return a warning for each finding on a fact that it does not accept, and for each stale
+    accept."""
+    reading = _Reading(site, fact)
+    # The same number written twice is one finding.
+    findings = dict.fromkeys(
+        [
+            *_unattributed(reading),
+            *_qualifiers(reading),
+            *_negations(reading),
+            *_unnamed(reading),
+        ]
+    )
+    problems = [
+        Problem(
+            found.code,
+            found.message,
+            fact.at("text"),
+            fact.id,
+            hint=f"{found.hint}, or accept it: accept: {{{found.code}: <why>}}",
+            severity=Severity.WARNING,
+        )
+        for found in findings
+        if found.code not in fact.accept
+    ]
+    found_codes = {found.code for found in findings}
+    problems += [
+        Problem(
+            "stale-accept",
+            f"accept.{code} accepts a finding the wording lint no longer makes",
+            fact.at(f"accept.{code}"),
+            fact.id,
+            hint=f"remove accept.{code}",
+            severity=Severity.WARNING,
+        )
+        for code in fact.accept
+        if code not in found_codes
+    ]
+    return problems
+
+
+def _plain(text: str) -> str:
+    """Fold a text or quote as the quote matcher does, in one case, without Markdown."""
+    return fold_text(_MARKUP.sub(_unmark, text)).casefold()
+
+
+def _unmark(found: re.Match[str]) -> str:
+    """Drop emphasis marks where they stand; a link target leaves a space, as the numbers do."""
+    return " " if found.group().startswith("]") else ""
+
+
+def _unattributed(reading: _Reading) -> Iterator[Finding]:
+    """The text states as fact what every quote attributes to someone.
+
+    A statement is exempt: its speaker is shown with it as the one who claims it. So are
+    persons, organizations and places: their quotes name them, often as the one who speaks
+    ("the Kremlin said"), while their text says who or what they are, not what they said.
+    """
+    if isinstance(reading.fact, _UNATTRIBUTED_EXEMPT) or _ATTRIBUTION.search(reading.text):
+        return
+    attributions = [_ATTRIBUTION.findall(quote) for quote in reading.quotes]
+    if attributions and all(attributions):
+        words = sorted({word for found in attributions for word in found})
+        yield Finding(
+            "unattributed",
+            f"every quote attributes the claim ({_listing(words)}), but the text states it as "
+            "plain fact",
+            "say in the text who says so",
+        )
+
+
+def _qualifiers(reading: _Reading) -> Iterator[Finding]:
+    """A number in the text carries a qualifier other than the ones its quotes give it."""
+    text = reading.text
+    claimed = claimed_numbers_at(text)
+    if not claimed:
+        return
+    quoted: dict[Decimal, set[str]] = {}
+    for quote in reading.quotes:
+        for number in claimed_numbers_at(quote):
+            quoted.setdefault(number.value, set()).add(_qualifier(quote, number.start))
+    for number in claimed:
+        given = quoted.get(number.value, set())
+        used = _qualifier(text, number.start)
+        if given and used not in given:
+            written = _qualified(used, number.written)
+            options = " or ".join(f"'{_qualified(q, number.written)}'" for q in sorted(given))
+            yield Finding(
+                "qualifier",
+                f"text says '{written}', but its quotes say {options}",
+                "write the number as a quote qualifies it",
+            )
+
+
+def _qualifier(text: str, start: int) -> str:
+    """Return the qualifier written right before the number at `start`, or ''."""
+    found = _QUALIFIER.search(text, max(0, start - _QUALIFIER_REACH), start)
+    return found.group(1) if found else ""
+
+
+def _qualified(qualifier: str, written: str) -> str:
+    return f"{qualifier} {written}" if qualifier else written
+
+
+def _negations(reading: _Reading) -> Iterator[Finding]:
+    """The text negates, and none of its quotes has a negation to stand on."""
+    negations = find_negations(reading.text)
+    if negations and not any(find_negations(quote) for quote in reading.quotes):
+        yield Finding(
+            "negation",
+            f"text has {_listing(sorted(set(negations)))}, but none of its quotes has a negation",
+            "check that the text does not reverse its quotes",
+        )
+
+
+def _unnamed(reading: _Reading) -> Iterator[Finding]:
+    """The text names a linked person, organization or place that no quote, no publisher of a
+    cited source and no fact it links names.
+
+    A link the text does not name is a tag and claims nothing. The entity's own text does not
+    count: it always names the entity, whatever the fact says.
+    """
+    fact = reading.fact
+    for ref in (*fact.people, *fact.organizations, *fact.places):
+        entity = reading.linked[ref]
+        if not isinstance(entity, Person | Organization | Place):
+            continue  # An unknown id or a fact of another kind is reported elsewhere.
+        names = {name: _ARTICLE.sub("", _plain(name)) for name in (entity.name, *entity.aliases)}
+        named = [name for name, folded in names.items() if _names(folded, reading.text)]
+        if not named:
+            continue
+        others = [text for other, text in reading.linked_texts.items() if other != ref]
+        corpora = [*reading.quotes, *reading.publishers, *others]
+        if not any(_names(folded, corpus) for corpus in corpora for folded in names.values()):
+            yield Finding(
+                "unnamed",
+                f"text names {_listing(named)} ('{ref}'), but no quote of this fact, no "
+                f"publisher it cites and no fact it links names {_listing(list(names))}",
+                "cite a passage that names it, or remove the name and the link",
+            )
+
+
+def _names(name: str, corpus: str) -> bool:
+    """Tell whether a folded name appears in a folded corpus as whole words.
+
+    str.find, not a pattern per name: names are many, and compiling each costs more than the
+    search.
+    """
+    start = corpus.find(name)
+    while start >= 0 and name:
+        end = start + len(name)
+        if not _is_word(corpus, start - 1) and not _is_word(corpus, end):
+            return True
+        start = corpus.find(name, start + 1)
+    return False
+
+
+def _is_word(text: str, index: int) -> bool:
+    """Tell whether the character at `index` (none past either end) continues a word."""
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+
+
+def _listing(words: list[str]) -> str:
+    return ", ".join(f"'{word}'" for word in words)

@@ -1,0 +1,230 @@
+"""The wording lint: texts that say more than their quotes are caught, faithful ones pass, and
+an editor's accept silences exactly the finding it names."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO, check_root, replace_in, run_cli
+
+from site_gen.config import Config
+from site_gen.errors import Problem
+from site_gen.model import schema
+from site_gen.pipeline import load_and_check
+from site_gen.render.data import facts_json
+from site_gen.verify import wording
+
+WIRE = """\
+Officials report arrests
+Riverton, May 2 (Wire).- More than 4,400 people were arrested, the interior ministry said.
+About 300 people were held at the border, according to the minister.
+Police said nobody was hurt.
+The mayor, Ana Ruiz, opened the new hall on Friday.
+"""
+
+MAYOR = """\
+- id: ana-ruiz
+  kind: person
+  name: Ana Ruiz
+  aliases: [Mayor Ruiz]
+  text: Ana Ruiz is the mayor.
+  sources:
+    - {source: wire, quote: "The mayor, Ana Ruiz, opened the new hall"}
+"""
+
+ARRESTED = "More than 4,400 people were arrested, the interior ministry said."
+HELD = "About 300 people were held at the border, according to the minister."
+UNHURT = "Police said nobody was hurt."
+HALL = "The mayor, Ana Ruiz, opened the new hall on Friday."
+
+
+def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
+    """Return a fact `probe` of the given kind with the text and quotes given."""
+    keys = {
+        "event": 'title: Probe\n  date: "2025-05-02"',
+        "statement": 'speaker: ana-ruiz\n  date: "2025-05-02"',
+    }[kind]
+    cited = "".join(f"\n    - {{source: wire, quote: {json.dumps(q)}}}" for q in quotes)
+    return (
+        f"- id: probe\n  kind: {kind}\n  {keys}\n  text: {json.dumps(text)}\n{extra}"
+        f"  sources:{cited}\n"
+    )
+
+
+@pytest.fixture
+def wire(sample: Path) -> Path:
+    """Return the sample with a second source, `wire`, and a person it names."""
+    data = WIRE.encode()
+    (sample / "seeds/wire.txt").write_bytes(data)
+    with (sample / "seeds/sources.yml").open("a", encoding="utf-8") as registry:
+        registry.write(
+            f'- id: wire\n  file: wire.txt\n  sha256: "{hashlib.sha256(data).hexdigest()}"\n'
+            "  title: Officials report arrests\n"
+            "  evidence: {title: Officials report arrests}\n"
+        )
+    (sample / "facts/mayor.yml").write_text(MAYOR, encoding="utf-8")
+    return sample
+
+
+def wording_found(root: Path, facts: str) -> list[Problem]:
+    """Check the root with `facts` added; return the wording problems, after no other error."""
+    (root / "facts/probe.yml").write_text(facts, encoding="utf-8")
+    _, problems = check_root(root)
+    assert [p.headline() for p in problems if p.is_error] == []
+    codes = {*schema.WORDING_CODES, "stale-accept"}
+    return [p for p in problems if p.code in codes]
+
+
+DISTORTED = [
+    pytest.param(
+        fact("300 people were held at the border, according to the minister.", HELD),
+        "qualifier",
+        "text says '300', but its quotes say 'about 300'",
+        id="about-300-becomes-300",
+    ),
+    pytest.param(
+        fact("4,400 people were arrested, the interior ministry said.", ARRESTED),
+        "qualifier",
+        "text says '4,400', but its quotes say 'more than 4,400'",
+        id="more-than-4400-becomes-4400",
+    ),
+    pytest.param(
+        fact("Over 4,400 people were arrested, the interior ministry said.", ARRESTED),
+        "qualifier",
+        "text says 'over 4,400', but its quotes say 'more than 4,400'",
+        id="another-qualifier",
+    ),
+    pytest.param(
+        fact("More than 4,400 people were arrested.", ARRESTED),
+        "unattributed",
+        "every quote attributes the claim ('said'), but the text states it as plain fact",
+        id="said-dropped",
+    ),
+    pytest.param(
+        fact("About 300 people were held at the border.", HELD),
+        "unattributed",
+        "every quote attributes the claim ('according to'), but the text states it as plain fact",
+        id="according-to-dropped",
+    ),
+    pytest.param(
+        fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
+        "negation",
+        "text has 'not', but none of its quotes has a negation",
+        id="not-added",
+    ),
+    pytest.param(
+        fact(
+            "Ana Ruiz said more than 4,400 people were arrested.",
+            ARRESTED,
+            extra=("  people: [ana-ruiz]\n"),
+        ),
+        "unnamed",
+        "text names 'Ana Ruiz' ('ana-ruiz'), but no quote of this fact, no publisher it cites "
+        "and no fact it links names 'Ana Ruiz', 'Mayor Ruiz'",
+        id="linked-person-never-named",
+    ),
+]
+
+
+@pytest.mark.parametrize(("facts", "code", "message"), DISTORTED)
+def test_a_distorted_text_is_caught_at_its_line(
+    wire: Path, facts: str, code: str, message: str
+) -> None:
+    found = wording_found(wire, facts)
+    assert [(p.code, p.message, p.fact) for p in found] == [(code, message, "probe")]
+    assert not found[0].is_error
+    assert (found[0].location.path, found[0].location.line) == ("facts/probe.yml", 5)
+
+
+FAITHFUL = [
+    pytest.param(fact(HELD, HELD), id="about-300-kept"),
+    pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
+    pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
+    pytest.param(fact("Nobody was hurt.", UNHURT, kind="statement"), id="statement-has-speaker"),
+    pytest.param(
+        fact("Mayor Ruiz opened the new hall.", HALL, extra="  people: [ana-ruiz]\n"),
+        id="named-by-alias-in-quote",
+    ),
+    pytest.param(
+        fact(
+            "More than 4,400 people were arrested, the ministry said.",
+            ARRESTED,
+            extra=("  people: [ana-ruiz]\n"),
+        ),
+        id="a-link-the-text-does-not-name-is-a-tag",
+    ),
+    pytest.param(
+        fact(
+            "Ana Ruiz's police said nobody was hurt.",
+            UNHURT,
+            extra="  people: [ana-ruiz]\n  related: [hall-opened]\n",
+        )
+        + fact("The mayor, Ana Ruiz, opened the new hall.", HALL).replace("probe", "hall-opened"),
+        id="named-by-a-fact-it-links",
+    ),
+]
+
+
+@pytest.mark.parametrize("facts", FAITHFUL)
+def test_a_faithful_text_passes(wire: Path, facts: str) -> None:
+    assert wording_found(wire, facts) == []
+
+
+def test_check_warns_with_file_line_and_strict_fails(sample: Path) -> None:
+    replace_in(
+        sample / "facts/more/entities.yml", "text: About 1,200 vehicles", "text: 1,200 vehicles"
+    )
+    lenient = run_cli("check", "--root", sample)
+    assert lenient.returncode == 0, lenient.stderr
+    assert (
+        "facts/more/entities.yml:27:9: warning[qualifier] fact 'vehicles': text says '1,200', "
+        "but its quotes say 'about 1,200'; write the number as a quote qualifies it, or accept "
+        "it: accept: {qualifier: <why>}"
+    ) in lenient.stderr
+    strict = run_cli("check", "--root", sample, "--strict")
+    assert strict.returncode == 1 and "error[qualifier] fact 'vehicles'" in strict.stderr
+
+
+def test_an_accept_silences_exactly_its_finding_and_is_published(wire: Path) -> None:
+    reason = "The wire's lead gives the count; the editors checked it against the later figure."
+    extra = f"  accept:\n    qualifier: {json.dumps(reason)}\n"
+    facts = fact("4,400 people were arrested.", ARRESTED, extra=extra)
+    # Both the qualifier and the attribution are gone; only the qualifier is accepted.
+    assert [p.code for p in wording_found(wire, facts)] == ["unattributed"]
+    site, verification = load_and_check(Config.for_root(wire))
+    assert site is not None
+    published = json.loads(facts_json(site, verification.located))
+    probe = next(f for f in published["facts"] if f["id"] == "probe")
+    assert probe["accept"] == {"qualifier": reason}
+    assert "accept" not in next(f for f in published["facts"] if f["id"] == "ana-ruiz")
+
+
+def test_an_accept_whose_finding_is_gone_is_stale(wire: Path) -> None:
+    extra = "  accept:\n    negation: The text said 'not' once.\n"
+    found = wording_found(wire, fact(UNHURT, UNHURT, extra=extra))
+    assert [(p.code, p.location.line, p.hint) for p in found] == [
+        ("stale-accept", 7, "remove accept.negation")
+    ]
+
+
+def test_an_accept_of_an_unknown_code_is_an_error(wire: Path) -> None:
+    extra = "  accept:\n    hedges: The text is fine.\n"
+    (wire / "facts/probe.yml").write_text(fact(HELD, HELD, extra=extra), encoding="utf-8")
+    _, problems = check_root(wire)
+    assert [(p.code, p.is_error, p.message) for p in problems if p.code == "unknown-key"] == [
+        ("unknown-key", True, "unknown key 'hedges' in 'accept'")
+    ]
+
+
+def test_the_docs_list_every_code_and_word() -> None:
+    docs = (REPO / "docs/format.md").read_text(encoding="utf-8")
+    section = docs[docs.index("## The wording lint") :]
+    section = re.sub(r"\s+", " ", section[: section.index("\n## ", 1)])
+    for code in (*schema.WORDING_CODES, "stale-accept"):
+        assert f"`{code}`" in section
+    for word in (*wording.ATTRIBUTION_WORDS, *wording.QUALIFIERS):
+        assert re.search(rf"[:,] {re.escape(word)}[,.]", section), word
