@@ -47,6 +47,7 @@ def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
     keys = {
         "event": 'title: Probe\n  date: "2025-05-02"',
         "statement": 'speaker: ana-ruiz\n  date: "2025-05-02"',
+        "reform": "title: Probe",
     }[kind]
     cited = "".join(f"\n    - {{source: wire, quote: {json.dumps(q)}}}" for q in quotes)
     return (
@@ -172,6 +173,15 @@ FAITHFUL = [
 @pytest.mark.parametrize("facts", FAITHFUL)
 def test_a_faithful_text_passes(wire: Path, facts: str) -> None:
     assert wording_found(wire, facts) == []
+
+
+def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:
+    named = fact(HALL, HALL, kind="reform", extra="  proposed_by: ana-ruiz\n")
+    assert wording_found(wire, named) == []
+    supplied = fact(ARRESTED, ARRESTED, kind="reform", extra="  proposed_by: ana-ruiz\n")
+    found = wording_found(wire, supplied)
+    assert [(p.code, p.location.line) for p in found] == [("unnamed", 5)]
+    assert found[0].message.startswith("'proposed_by' names 'ana-ruiz', but no quote")
 
 
 def test_check_warns_with_file_line_and_strict_fails(sample: Path) -> None:

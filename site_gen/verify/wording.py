@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
-from site_gen.model import Fact, Organization, Person, Place, Site, Statement
+from site_gen.model import Fact, Organization, Person, Place, Reform, Site, Statement
 from site_gen.verify.numbers import claimed_numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
@@ -100,6 +100,8 @@ class Finding(NamedTuple):
     code: str
     message: str
     hint: str
+    # The key whose wording is at fault: the text, or a field that names someone.
+    key: str = "text"
 
 
 class _Reading:
@@ -142,13 +144,14 @@ def wording_problems(site: Site, fact: Fact) -> list[Problem]:
             *_qualifiers(reading),
             *_negations(reading),
             *_unnamed(reading),
+            *_unnamed_actors(reading),
         ]
     )
     problems = [
         Problem(
             found.code,
             found.message,
-            fact.at("text"),
+            fact.at(found.key),
             fact.id,
             hint=f"{found.hint}, or accept it: accept: {{{found.code}: <why>}}",
             severity=Severity.WARNING,
@@ -270,6 +273,27 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
                 f"text names {_listing(named)} ('{ref}'), but no quote of this fact, no "
                 f"publisher it cites and no fact it links names {_listing(list(names))}",
                 "cite a passage that names it, or remove the name and the link",
+            )
+
+
+def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
+    """A reform says who proposed, announced or reported it only where one of its quotes names
+    them: the editors must not supply a proposer that the source does not give."""
+    fact = reading.fact
+    if not isinstance(fact, Reform):
+        return
+    for verb, ref in fact.acts:
+        actor = reading.linked[ref]
+        if not isinstance(actor, Person | Organization):
+            continue  # An unknown id or a fact of another kind is reported elsewhere.
+        names = [_ARTICLE.sub("", _plain(name)) for name in (actor.name, *actor.aliases)]
+        if not any(_names(name, quote) for quote in reading.quotes for name in names):
+            yield Finding(
+                "unnamed",
+                f"'{verb}_by' names '{ref}', but no quote of this reform names "
+                f"{_listing([actor.name, *actor.aliases])}",
+                f"cite the passage that says who {verb} it, or leave '{verb}_by' out",
+                f"{verb}_by",
             )
 
 
