@@ -292,11 +292,11 @@ class Gen:
             self.seq(
                 lambda: [self.citation(depth) for _ in range(self.fdp.ConsumeIntInRange(0, 3))]
             )
-        elif spec.type is T.VALUES:
+        elif spec.type in (T.VALUES, T.CITED_TEXTS):
+            fields = schema.FIGURE_VALUE if spec.type is T.VALUES else schema.CITED_TEXT
             self.seq(
                 lambda: [
-                    self.mapping(schema.FIGURE_VALUE, depth)
-                    for _ in range(self.fdp.ConsumeIntInRange(0, 2))
+                    self.mapping(fields, depth) for _ in range(self.fdp.ConsumeIntInRange(0, 2))
                 ]
             )
         else:  # lists of references or strings

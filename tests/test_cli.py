@@ -40,6 +40,30 @@ def test_number_in_text_must_be_quoted(sample: Path) -> None:
     ) in result.stderr
 
 
+def test_lead_quote_not_in_its_source_names_site_yml_and_the_closest_passage(
+    sample: Path,
+) -> None:
+    replace_in(sample / "site.yml", "About 1,200 vehicles crossed", "About 1,200 cars crossed")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert (
+        "site.yml:12:16: error[quote-not-found]: quote does not match source 'gazette'"
+        in result.stderr
+    )
+    assert "closest passage, seeds/harbour.txt:4:" in result.stderr
+    assert "[-cars-] {+vehicles+}" in result.stderr
+
+
+def test_number_in_a_lead_sentence_must_be_quoted(sample: Path) -> None:
+    replace_in(sample / "site.yml", "and about 1,200 vehicles", "and about 1,300 vehicles")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert (
+        "site.yml:7:11: error[number-not-quoted]: text says 1,300, "
+        "but no quote of this sentence contains that number"
+    ) in result.stderr
+
+
 def test_figure_value_must_be_in_its_quote(sample: Path) -> None:
     replace_in(sample / "facts/more/entities.yml", "value: 1200", "value: 1300")
     result = run_cli("check", "--root", sample)

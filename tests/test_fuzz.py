@@ -419,6 +419,8 @@ def list_item(draw: st.DrawFn, draft: Draft, kind: schema.Type, depth: int) -> Y
         return Y("map", tuple(pairs), anchor=maybe_anchor(draw, draft))
     if kind is T.VALUES:
         return mapping_of(draw, draft, schema.FIGURE_VALUE, depth)
+    if kind is T.CITED_TEXTS:
+        return mapping_of(draw, draft, schema.CITED_TEXT, depth)
     return field_value(draw, draft, schema.Field("item", T.ID, ""), depth)
 
 

@@ -55,6 +55,35 @@ class Tags(HTMLParser):
         return names[: names.index("body")]
 
 
+# Elements that head a page, a section or an item of a list: each starts in upper case.
+HEADING_TAGS = {"title", "h1", "h2", "h3", "h4"}
+TITLE_CLASSES = {"card-title", "entry-title", "index-name", "source-title", "lede-title"}
+
+
+class Headings(HTMLParser):
+    """The text of every heading and title of a page, in order; none of them nests another."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._open: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = set((dict(attrs).get("class") or "").split())
+        if self._open is None and (tag in HEADING_TAGS or classes & TITLE_CLASSES):
+            self._open = tag
+            self.texts.append("")
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self.texts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+
 @pytest.fixture(scope="module")
 def pages(built_site: Path) -> dict[str, Tags]:
     return {
@@ -182,3 +211,46 @@ def test_site_url_adds_sitemap_canonical_links_and_robots_line(
 def test_output_is_byte_identical_across_builds(built_site: Path, tmp_path: Path) -> None:
     again = build_site(tmp_path / "again", "--base-url", BASE_PATH)
     assert read_tree(again) == read_tree(built_site)
+
+
+def test_home_page_opens_with_the_lead_whose_markers_reach_their_passages_and_back(
+    pages: dict[str, Tags],
+) -> None:
+    home = pages["index.html"].tags
+    names = [tag for tag, _ in home]
+    after_title = home[names.index("h1") + 1]
+    assert after_title[0] == "p" and "lead" in after_title[1]["class"].split()
+    lead = home[names.index("h1") + 1 : names.index("h2")]
+    sentences = [attrs["id"] for tag, attrs in lead if tag == "span" and attrs.get("id")]
+    markers = [attrs["href"] for tag, attrs in lead if attrs.get("class") == "ref"]
+    assert len(sentences) >= 3 and len(markers) >= len(sentences)
+    for href in markers:
+        path, _, anchor = href.removeprefix(BASE_PATH).partition("#")
+        source = pages[path + "index.html"]
+        assert anchor in [attrs.get("id") for _, attrs in source.tags], href
+        assert any(anchor.startswith(f"c-{sentence}-") for sentence in sentences), href
+        back = {attrs.get("href") for tag, attrs in source.tags if tag == "a"}
+        assert BASE_PATH + "#" + anchor.split("-")[1] in back, f"{path} links back to the lead"
+
+
+def test_every_heading_and_title_starts_in_upper_case(built_site: Path) -> None:
+    kinds = set()
+    for page in html_pages(built_site):
+        name = page.relative_to(built_site).as_posix()
+        kinds.add(name.split("/")[0])
+        for text in Headings(page.read_text("utf-8")).texts:
+            first = text.strip()[:1]
+            assert first.isupper() or first.isdigit(), (name, text)
+    assert {"people", "facts", "sources", "timeline", "figures", "index.html"} <= kinds
+
+
+def test_entity_page_opens_with_its_summary_then_its_facts_and_ends_with_sources(
+    pages: dict[str, Tags],
+) -> None:
+    tags = pages["people/kassym-jomart-tokayev/index.html"].tags
+    where = {attrs.get("aria-label") or attrs.get("id"): i for i, (_, attrs) in enumerate(tags)}
+    headings = [attrs["id"] for tag, attrs in tags if tag == "h2"]
+    assert where["Profile"] < where["activity-h"] < where["sources-h"]
+    assert headings[0] == "activity-h" and headings[-1] == "sources-h"
+    notes = [i for i, (tag, attrs) in enumerate(tags) if attrs.get("class") == "notes-list"]
+    assert notes and min(notes) > where["sources-h"]

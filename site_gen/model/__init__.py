@@ -7,6 +7,7 @@ Loading makes them (site_gen.sources); nothing later changes them. What the chec
 from site_gen.model.facts import (
     FACT_CLASSES,
     Citation,
+    CitedText,
     Event,
     Fact,
     Figure,
@@ -23,6 +24,7 @@ from site_gen.model.site import Settings, Site, Source
 __all__ = [
     "FACT_CLASSES",
     "Citation",
+    "CitedText",
     "Event",
     "Fact",
     "Figure",

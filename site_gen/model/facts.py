@@ -22,16 +22,38 @@ class Citation:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Fact:
-    """Fields every kind of fact shares."""
+class CitedText:
+    """Text in the editors' words with the verbatim quotes it rests on.
 
+    Every fact is one; so is each sentence of the home page's lead in site.yml, which has no
+    kind and is shown nowhere else. The quote and number checks, and citation markers, need
+    no more than this, so both are checked and cited alike.
+    """
+
+    # A fact's id; for a lead sentence, made by the loader from its place ("lead_1"), with an
+    # underscore, which no fact id has, so the anchors of their citations never clash.
     id: str
-    kind: str
     text: str
     location: Location
     # Location of every key and list item, e.g. "people[1]" or "values[0].value".
     locations: Mapping[str, Location] = field(default_factory=dict)
     sources: tuple[Citation, ...] = ()
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Return every citation of the text, including those on figure values."""
+        return self.sources
+
+    def at(self, key: str) -> Location:
+        """Return where `key` was written, falling back to the text itself."""
+        return self.locations.get(key, self.location)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact(CitedText):
+    """Fields every kind of fact shares."""
+
+    kind: str
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
@@ -40,20 +62,11 @@ class Fact:
     # Wording-lint findings the editors accept: code -> the reason, shown in facts.json.
     accept: Mapping[str, str] = field(default_factory=dict)
 
-    @property
-    def citations(self) -> tuple[Citation, ...]:
-        """Return every citation of the fact, including those on figure values."""
-        return self.sources
-
     def references(self) -> Iterator[tuple[str, str]]:
         """Yield (field path, id) for every id this fact points at."""
         for name in ("people", "organizations", "places", "related"):
             for index, ref in enumerate(getattr(self, name)):
                 yield f"{name}[{index}]", ref
-
-    def at(self, key: str) -> Location:
-        """Return where `key` was written, falling back to the fact itself."""
-        return self.locations.get(key, self.location)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,6 +18,12 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 _NOT_BLANK = r"\S"
 
 JsonSchema = dict[str, Any]
+# The lists whose items are mappings: the keys of each item.
+_ITEMS = {
+    Type.CITATIONS: schema.CITATION,
+    Type.VALUES: schema.FIGURE_VALUE,
+    Type.CITED_TEXTS: schema.CITED_TEXT,
+}
 
 
 def _value(field: Field) -> JsonSchema:
@@ -45,10 +51,8 @@ def _value(field: Field) -> JsonSchema:
         return {"type": "array", "items": {"type": "string", "pattern": schema.ID_PATTERN}}
     if kind is Type.STRS:
         return {"type": "array", "items": {"type": "string", "pattern": _NOT_BLANK}}
-    if kind is Type.CITATIONS:
-        return {"type": "array", "minItems": 1, "items": _mapping(schema.CITATION)}
-    if kind is Type.VALUES:
-        return {"type": "array", "minItems": 1, "items": _mapping(schema.FIGURE_VALUE)}
+    if kind in _ITEMS:
+        return {"type": "array", "minItems": 1, "items": _mapping(_ITEMS[kind])}
     keys = tuple(Field(key, Type.STR, field.description) for key in field.choices)
     return _mapping(keys, with_required=False)
 

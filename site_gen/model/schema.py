@@ -32,6 +32,7 @@ class Type(enum.Enum):
     CHOICE = "choice"
     CITATIONS = "list of citations"
     VALUES = "list of figure values"
+    CITED_TEXTS = "list of cited sentences"
     STR_MAP = "mapping of field to string"
 
 
@@ -147,6 +148,12 @@ FIGURE_VALUE = (
     Field("sources", Type.CITATIONS, "Citations supporting this value.", required=True),
 )
 
+# A sentence written outside the facts, as the home page's lead is, and held to its quotes alike.
+CITED_TEXT = (
+    Field("text", Type.MARKDOWN, "One sentence in the editors' words (Markdown).", required=True),
+    Field("sources", Type.CITATIONS, "Citations: verbatim quotes that support it.", required=True),
+)
+
 SOURCE = (
     Field("id", Type.ID, "Short, stable id used by citations.", required=True),
     Field("file", Type.STR, "File name inside seeds/.", required=True),
@@ -189,7 +196,12 @@ SITE = (
     Field("title", Type.STR, "Title of the briefing.", required=True),
     Field("description", Type.STR, "One sentence for meta tags and feeds.", required=True),
     Field("language", Type.STR, "Language tag of the pages, e.g. en."),
-    Field("intro", Type.MARKDOWN, "Framing shown on the home page (Markdown)."),
+    Field("intro", Type.MARKDOWN, "How the briefing works, shown low on the home page (Markdown)."),
+    Field(
+        "lead",
+        Type.CITED_TEXTS,
+        "What happened, in a few sentences that open the home page, each cited like a fact.",
+    ),
     Field("summary", Type.REFS, "Facts shown on the home page as 'what happened'."),
     Field("key_figures", Type.REFS, "Figure facts shown on the home page.", ref_kinds=("figure",)),
     Field("base_url", Type.STR, "URL path the site is served under, e.g. /briefing/."),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from site_gen.errors import Location
-from site_gen.model.facts import Fact
+from site_gen.model.facts import CitedText, Fact
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Settings:
     location: Location
     language: str = "en"
     intro: str = ""
+    lead: tuple[CitedText, ...] = ()
     summary: tuple[str, ...] = ()
     key_figures: tuple[str, ...] = ()
     base_url: str = "/"

@@ -28,6 +28,7 @@ from site_gen.render.views import (
     format_value,
     is_exact_date,
     plural,
+    sentence_case,
 )
 from site_gen.scaffold import THEME
 from site_gen.verify.checks import Located
@@ -234,6 +235,7 @@ def make_environment(
     env.filters["value"] = format_value
     env.filters["plural"] = plural
     env.filters["plain"] = markdown.plain
+    env.filters["sentence_case"] = sentence_case
     env.tests["exact_date"] = is_exact_date
     return env
 

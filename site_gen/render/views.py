@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from site_gen.model import (
     Citation,
+    CitedText,
     Event,
     Fact,
     Figure,
@@ -69,7 +70,7 @@ class CitationView:
     """A citation as a reader sees it: numbered within its fact, linked to its passage."""
 
     number: int
-    fact: Fact
+    fact: CitedText
     citation: Citation
     source: Source
 
@@ -100,8 +101,8 @@ class Run:
     ignored: bool = False
     # Citations whose quote starts here: their anchors land on this passage.
     anchors: tuple[CitationView, ...] = ()
-    # Every fact citing any part of the passage, so readers can go back to it.
-    citing: tuple[Fact, ...] = ()
+    # Every fact (or lead sentence) citing any part of the passage, so readers can go back to it.
+    citing: tuple[CitedText, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,12 @@ def format_number(value: int | float) -> str:
 def plural(number: int, noun: str, nouns: str = "") -> str:
     """Return '1 event', '3 events': a count as people write it (`nouns` when not noun + s)."""
     return f"{number} {noun}" if number == 1 else f"{number} {nouns or noun + 's'}"
+
+
+def sentence_case(text: str) -> str:
+    """Return text with its first letter capitalized and the rest as written, so a label such
+    as "people arrested" heads a page as "People arrested" and "CSTO" keeps its capitals."""
+    return text[:1].upper() + text[1:]
 
 
 def format_value(value: FigureValue) -> str:
@@ -223,8 +230,11 @@ class SiteView:
         """Return statements grouped by the date they were made, oldest first."""
         return _group_by_date(self.statements)
 
-    def url(self, fact: Fact) -> str:
-        """Return the site-relative URL of a fact's own page."""
+    def url(self, fact: CitedText) -> str:
+        """Return the site-relative URL of a fact's own page; of a lead sentence, its place on
+        the home page."""
+        if not isinstance(fact, Fact):
+            return f"#{fact.id}"
         return f"{ENTITY_FOLDERS.get(fact.kind, 'facts')}/{fact.id}/"
 
     def title(self, fact: Fact) -> str:
@@ -246,7 +256,7 @@ class SiteView:
     def date(self, fact: Fact) -> str:
         return str(getattr(fact, "date", "") or "")
 
-    def citations(self, fact: Fact) -> list[CitationView]:
+    def citations(self, fact: CitedText) -> list[CitationView]:
         """Return a fact's citations, numbered; made when first asked for."""
         views = self._citations.get(fact.id)
         if views is None:
@@ -265,7 +275,7 @@ class SiteView:
         """Return the citations of several facts in order, for one list of notes."""
         return [view for fact in facts for view in self.citations(fact)]
 
-    def offsets(self, facts: Iterable[Fact]) -> dict[str, int]:
+    def offsets(self, facts: Iterable[CitedText]) -> dict[str, int]:
         """Return how far each fact's citation numbers are shifted so notes run on through a list."""
         shifts: dict[str, int] = {}
         total = 0
@@ -380,12 +390,12 @@ class SiteView:
         return CHART_WIDTH, len(self.bars(fact)) * CHART_ROW
 
     @cached_property
-    def citers(self) -> dict[str, list[str]]:
-        """Return the ids of the facts that cite each source, in the order of the facts."""
-        citers: dict[str, list[str]] = {}
-        for fact in self.facts.values():
-            for source_id in dict.fromkeys(c.source for c in fact.citations):
-                citers.setdefault(source_id, []).append(fact.id)
+    def citers(self) -> dict[str, list[CitedText]]:
+        """Return what cites each source: the lead's sentences, then the facts, in their order."""
+        citers: dict[str, list[CitedText]] = {}
+        for text in (*self.settings.lead, *self.facts.values()):
+            for source_id in dict.fromkeys(c.source for c in text.citations):
+                citers.setdefault(source_id, []).append(text)
         return citers
 
     def _by_source(self, source_id: str) -> list[CitationView]:
@@ -394,15 +404,19 @@ class SiteView:
         if views is None:
             views = self._source_citations[source_id] = [
                 view
-                for fact_id in self.citers.get(source_id, ())
-                for view in self.citations(self.facts[fact_id])
+                for text in self.citers.get(source_id, ())
+                for view in self.citations(text)
                 if view.source.id == source_id
             ]
         return views
 
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
-        facts = {view.fact.id: view.fact for view in self._by_source(source.id)}.values()
+        facts = {
+            view.fact.id: view.fact
+            for view in self._by_source(source.id)
+            if isinstance(view.fact, Fact)
+        }.values()
         return sorted(facts, key=lambda f: (*chronology(f), f.kind, f.id))
 
     def segments(self, source: Source) -> list[list[Segment]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from site_gen.errors import Location, Problem
-from site_gen.model import Citation, FigureValue, schema
+from site_gen.model import Citation, CitedText, FigureValue, schema
 from site_gen.model.schema import Field, Type
 from site_gen.sources.yaml import FORBIDDEN, INVALID, LIMITS, Node
 
@@ -137,6 +137,12 @@ class Reader:
             return tuple(
                 c for i, item in enumerate(items) if (c := self.citation(item, f"{path}[{i}]"))
             )
+        if spec.type is Type.CITED_TEXTS:
+            return tuple(
+                t
+                for i, item in enumerate(items)
+                if (t := self.cited_text(item, f"{path}[{i}]", f"{spec.name}_{i + 1}"))
+            )
         return tuple(
             v for i, item in enumerate(items) if (v := self.figure_value(item, f"{path}[{i}]"))
         )
@@ -258,6 +264,23 @@ class Reader:
         ):
             return None
         return FigureValue(location=node.location, **data)
+
+    def cited_text(self, node: Node, path: str, ident: str) -> CitedText | None:
+        """Return a sentence with its citations, knowing where its own keys were written."""
+        prefix = f"{path}."
+        data = self.mapping(node, schema.CITED_TEXT, "a sentence", prefix=prefix)
+        if (
+            data is None
+            or "text" not in data
+            or not self.has_citations(node, data, "sentence", required=True)
+        ):
+            return None
+        own = {
+            key.removeprefix(prefix): where
+            for key, where in self.locations.items()
+            if key.startswith(prefix)
+        }
+        return CitedText(id=ident, location=node.location, locations=own, **data)
 
     def has_citations(
         self, node: Node, data: dict[str, Any], what: str, *, required: bool = False

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from site_gen.errors import Problem
-from site_gen.model import Citation, Fact, Figure, Person, Site, Source, Span, counts
+from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Source, Span, counts
 from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
@@ -74,21 +74,18 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     for source in site.sources.values():
         if source.text:
             problems += check_passages(source, verdicts, spans, details)
+    for sentence in site.settings.lead:
+        problems += check_cited_text(site, verdicts, sentence, spans, details)
     for fact in site.facts.values():
         problems += references.fact_reference_problems(site, fact)
-        problems += check_numbers(fact)
         if isinstance(fact, Figure):
             problems += check_value_links(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
-        wrong = [
-            problem
-            for citation in fact.citations
-            if (problem := check_citation(site, verdicts, citation, fact.id, spans, details))
-        ]
-        problems += wrong
+        cited = check_cited_text(site, verdicts, fact, spans, details)
+        problems += cited
         # Wording is read against quotes that are really in their sources: fix those first.
-        if not wrong:
+        if not any(p.code != "number-not-quoted" for p in cited):
             problems += wording.wording_problems(site, fact)
     verdicts.save()
     located = Located(spans)
@@ -97,6 +94,27 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     if target > 0 and not site.partial:
         problems += coverage_problems(site_coverage(site, located), target)
     return Verification(sorted(problems, key=Problem.sort_key), located)
+
+
+def check_cited_text(
+    site: Site,
+    verdicts: Verdicts,
+    text: CitedText,
+    spans: dict[tuple[str, str], tuple[Span, ...]],
+    details: Details,
+) -> list[Problem]:
+    """Hold a fact, or a lead sentence, to its quotes: each in its source, each number quoted."""
+    problems = check_numbers(text)
+    for citation in text.citations:
+        problem = check_citation(site, verdicts, citation, _fact_id(text), spans, details)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _fact_id(text: CitedText) -> str | None:
+    """Return the id a problem names; a lead sentence has none but where it was written."""
+    return text.id if isinstance(text, Fact) else None
 
 
 def check_passages(
@@ -130,7 +148,7 @@ def check_citation(
     site: Site,
     verdicts: Verdicts,
     citation: Citation,
-    fact: str,
+    fact: str | None,
     spans: dict[tuple[str, str], tuple[Span, ...]],
     details: Details,
 ) -> Problem | None:
@@ -206,9 +224,10 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
     return tuple(lines)
 
 
-def check_numbers(fact: Fact) -> list[Problem]:
+def check_numbers(fact: CitedText) -> list[Problem]:
     """Every number in the text, and every figure value, must appear in the fact's quotes."""
     problems: list[Problem] = []
+    what = "fact" if isinstance(fact, Fact) else "sentence"
     claims = claimed_numbers(fact.text)
     # Most texts claim no number; their quotes need no reading.
     quoted = (
@@ -219,9 +238,9 @@ def check_numbers(fact: Fact) -> list[Problem]:
             problems.append(
                 Problem(
                     "number-not-quoted",
-                    f"text says {written}, but no quote of this fact contains that number",
+                    f"text says {written}, but no quote of this {what} contains that number",
                     fact.at("text"),
-                    fact.id,
+                    _fact_id(fact),
                     hint=f"correct the number or cite a passage that gives {written}",
                 )
             )
