@@ -126,6 +126,8 @@ class Figure(Fact):
 class Statement(Fact):
     speaker: str
     date: str
+    # What the claim is about, so its title can say more than who spoke and when.
+    about: str = ""
     date_note: str = ""
     contested_by: tuple[str, ...] = ()
 

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from site_gen.model import Citation, Fact, FigureValue, Site, Source
-from site_gen.render.views import SiteView, format_date
+from site_gen.model.titles import format_date
+from site_gen.render.views import SiteView
 from site_gen.verify.checks import Located
 
 # Bookkeeping that says where a value was written, not what it says.
