@@ -10,6 +10,7 @@ meanwhile. Screenshots land in <pytest's base temp>/screenshots0 for people to l
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -375,6 +376,66 @@ def test_search_finds_people_and_quotes(browser: Browser, base_url: str) -> None
     page.fill("#search-q", "attempted coup")
     assert "result" in page.locator("#search-status").inner_text()
     assert page.locator("#search-results li").count() > 0
+    page.close()
+
+
+def test_search_reaches_every_result_with_show_more_and_marks_matches(
+    browser: Browser, base_url: str
+) -> None:
+    context = axe_context(browser, "light")
+    page = context.new_page()
+    with page.expect_response(lambda response: response.url.endswith("search.json")) as index:
+        page.goto(base_url + "search/?q=Tokayev")
+    assert index.value.url == base_url + "search.json" and index.value.ok
+    results = page.locator("#search-results > li")
+    status = page.locator("#search-status[role=status]")
+    found = re.fullmatch(r"(\d+) results, showing the first 50\.", status.inner_text())
+    assert found and int(found[1]) > 50, status.inner_text()
+    total = int(found[1])
+    assert results.count() == 50
+    more = page.locator("button#search-more")
+    while more.is_visible():
+        shown = results.count()
+        more.focus()
+        page.keyboard.press("Enter")
+        focused = page.evaluate("() => document.activeElement.closest('#search-results > li')")
+        assert focused is not None, "focus moves to the first new result"
+        assert page.evaluate("() => document.activeElement.tagName") == "A"
+        assert results.nth(shown).locator("a").evaluate("(a) => a === document.activeElement")
+    assert results.count() == total
+    assert status.inner_text() == f"{total} results, all shown."
+    titles = results.locator(".entry-title a").all_inner_texts()
+    assert len(set(titles)) == total, "every result has a title of its own"
+    marks = results.locator("mark").all_inner_texts()
+    assert {mark.casefold() for mark in marks} == {"tokayev"}
+    assert all(results.nth(i).locator("mark").count() for i in range(total))
+    hrefs = results.locator(".entry-title a").evaluate_all("(links) => links.map((a) => a.href)")
+    assert all(href.startswith(base_url) for href in hrefs)
+    assert axe_report(page.evaluate(AXE_JS)) is None
+    context.close()
+
+
+def test_search_works_with_the_keyboard_alone(browser: Browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "search/")
+    page.get_by_text("Type a name, a place or words from a quote.").wait_for()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # The skip link, to the main content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "search-q"
+    page.keyboard.type("attempted coup")
+    page.keyboard.press("Enter")
+    assert "q=attempted+coup" in page.url
+    assert re.fullmatch(r"\d+ results?\.", page.locator("#search-status").inner_text())
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.type") == "submit"
+    page.keyboard.press("Tab")
+    first = page.locator("#search-results a").first
+    assert first.evaluate("(a) => a === document.activeElement")
+    target = first.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{target}")
+    assert page.url.startswith(base_url)
     page.close()
 
 

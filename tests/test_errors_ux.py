@@ -182,3 +182,41 @@ def test_a_port_in_use_is_one_clear_error_before_anything_is_served(sample: Path
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "serving" not in result.stderr and "Traceback" not in result.stderr
     assert not (sample / "output").exists()
+
+
+SECOND_CLAIM = """\
+- id: no-damage-claim
+  kind: statement
+  speaker: mara-lind
+  date: "2025-03-04"
+  text: Mara Lind said the bridge has not suffered structural damage.
+  sources:
+    - source: gazette
+      quote: It has not suffered structural damage
+"""
+
+
+def test_two_facts_with_one_title_warn_until_about_tells_them_apart(sample: Path) -> None:
+    (sample / "facts/zz.yml").write_text(SECOND_CLAIM, encoding="utf-8")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 0
+    assert (
+        "facts/zz.yml:1:3: warning[duplicate-title] fact 'no-damage-claim': its title "
+        "'Mara Lind, 4 March 2025' is also the title of fact 'safe-claim' "
+        "(facts/more/entities.yml:16:3); add 'about' to say what the claim is about"
+    ) in result.stderr
+    replace_in(sample / "facts/zz.yml", "speaker: mara-lind", "speaker: mara-lind\n  about: damage")
+    result = run_cli("check", "--strict", "--root", sample)
+    assert result.returncode == 0, result.stderr
+    replace_in(sample / "facts/zz.yml", "about: damage", "about: the bridge")
+    replace_in(
+        sample / "facts/more/entities.yml",
+        "speaker: mara-lind",
+        "speaker: mara-lind\n  about: the bridge",
+    )
+    result = run_cli("check", "--root", sample)
+    assert (
+        "facts/zz.yml:4:10: warning[duplicate-title] fact 'no-damage-claim': its title "
+        "'Mara Lind on the bridge' is also the title of fact 'safe-claim' "
+        "(facts/more/entities.yml:19:10); give 'about' words that tell the two apart"
+    ) in result.stderr

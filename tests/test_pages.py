@@ -176,6 +176,10 @@ def test_search_index_lists_every_fact_under_the_base_path(built_site: Path) -> 
     assert all(item["u"].startswith(BASE_PATH) and item["t"] and item["k"] for item in items)
     tokayev = next(item for item in items if item["u"].endswith("/kassym-jomart-tokayev/"))
     assert tokayev["k"] == "Person" and tokayev["q"]
+    titles = [item["t"] for item in items]
+    assert len(set(titles)) == len(titles), "every fact has a title of its own"
+    coup = next(item for item in items if item["u"].endswith("/facts/coup-defeated-claim/"))
+    assert coup["t"] == "Kassym-Jomart Tokayev on the attempted coup"
 
 
 def test_pages_files_for_github_pages(built_site: Path) -> None:

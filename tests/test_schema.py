@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from conftest import REPO, SAMPLE
 from site_gen.config import Config
 from site_gen.errors import Problem
 from site_gen.model import jsonschema as schemas
+from site_gen.model.schema import COMMON, FIGURE_VALUE, KIND_FIELDS
 from site_gen.sources.loader import load_facts, load_settings, load_sources
 from site_gen.sources.yaml import Node, parse_yaml
 
@@ -226,3 +228,21 @@ def test_valid_snippets_pass_both(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     root, _ = parse_yaml(path.read_bytes(), "check.yml")
     assert schema_errors("facts.schema.json", plain(root)) == []
+
+
+def test_docs_describe_every_fact_field() -> None:
+    """docs/format.md names each common key in its table and each kind's keys under the kind."""
+    docs = (REPO / "docs/format.md").read_text(encoding="utf-8")
+    missing = [f.name for f in COMMON if f"| `{f.name}` |" not in docs]
+    per_kind = docs[docs.index("Per kind:") :]
+    per_kind = per_kind[: per_kind.index("\n#")]
+    bullets = {
+        kind: bullet.split("\n\n", 1)[0]
+        for bullet in per_kind.split("\n- ")
+        for kind in re.findall(r"`([a-z]+)`", bullet.split(": ", 1)[0])
+    }
+    for kind, fields in KIND_FIELDS.items():
+        bullet = bullets.get(kind, "")
+        extra = FIGURE_VALUE if kind == "figure" else ()
+        missing += [f"{kind}.{f.name}" for f in (*fields, *extra) if f"`{f.name}`" not in bullet]
+    assert missing == []

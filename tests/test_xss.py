@@ -327,3 +327,17 @@ def test_content_security_policy_blocks_inline_script(base: str, browser: Browse
     )
     assert page.evaluate("() => window.__csp === undefined")
     page.close()
+
+
+def test_search_shows_hostile_text_as_text(base: str, browser: Browser) -> None:
+    """Titles and quotes in search results are text with marked matches, never markup."""
+    page = browser.new_page()
+    page.goto(base + "search/?q=onerror")
+    results = page.locator("#search-results > li")
+    results.first.wait_for()
+    shown = results.all_inner_texts()
+    assert any('<img src="x" onerror="window.__xss=true"> image error handler' in r for r in shown)
+    assert "onerror" in page.locator("#search-results mark").all_inner_texts()
+    assert page.locator("#search-results img, #search-results [onerror]").count() == 0
+    assert page.evaluate(VISIT_JS) == []
+    page.close()

@@ -157,6 +157,8 @@ class Figure(Fact):
 class Statement(Fact):
     speaker: str
     date: str
+    # What the claim is about, so its title can say more than who spoke and when.
+    about: str = ""
     date_note: str = ""
     date_of_report: bool = False
     contested_by: tuple[str, ...] = ()

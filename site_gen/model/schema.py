@@ -119,6 +119,7 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "statement": (
         Field("speaker", Type.REF, "Who made the claim.", True, ref_kinds=ACTORS),
+        Field("about", Type.STR, "What the claim is about, for its title: 'the coup attempt'."),
         Field("date", Type.DATE, "When it was said; partial dates allowed.", required=True),
         _DATE_NOTE,
         _DATE_OF_REPORT,

@@ -11,54 +11,78 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from site_gen.model import Citation, Fact, FigureValue, Site, Source
-from site_gen.render.views import SiteView, format_date
+from site_gen.model import Citation, Fact, FigureValue, Site, Source, Span
+from site_gen.model.titles import format_date
+from site_gen.render.views import SiteView
 from site_gen.verify.checks import Located
 
 # Bookkeeping that says where a value was written, not what it says.
 _INTERNAL = {"location", "locations", "sources"}
+# Characters of context on each side of a TextQuoteSelector's passage, as Hypothesis keeps.
+SELECTOR_CONTEXT = 32
 
 
-def _citation(citation: Citation, located: Located) -> dict[str, Any]:
+def _citation(citation: Citation, located: Located, texts: Mapping[str, str]) -> dict[str, Any]:
+    spans = located.of(citation)
     return {
         "source": citation.source,
         "quote": citation.quote,
-        "spans": [list(span) for span in located.of(citation)],
+        "spans": [list(span) for span in spans],
+        "selectors": [selectors(texts[citation.source], span) for span in spans],
         **({"note": citation.note} if citation.note else {}),
     }
 
 
-def _value(value: FigureValue, located: Located) -> dict[str, Any]:
+def selectors(text: str, span: Span) -> list[dict[str, Any]]:
+    """Describe one passage of a source as W3C Web Annotation selectors, two alternatives.
+
+    Offsets count code points of the source's stored text, as the Web Annotation model counts
+    characters, so annotation tools such as Hypothesis can anchor the same passage.
+    """
+    start, end = span
+    return [
+        {
+            "type": "TextQuoteSelector",
+            "exact": text[start:end],
+            "prefix": text[max(0, start - SELECTOR_CONTEXT) : start],
+            "suffix": text[end : end + SELECTOR_CONTEXT],
+        },
+        {"type": "TextPositionSelector", "start": start, "end": end},
+    ]
+
+
+def _value(value: FigureValue, located: Located, texts: Mapping[str, str]) -> dict[str, Any]:
     # Field by field: dataclasses.asdict would first deep-copy the citations left out here.
     data = {
         field.name: getattr(value, field.name)
         for field in dataclasses.fields(value)
         if field.name not in _INTERNAL and getattr(value, field.name) not in ("", None)
     }
-    data["citations"] = [_citation(c, located) for c in value.sources]
+    data["citations"] = [_citation(c, located, texts) for c in value.sources]
     return data
 
 
-def _fact(fact: Fact, located: Located) -> dict[str, Any]:
+def _fact(fact: Fact, located: Located, texts: Mapping[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in dataclasses.fields(fact):
         if field.name in _INTERNAL:
             continue
         value = getattr(fact, field.name)
         if field.name == "values":
-            value = [_value(v, located) for v in value]
+            value = [_value(v, located, texts) for v in value]
         elif isinstance(value, tuple):
             value = list(value)
         if value not in ("", [], {}) and value is not False:
             data[field.name] = value
-    data["citations"] = [_citation(c, located) for c in fact.sources]
+    data["citations"] = [_citation(c, located, texts) for c in fact.sources]
     return data
 
 
 def facts_json(site: Site, located: Located) -> bytes:
     """Serialize the checked site deterministically (sorted keys, stable order)."""
+    texts = {source.id: source.text for source in site.sources.values()}
     document = {
-        "facts": [_fact(fact, located) for fact in site.facts.values()],
+        "facts": [_fact(fact, located, texts) for fact in site.facts.values()],
         "sources": [_source(source) for source in site.sources.values()],
     }
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()

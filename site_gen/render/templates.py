@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from site_gen.model import Fact, Site
+from site_gen.model.titles import format_date
 from site_gen.render.data import facts_json, search_index
 from site_gen.render.feeds import atom_feed, json_ld, robots, sitemap, structured_data
 from site_gen.render.fragments import FragmentCache
@@ -23,7 +24,6 @@ from site_gen.render.markdown import MarkdownRenderer
 from site_gen.render.views import (
     ENTITY_FOLDERS,
     SiteView,
-    format_date,
     format_number,
     format_value,
     is_exact_date,

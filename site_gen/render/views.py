@@ -20,6 +20,7 @@ from site_gen.model import (
     Source,
     Statement,
     counts,
+    titles,
 )
 from site_gen.model.counts import Count
 from site_gen.verify.checks import Located
@@ -28,20 +29,6 @@ from site_gen.verify.checks import Located
 ENTITY_FOLDERS = {"person": "people", "organization": "organizations", "place": "places"}
 # Kinds that happen at a time: they make up a person's actions and statements.
 DATED_KINDS = ("event", "statement")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 DatedT = TypeVar("DatedT", Event, Statement)
 # A date, and whether it is only that of the report: what facts are grouped under.
 Dating = tuple[str, bool]
@@ -126,18 +113,6 @@ class Bar:
     @property
     def bar_y(self) -> int:
         return self.y + CHART_BAR_TOP
-
-
-def format_date(value: str) -> str:
-    """Return an ISO date, full or partial, as '6 January 2022', 'January 2022' or '2022'."""
-    if not value:
-        return ""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
 
 
 def format_number(value: int | float) -> str:
@@ -238,19 +213,17 @@ class SiteView:
         return f"{ENTITY_FOLDERS.get(fact.kind, 'facts')}/{fact.id}/"
 
     def title(self, fact: Fact) -> str:
-        """Return the short name a fact is listed under."""
-        for attribute in ("title", "name", "label"):
-            value = getattr(fact, attribute, None)
-            if isinstance(value, str):
-                return value
-        if isinstance(fact, Statement):
-            return f"{self.title(self.facts[fact.speaker])}, {format_date(fact.date)}"
-        return fact.id
+        """Return the short name a fact is listed under (for a statement: speaker on subject)."""
+        return titles.title(self.facts, fact)
 
     def headline(self, fact: Fact) -> str:
-        """Return what a fact is listed under in a list of claims: the speaker, whose claim it is."""
-        if isinstance(fact, Statement):
-            return self.title(self.facts[fact.speaker])
+        """Return what a fact is listed under beside its date: a claim names whose it is.
+
+        A statement with a subject is its title, "speaker on subject"; one without is only its
+        speaker's, since the date shows anyway.
+        """
+        if isinstance(fact, Statement) and not fact.about:
+            return titles.speaker(self.facts, fact)
         return self.title(fact)
 
     def date(self, fact: Fact) -> str:

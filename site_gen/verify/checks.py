@@ -71,6 +71,7 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     details: Details = {}
     problems = references.check_registry(site.sources.values())
     problems += references.check_settings_references(site)
+    problems += references.duplicate_titles(site)
     for source in site.sources.values():
         if source.text:
             problems += check_passages(source, verdicts, spans, details)

@@ -1,4 +1,5 @@
-"""Rules between records: references resolve to the right kind, sources match their pins."""
+"""Rules between records: references resolve to the right kind, sources match their pins,
+and no two facts go by the same title."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-from site_gen.errors import Location, Problem
-from site_gen.model import Fact, Organization, Person, Place, Site, Source, schema
+from site_gen.errors import Location, Problem, Severity
+from site_gen.model import Fact, Organization, Person, Place, Site, Source, Statement, schema
+from site_gen.model.titles import title
 
 # For each referencing key, the kinds of fact it may name (empty: any kind).
 _REF_KINDS: dict[str, tuple[str, ...]] = {
@@ -162,3 +164,44 @@ def check_registry(sources: Iterable[Source]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def duplicate_titles(site: Site) -> list[Problem]:
+    """Warn of each fact whose title an earlier fact already has.
+
+    Lists and search results show facts by title, so two alike leave a reader guessing which
+    is which; a statement's title is its speaker and `about`, or its speaker and date.
+    """
+    problems: list[Problem] = []
+    first: dict[str, Fact] = {}
+    for fact in site.facts.values():
+        name = title(site.facts, fact)
+        earlier = first.setdefault(name, fact)
+        if earlier is fact:
+            continue
+        key = _title_key(fact)
+        missing = isinstance(fact, Statement) and not fact.about
+        hint = (
+            "add 'about' to say what the claim is about"
+            if missing
+            else f"give '{key}' words that tell the two apart"
+        )
+        problems.append(
+            Problem(
+                "duplicate-title",
+                f"its title '{name}' is also the title of fact '{earlier.id}' "
+                f"({earlier.at(_title_key(earlier))})",
+                fact.at(key),
+                fact.id,
+                hint,
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def _title_key(fact: Fact) -> str:
+    """Return the key an editor changes to change a fact's title."""
+    if isinstance(fact, Statement):
+        return "about"
+    return next(key for key in ("title", "name", "label") if hasattr(fact, key))

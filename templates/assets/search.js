@@ -1,4 +1,6 @@
 // Static search over search.json: facts, names and quotes. Optional: every page works without it.
+// Results are built with DOM calls only (textContent, createElement): the index holds editors'
+// and sources' text, which must never become markup.
 (function () {
   "use strict";
 
@@ -6,11 +8,15 @@
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
   var fallback = document.getElementById("search-fallback");
-  var LIMIT = 50;
+  // Results shown at first and added by each "Show more": a screenful to scan, not a wall.
+  var PAGE = 50;
   var items = null;
+  var found = [];
+  var terms = [];
 
-  if (!form || !input || !status || !list || !window.fetch) {
+  if (!form || !input || !status || !list || !more || !window.fetch) {
     return;
   }
 
@@ -19,21 +25,29 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  // Fold a text one character at a time, noting where in the original each folded character
+  // comes from: folding can change the length, and a match must be marked where it really is.
+  function foldedWithPlaces(text) {
+    var folded = "";
+    var starts = [];
+    var ends = [];
+    var at = 0;
+    Array.from(text).forEach(function (character) {
+      var piece = fold(character);
+      for (var i = 0; i < piece.length; i++) {
+        starts.push(at);
+        ends.push(at + character.length);
+      }
+      folded += piece;
+      at += character.length;
+    });
+    return { text: folded, starts: starts, ends: ends };
+  }
+
   function prepare(item) {
     item.haystack = fold([item.t, item.x, (item.a || []).join(" "), item.q.join(" ")].join(" "));
     item.name = fold(item.t + " " + (item.a || []).join(" "));
     return item;
-  }
-
-  // Show the quote that matched, else the fact's own text.
-  function snippet(item, terms) {
-    for (var i = 0; i < item.q.length; i++) {
-      var quote = fold(item.q[i]);
-      if (terms.every(function (term) { return quote.indexOf(term) !== -1; })) {
-        return "“" + item.q[i] + "”";
-      }
-    }
-    return item.x;
   }
 
   function element(tag, className, text) {
@@ -47,40 +61,112 @@
     return node;
   }
 
-  function render(query) {
-    var terms = fold(query).split(/\s+/).filter(Boolean);
+  // Return the text with every match of the query's terms in <mark>, as DOM nodes.
+  function marked(text) {
+    var places = foldedWithPlaces(text);
+    var ranges = [];
+    terms.forEach(function (term) {
+      for (var at = places.text.indexOf(term); at !== -1; at = places.text.indexOf(term, at + 1)) {
+        ranges.push([places.starts[at], places.ends[at + term.length - 1]]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    var fragment = document.createDocumentFragment();
+    var done = 0;
+    ranges.forEach(function (range, index) {
+      var next = ranges[index + 1];
+      if (next && next[0] <= range[1]) {
+        next[0] = Math.min(next[0], range[0]);  // Overlapping matches make one mark.
+        next[1] = Math.max(next[1], range[1]);
+        return;
+      }
+      fragment.appendChild(document.createTextNode(text.slice(done, range[0])));
+      fragment.appendChild(element("mark", "", text.slice(range[0], range[1])));
+      done = range[1];
+    });
+    fragment.appendChild(document.createTextNode(text.slice(done)));
+    return fragment;
+  }
+
+  function holdsEveryTerm(text) {
+    var folded = fold(text);
+    return terms.every(function (term) { return folded.indexOf(term) !== -1; });
+  }
+
+  // Show the fact's own text, or where only a quote holds every term, that quote.
+  function snippet(item) {
+    var text = element("p", "entry-text");
+    var quote = holdsEveryTerm(item.x) ? null : item.q.filter(holdsEveryTerm)[0];
+    if (quote) {
+      text.appendChild(document.createTextNode("“"));
+      text.appendChild(marked(quote));
+      text.appendChild(document.createTextNode("”"));
+    } else {
+      text.appendChild(marked(item.x));
+    }
+    return text;
+  }
+
+  function entry(item) {
+    var li = element("li", "entry");
+    var meta = element("p", "entry-meta");
+    meta.appendChild(element("span", "tag", item.k));
+    if (item.d) {
+      meta.appendChild(document.createTextNode(" " + item.d));
+    }
+    var title = element("p", "entry-title");
+    var link = element("a");
+    link.href = item.u;
+    link.appendChild(marked(item.t));
+    title.appendChild(link);
+    li.appendChild(meta);
+    li.appendChild(title);
+    li.appendChild(snippet(item));
+    return li;
+  }
+
+  function plural(count) {
+    return count === 1 ? "1 result" : count + " results";
+  }
+
+  // Add the next page of results and say, in the live region, how many there are in all.
+  function showNext() {
+    var shown = list.children.length;
+    found.slice(shown, shown + PAGE).forEach(function (item) {
+      list.appendChild(entry(item));
+    });
+    shown = list.children.length;
+    var left = found.length - shown;
+    status.textContent = left > 0
+      ? plural(found.length) + ", showing the first " + shown + "."
+      : plural(found.length) + (found.length > PAGE ? ", all shown." : ".");
+    more.hidden = left <= 0;
+    more.textContent = left > PAGE ? "Show " + PAGE + " more results" : "Show the last " + plural(left);
+  }
+
+  function search(query) {
+    terms = fold(query).split(/\s+/).filter(Boolean);
     list.textContent = "";
+    more.hidden = true;
     if (!terms.length) {
+      found = [];
       status.textContent = "Type a name, a place or words from a quote.";
       return;
     }
-    var found = items.filter(function (item) {
+    found = items.filter(function (item) {
       return terms.every(function (term) { return item.haystack.indexOf(term) !== -1; });
     });
     // Names first: a reader typing a person's name wants their page at the top.
     found.sort(function (a, b) {
       var byName = Number(terms.every(function (t) { return b.name.indexOf(t) !== -1; })) -
         Number(terms.every(function (t) { return a.name.indexOf(t) !== -1; }));
-      return byName || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0);
+      return byName || a.t.localeCompare(b.t);
     });
-    found.slice(0, LIMIT).forEach(function (item) {
-      var li = element("li", "entry");
-      var meta = element("p", "entry-meta");
-      meta.appendChild(element("span", "tag", item.k));
-      if (item.d) {
-        meta.appendChild(document.createTextNode(" " + item.d));
-      }
-      var title = element("p", "entry-title");
-      var link = element("a", "", item.t);
-      link.href = item.u;
-      title.appendChild(link);
-      li.appendChild(meta);
-      li.appendChild(title);
-      li.appendChild(element("p", "entry-text", snippet(item, terms)));
-      list.appendChild(li);
-    });
-    var count = found.length === 1 ? "1 result" : found.length + " results";
-    status.textContent = found.length > LIMIT ? count + ", showing the first " + LIMIT : count;
+    if (!found.length) {
+      status.textContent = "No results. Try fewer words, or other spellings of a name.";
+      return;
+    }
+    showNext();
   }
 
   function update() {
@@ -92,7 +178,7 @@
       url.searchParams.delete("q");
     }
     window.history.replaceState(null, "", url);
-    render(query);
+    search(query);
   }
 
   form.hidden = false;
@@ -101,6 +187,7 @@
   }
   input.value = new URL(window.location.href).searchParams.get("q") || "";
   status.textContent = "Loading the index…";
+  // The page names the index under the site's base URL, so search works under any subpath.
   fetch(form.getAttribute("data-index"))
     .then(function (response) {
       if (!response.ok) {
@@ -110,11 +197,17 @@
     })
     .then(function (data) {
       items = data.map(prepare);
-      render(input.value);
+      search(input.value);
       input.addEventListener("input", update);
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         update();
+      });
+      // Keyboard users land on the first new result, right where reading goes on.
+      more.addEventListener("click", function () {
+        var first = list.children.length;
+        showNext();
+        list.children[first].querySelector("a").focus();
       });
     })
     .catch(function () {
