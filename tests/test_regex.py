@@ -123,6 +123,13 @@ CASES = [
         "site_url of site.yml",
         "sources.loader._URL_RULES",
     ),
+    Case(
+        "sources.loader._SOURCE_URL_RULES[url]",
+        loader._SOURCE_URL_RULES[0][1],
+        "fullmatch",
+        "url of a source in seeds/sources.yml",
+        "sources.loader._SOURCE_URL_RULES",
+    ),
     _case(reader, "_ID", "fullmatch", "ids and references (at most 200 characters)"),
     _case(reader, "_DATE", "fullmatch", "date values"),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
