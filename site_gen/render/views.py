@@ -436,7 +436,8 @@ class SiteView:
             if piece.strip("\r\n"):
                 covering = tuple(views[i] for i in sorted(open_count) if i >= 0 and open_count[i])
                 ignored = open_count.get(_IGNORED, 0) > 0
-                hidden = excerpted and not open_count.get(_SHOWN, 0)
+                # Spaces between two shown sentences are no omission.
+                hidden = excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace()
                 segment = Segment(
                     piece.rstrip("\r\n"),
                     covering,
