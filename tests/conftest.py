@@ -14,9 +14,11 @@ import subprocess
 import sys
 import textwrap
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -139,6 +141,62 @@ def build_site(out: Path, *args: str, root: Path = REPO, cache: Path | None = No
         result = run_cli("build", "--root", root, "--out", out, *args)
     assert result.returncode == 0, result.stderr
     return out
+
+
+# Elements that never have an end tag.
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
+
+
+class _TreeBuilder(HTMLParser):
+    """Build an ElementTree of a page written by the theme, whose tags are all closed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = ET.Element("document")
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = ET.SubElement(self.open[-1], tag, {k: v or "" for k, v in attrs})
+        if tag not in _VOID:
+            self.open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            assert self.open[-1].tag == tag, f"</{tag}> closes <{self.open[-1].tag}>"
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        parent = self.open[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
+
+
+def parse_page(path: Path) -> ET.Element:
+    """Return a built page as an element tree, to query with ElementTree's paths."""
+    builder = _TreeBuilder()
+    builder.feed(path.read_text(encoding="utf-8"))
+    builder.close()
+    return builder.root
+
+
+def text_of(element: ET.Element) -> str:
+    """Return the text an element shows, spaces collapsed."""
+    return " ".join("".join(element.itertext()).split())
 
 
 def html_pages(out: Path) -> list[Path]:

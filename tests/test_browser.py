@@ -298,15 +298,21 @@ def test_reader_goes_from_home_to_a_fact_to_its_passage_and_back(
     page.locator(".lede-title").first.click()
     fact_url = page.url
     assert fact_url.startswith(base_url) and fact_url != base_url
-    marker = page.locator(".standfirst a.ref").first
-    note = page.locator(f"#{marker.get_attribute('aria-describedby')}")
-    assert note.locator("q").inner_text(), "the marker's note shows the quote"
-    marker.click()
-    assert "/sources/" in page.url and "#c-" in page.url
+    marker = page.locator(".standfirst details.cite").first
+    quote = marker.locator("a:has(q)").first
+    assert quote.is_hidden(), "the marker's quotes wait until it is opened"
+    marker.locator("summary").click()
+    assert quote.inner_text(), "the opened marker shows the quote in place"
+    # Enter, not a click: the middle of a link that wraps onto two lines may be outside it.
+    quote.press("Enter")
+    page.wait_for_url("**/sources/**")
+    assert "#c-" in page.url
     highlight = page.locator(":target")
-    assert highlight.count() == 1, "the marker's anchor exists on the source page"
+    assert highlight.count() == 1, "the quote's anchor exists on the source page"
     assert highlight.evaluate("(el) => el.closest('mark.hl') !== null"), "it is a highlight"
-    citers = highlight.locator("xpath=ancestor-or-self::mark[1]/following-sibling::span[1]")
+    citers = highlight.locator(
+        "xpath=ancestor-or-self::mark[1]/following-sibling::span[@class='citers'][1]"
+    )
     back = citers.locator(f"a[href='{urlsplit(fact_url).path}']")
     assert back.count() == 1, "the highlight links back to the fact"
     back.click()
@@ -459,7 +465,7 @@ def test_print_drops_navigation_and_keeps_notes(browser: Browser, base_url: str)
     page.emulate_media(media="print")
     page.goto(base_url + "facts/order-to-shoot/")
     assert page.locator("nav.sections").is_hidden()
-    assert page.locator(".notes-list q").first.is_visible()
+    assert page.locator(".notes .quote-list q").first.is_visible()
     page.close()
 
 

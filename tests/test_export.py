@@ -11,14 +11,15 @@ from site_gen import locate
 from site_gen.config import Config
 from site_gen.pipeline import load_and_check
 from site_gen.render.data import facts_json
+from site_gen.render.views import SiteView
 from site_gen.verify.quotes import normalize
 
 
 def test_every_citation_points_at_its_quote_and_the_bytes_are_stable(sample: Path) -> None:
     site, verification = load_and_check(Config.for_root(sample))
     assert site is not None
-    document = facts_json(site, verification.located)
-    assert document == facts_json(site, verification.located)
+    document = facts_json(SiteView(site, verification.located))
+    assert document == facts_json(SiteView(site, verification.located))
     texts = {source.id: source.text for source in site.sources.values()}
     citations = [c for fact in json.loads(document)["facts"] for c in fact["citations"]]
     assert citations

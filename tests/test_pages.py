@@ -223,10 +223,10 @@ def test_home_page_opens_with_the_lead_whose_markers_reach_their_passages_and_ba
     home = pages["index.html"].tags
     names = [tag for tag, _ in home]
     after_title = home[names.index("h1") + 1]
-    assert after_title[0] == "p" and "lead" in after_title[1]["class"].split()
+    assert after_title[0] == "div" and "lead" in after_title[1]["class"].split()
     lead = home[names.index("h1") + 1 : names.index("h2")]
     sentences = [attrs["id"] for tag, attrs in lead if tag == "span" and attrs.get("id")]
-    markers = [attrs["href"] for tag, attrs in lead if attrs.get("class") == "ref"]
+    markers = [attrs["href"] for tag, attrs in lead if tag == "a" and "#c-" in attrs["href"]]
     assert len(sentences) >= 3 and len(markers) >= len(sentences)
     for href in markers:
         path, _, anchor = href.removeprefix(BASE_PATH).partition("#")
@@ -256,5 +256,5 @@ def test_entity_page_opens_with_its_summary_then_its_facts_and_ends_with_sources
     headings = [attrs["id"] for tag, attrs in tags if tag == "h2"]
     assert where["Profile"] < where["activity-h"] < where["sources-h"]
     assert headings[0] == "activity-h" and headings[-1] == "sources-h"
-    notes = [i for i, (tag, attrs) in enumerate(tags) if attrs.get("class") == "notes-list"]
+    notes = [i for i, (tag, attrs) in enumerate(tags) if attrs.get("class") == "notes"]
     assert notes and min(notes) > where["sources-h"]

@@ -36,7 +36,7 @@ from site_gen.preview import server
 from site_gen.render import markdown, templates, views
 from site_gen.sources import adding, loader, reader
 from site_gen.sources import yaml as site_yaml
-from site_gen.verify import coverage, numbers, quotes, references, suggest
+from site_gen.verify import coverage, numbers, quotes, references, suggest, wording
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site_gen"
 
@@ -123,6 +123,13 @@ CASES = [
         "site_url of site.yml",
         "sources.loader._URL_RULES",
     ),
+    Case(
+        "sources.loader._SOURCE_URL_RULES[url]",
+        loader._SOURCE_URL_RULES[0][1],
+        "fullmatch",
+        "url of a source in seeds/sources.yml",
+        "sources.loader._SOURCE_URL_RULES",
+    ),
     _case(reader, "_ID", "fullmatch", "ids and references (at most 200 characters)"),
     _case(reader, "_DATE", "fullmatch", "date values"),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
@@ -144,6 +151,10 @@ CASES = [
     _case(numbers, "_DATE", "sub", "fact texts"),
     _case(numbers, "_URL", "sub", "fact texts"),
     _case(numbers, "_DESIGNATION", "sub", "fact texts"),
+    _case(wording, "_ATTRIBUTION", "findall", "fact texts and quotes, folded (and search)"),
+    _case(wording, "_QUALIFIER", "search", "the words before a number in a text or quote"),
+    _case(wording, "_ARTICLE", "sub", "names and aliases, folded"),
+    _case(wording, "_MARKUP", "sub", "fact texts and quotes, before folding"),
     _case(suggest, "DIFF_MARK", "finditer", "problem detail lines: YAML lines, passages (sub)"),
     _case(suggest, "_WORD", "finditer", "quotes and normalized source texts (findall)"),
     _case(suggest, "_SENTENCE_END", "search", "source text between two words"),

@@ -16,6 +16,7 @@ from site_gen.errors import Problem
 from site_gen.model import schema
 from site_gen.pipeline import load_and_check
 from site_gen.render.data import facts_json
+from site_gen.render.views import SiteView
 from site_gen.verify import wording
 
 WIRE = """\
@@ -207,7 +208,7 @@ def test_an_accept_silences_exactly_its_finding_and_is_published(wire: Path) -> 
     assert [p.code for p in wording_found(wire, facts)] == ["unattributed"]
     site, verification = load_and_check(Config.for_root(wire))
     assert site is not None
-    published = json.loads(facts_json(site, verification.located))
+    published = json.loads(facts_json(SiteView(site, verification.located)))
     probe = next(f for f in published["facts"] if f["id"] == "probe")
     assert probe["accept"] == {"qualifier": reason}
     assert "accept" not in next(f for f in published["facts"] if f["id"] == "ana-ruiz")

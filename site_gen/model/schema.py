@@ -17,6 +17,8 @@ REFORM_ACTS = ("proposed", "announced", "reported")
 METADATA_FIELDS = ("title", "publisher", "date", "author")
 # The wording lint's findings, which a fact's `accept` may accept (site_gen/verify/wording.py).
 WORDING_CODES = ("unattributed", "qualifier", "negation", "unnamed")
+# What a source page shows: the whole stored text, or only the cited sentences.
+PUBLISH_MODES = ("full", "excerpts")
 
 
 class Type(enum.Enum):
@@ -176,6 +178,15 @@ SOURCE = (
         choices=METADATA_FIELDS,
     ),
     Field("ignore", Type.STRS, "Boilerplate passages excluded from coverage."),
+    Field(
+        "url", Type.STR, "Address of the original article (http or https); citations link to it."
+    ),
+    Field(
+        "publish",
+        Type.CHOICE,
+        "What its page shows: the full text, or only the cited sentences (excerpts).",
+        choices=PUBLISH_MODES,
+    ),
 )
 
 LABEL_KEYS = (
@@ -208,5 +219,11 @@ SITE = (
     Field("base_url", Type.STR, "URL path the site is served under, e.g. /briefing/."),
     Field("site_url", Type.STR, "Absolute URL of the published site; enables sitemap.xml."),
     Field("coverage_target", Type.NUMBER, "Share of each source's sentences facts must cite."),
+    Field(
+        "publish",
+        Type.CHOICE,
+        "What source pages show unless a source says otherwise: full or excerpts.",
+        choices=PUBLISH_MODES,
+    ),
     Field("labels", Type.STR_MAP, "Navigation and section labels.", choices=LABEL_KEYS),
 )

@@ -27,6 +27,10 @@ class Source:
     evidence: Mapping[str, str] = field(default_factory=dict)
     editorial: Mapping[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
+    # The original article online, an http(s) address; "" when it is not online.
+    url: str = ""
+    # "full" or "excerpts"; "" follows the site's setting.
+    publish: str = ""
     locations: Mapping[str, Location] = field(default_factory=dict)
 
     def at(self, key: str) -> Location:
@@ -48,6 +52,7 @@ class Settings:
     base_url: str = "/"
     site_url: str = ""
     coverage_target: float = 0.9
+    publish: str = "full"
     labels: Mapping[str, str] = field(default_factory=dict)
     locations: Mapping[str, Location] = field(default_factory=dict)
 

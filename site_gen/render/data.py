@@ -8,50 +8,54 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from site_gen.model import Citation, Fact, FigureValue, Site, Source, Span
+from site_gen.model import Citation, Fact, FigureValue, Source, Span
 from site_gen.model.titles import format_date
 from site_gen.render.views import SiteView
 from site_gen.verify.checks import Located
 
 # Bookkeeping that says where a value was written, not what it says.
 _INTERNAL = {"location", "locations", "sources"}
+# A source's stored text, and the spans of it that its page shows.
+Shown = tuple[str, Sequence[Span]]
 # Characters of context on each side of a TextQuoteSelector's passage, as Hypothesis keeps.
 SELECTOR_CONTEXT = 32
 
 
-def _citation(citation: Citation, located: Located, texts: Mapping[str, str]) -> dict[str, Any]:
+def _citation(citation: Citation, located: Located, texts: Mapping[str, Shown]) -> dict[str, Any]:
     spans = located.of(citation)
     return {
         "source": citation.source,
         "quote": citation.quote,
         "spans": [list(span) for span in spans],
-        "selectors": [selectors(texts[citation.source], span) for span in spans],
+        "selectors": [selectors(*texts[citation.source], span) for span in spans],
         **({"note": citation.note} if citation.note else {}),
     }
 
 
-def selectors(text: str, span: Span) -> list[dict[str, Any]]:
+def selectors(text: str, shown: Sequence[Span], span: Span) -> list[dict[str, Any]]:
     """Describe one passage of a source as W3C Web Annotation selectors, two alternatives.
 
     Offsets count code points of the source's stored text, as the Web Annotation model counts
-    characters, so annotation tools such as Hypothesis can anchor the same passage.
+    characters, so annotation tools such as Hypothesis can anchor the same passage. The context
+    stays within what the source's page shows, so an excerpted source leaks nothing through it.
     """
     start, end = span
+    low, high = next(((a, b) for a, b in shown if a <= start and end <= b), span)
     return [
         {
             "type": "TextQuoteSelector",
             "exact": text[start:end],
-            "prefix": text[max(0, start - SELECTOR_CONTEXT) : start],
-            "suffix": text[end : end + SELECTOR_CONTEXT],
+            "prefix": text[max(low, start - SELECTOR_CONTEXT) : start],
+            "suffix": text[end : min(high, end + SELECTOR_CONTEXT)],
         },
         {"type": "TextPositionSelector", "start": start, "end": end},
     ]
 
 
-def _value(value: FigureValue, located: Located, texts: Mapping[str, str]) -> dict[str, Any]:
+def _value(value: FigureValue, located: Located, texts: Mapping[str, Shown]) -> dict[str, Any]:
     # Field by field: dataclasses.asdict would first deep-copy the citations left out here.
     data = {
         field.name: getattr(value, field.name)
@@ -62,7 +66,7 @@ def _value(value: FigureValue, located: Located, texts: Mapping[str, str]) -> di
     return data
 
 
-def _fact(fact: Fact, located: Located, texts: Mapping[str, str]) -> dict[str, Any]:
+def _fact(fact: Fact, located: Located, texts: Mapping[str, Shown]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in dataclasses.fields(fact):
         if field.name in _INTERNAL:
@@ -78,9 +82,16 @@ def _fact(fact: Fact, located: Located, texts: Mapping[str, str]) -> dict[str, A
     return data
 
 
-def facts_json(site: Site, located: Located) -> bytes:
+def facts_json(view: SiteView) -> bytes:
     """Serialize the checked site deterministically (sorted keys, stable order)."""
-    texts = {source.id: source.text for source in site.sources.values()}
+    site, located = view.site, view.located
+    texts = {
+        source.id: (
+            source.text,
+            view.shown(source) if view.is_excerpted(source) else [(0, len(source.text))],
+        )
+        for source in site.sources.values()
+    }
     document = {
         "facts": [_fact(fact, located, texts) for fact in site.facts.values()],
         "sources": [_source(source) for source in site.sources.values()],

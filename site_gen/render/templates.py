@@ -335,7 +335,7 @@ class SiteRender:
         """Return the files machines read: the data for researchers, search and feed readers."""
         view, plain = self.view, self.plain
         return {
-            "facts.json": facts_json(self.site, view.located),
+            "facts.json": facts_json(view),
             "search.json": search_index(view, self.url, plain, KIND_NAMES),
             "feed.xml": atom_feed(view, self.link, plain, self.site_url),
         }

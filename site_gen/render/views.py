@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable
@@ -18,12 +19,15 @@ from site_gen.model import (
     FigureValue,
     Site,
     Source,
+    Span,
     Statement,
     counts,
     titles,
 )
 from site_gen.model.counts import Count
+from site_gen.render.textfragment import link_to_passage
 from site_gen.verify.checks import Located
+from site_gen.verify.coverage import split_sentences
 
 # Kinds that have a page of their own and an index, keyed to the URL folder and label key.
 ENTITY_FOLDERS = {"person": "people", "organization": "organizations", "place": "places"}
@@ -48,8 +52,9 @@ QUALIFIER_SHAPES = {
     **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
     **dict.fromkeys(("up to", "fewer than", "less than", "under", "at most"), "at most"),
 }
-# The sweep's stand-in for ignored spans, beside the citation indexes 0, 1, 2...
+# The sweep's stand-ins for ignored spans and shown excerpts, beside citation indexes 0, 1, 2...
 _IGNORED = -1
+_SHOWN = -2
 
 
 @dataclass(frozen=True)
@@ -78,17 +83,29 @@ class Segment:
     covering: tuple[CitationView, ...]
     starting: tuple[CitationView, ...]
     ignored: bool
+    # Left out of a page that publishes excerpts only.
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
 class Run:
-    """A stretch of one source line shown one way: plain, ignored, or one highlighted passage."""
+    """A stretch of one source line shown one way: plain, ignored, highlighted, or left out."""
 
     text: str
     ignored: bool = False
-    # Citations whose quote starts here: their anchors land on this passage.
+    cited: bool = False
+    # Stands for text an excerpted page leaves out; its `text` is empty.
+    omitted: bool = False
+    # Citations whose quote starts here: their anchors land on this run.
     anchors: tuple[CitationView, ...] = ()
-    # Every fact (or lead sentence) citing any part of the passage, so readers can go back to it.
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Runs read together: highlighted runs with only spaces between them, or one other run."""
+
+    runs: tuple[Run, ...]
+    # Every fact (or lead sentence) citing any part of the passage, each once, to go back to.
     citing: tuple[CitedText, ...] = ()
 
 
@@ -239,6 +256,27 @@ class SiteView:
             ]
         return views
 
+    def by_source(
+        self, citations: Iterable[CitationView]
+    ) -> list[tuple[Source, list[CitationView]]]:
+        """Group citations under their sources, in the order each source is first cited."""
+        groups: dict[str, tuple[Source, list[CitationView]]] = {}
+        for view in citations:
+            groups.setdefault(view.source.id, (view.source, []))[1].append(view)
+        return list(groups.values())
+
+    def original(self, view: CitationView) -> str:
+        """Return a link to the quoted passage in the original article, or '' when not online.
+
+        The passage is taken from the stored text where the quote was found, not from the
+        quote, which may leave words out or change a letter's case.
+        """
+        if not view.source.url:
+            return ""
+        spans = self.located.of(view.citation)
+        passage = view.source.text[spans[0][0] : spans[-1][1]] if spans else view.citation.quote
+        return link_to_passage(view.source.url, passage)
+
     def value_citations(self, fact: Figure, value: FigureValue) -> list[CitationView]:
         """Return the numbered citations that belong to one figure value."""
         own = {id(c) for c in value.sources}
@@ -247,15 +285,6 @@ class SiteView:
     def citations_of(self, facts: Iterable[Fact]) -> list[CitationView]:
         """Return the citations of several facts in order, for one list of notes."""
         return [view for fact in facts for view in self.citations(fact)]
-
-    def offsets(self, facts: Iterable[CitedText]) -> dict[str, int]:
-        """Return how far each fact's citation numbers are shifted so notes run on through a list."""
-        shifts: dict[str, int] = {}
-        total = 0
-        for fact in facts:
-            shifts[fact.id] = total
-            total += len(self.citations(fact))
-        return shifts
 
     def corroborating_sources(self, fact: Fact) -> list[str]:
         """Return the different sources that support the same claim of an event or a figure.
@@ -392,8 +421,37 @@ class SiteView:
         }.values()
         return sorted(facts, key=lambda f: (*chronology(f), f.kind, f.id))
 
+    def is_excerpted(self, source: Source) -> bool:
+        """Tell whether a source's page shows only its cited sentences, not its whole text."""
+        return (source.publish or self.settings.publish) == "excerpts"
+
+    @cached_property
+    def all_in_full(self) -> bool:
+        """Tell whether every source's page shows its whole text, as the site's wording says."""
+        return not any(self.is_excerpted(source) for source in self.site.sources.values())
+
+    def shown(self, source: Source) -> list[Span]:
+        """Return what an excerpted page shows: each quoted span widened to its sentences."""
+        sentences = split_sentences(source.text)
+        starts = [sentence.start for sentence in sentences]
+        shown = []
+        for view in self._by_source(source.id):
+            for start, end in self.located.of(view.citation):
+                # The sentences that overlap the span: from the last one starting at or before
+                # its start, on to the last one starting before its end.
+                first = max(bisect.bisect_right(starts, start) - 1, 0)
+                last = bisect.bisect_left(starts, end)
+                around = [s for s in sentences[first:last] if s.end > start]
+                shown.append(
+                    (min([start, *(s.start for s in around)]), max([end, *(s.end for s in around)]))
+                )
+        return shown
+
     def segments(self, source: Source) -> list[list[Segment]]:
-        """Split a source into lines of segments, cut wherever a citation starts or ends."""
+        """Split a source into lines of segments, cut wherever a citation starts or ends.
+
+        On an excerpted page, segments outside the shown sentences are hidden.
+        """
         views = self._by_source(source.id)
         text = source.text
         # One sweep over the cut points: each span opens where it starts and closes where it
@@ -407,6 +465,9 @@ class SiteView:
                 starting.setdefault(spans[0][0], []).append(view)
             _add_spans(opening, closing, spans, index)
         _add_spans(opening, closing, self.located.ignored(source), _IGNORED)
+        excerpted = self.is_excerpted(source)
+        if excerpted:
+            _add_spans(opening, closing, self.shown(source), _SHOWN)
         cuts = {0, len(text), *opening, *closing}
         cuts.update(found.end() for found in _NEWLINE.finditer(text))
         open_count: dict[int, int] = {}
@@ -420,35 +481,69 @@ class SiteView:
             if piece.strip("\r\n"):
                 covering = tuple(views[i] for i in sorted(open_count) if i >= 0 and open_count[i])
                 ignored = open_count.get(_IGNORED, 0) > 0
+                # Spaces between two shown sentences are no omission.
+                hidden = excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace()
                 segment = Segment(
-                    piece.rstrip("\r\n"), covering, tuple(starting.get(start, ())), ignored
+                    piece.rstrip("\r\n"),
+                    covering,
+                    tuple(starting.get(start, ())),
+                    ignored,
+                    hidden,
                 )
                 lines[-1].append(segment)
             if piece.endswith("\n"):
                 lines.append([])
         return [line for line in lines if line]
 
-    def passages(self, source: Source) -> list[list[Run]]:
-        """Return a source as lines of runs, merging touching cited segments into one passage."""
-        lines = []
+    def passages(self, source: Source) -> list[list[Passage]]:
+        """Return a source as lines of passages; an excerpted page's left-out lines are empty,
+        one for each stretch of them."""
+        lines: list[list[Passage]] = []
         for line in self.segments(source):
-            runs = []
-            for cited, group in itertools.groupby(line, key=lambda s: bool(s.covering)):
-                segments = list(group)
-                if cited:
-                    citing = {v.fact.id: v.fact for s in segments for v in s.covering}
-                    runs.append(
-                        Run(
-                            "".join(s.text for s in segments),
-                            anchors=tuple(v for s in segments for v in s.starting),
-                            citing=tuple(citing.values()),
-                        )
-                    )
-                    continue
-                for ignored, plain in itertools.groupby(segments, key=lambda s: s.ignored):
-                    runs.append(Run("".join(s.text for s in plain), ignored=ignored))
-            lines.append(runs)
+            passages = _passages(line)
+            if any(not run.omitted for p in passages for run in p.runs):
+                lines.append(passages)
+            elif not lines or lines[-1]:
+                lines.append([])
         return lines
+
+
+def _look(segment: Segment) -> str:
+    """Return how a segment is shown, so that segments shown alike merge into one run."""
+    if segment.hidden:
+        return "omitted"
+    if segment.covering:
+        return "cited"
+    return "ignored" if segment.ignored else "plain"
+
+
+def _passages(line: list[Segment]) -> list[Passage]:
+    """Merge a line's segments into runs, and highlighted runs that only spaces and punctuation
+    part into passages, so a passage's citing facts are listed once, not after every sentence."""
+    passages: list[Passage] = []
+    # The highlighted passage being read, and the facts citing it.
+    runs: list[Run] = []
+    citing: dict[str, CitedText] = {}
+    for look, group in itertools.groupby(line, key=_look):
+        segments = list(group)
+        text = "".join(s.text for s in segments)
+        if look == "cited":
+            anchors = tuple(v for s in segments for v in s.starting)
+            runs.append(Run(text, cited=True, anchors=anchors))
+            citing.update((v.fact.id, v.fact) for s in segments for v in s.covering)
+        elif look == "plain" and runs and not any(char.isalnum() for char in text):
+            runs.append(Run(text))
+        else:
+            if runs:
+                passages.append(Passage(tuple(runs), tuple(citing.values())))
+                runs, citing = [], {}
+            run = Run(
+                "" if look == "omitted" else text, look == "ignored", omitted=look == "omitted"
+            )
+            passages.append(Passage((run,)))
+    if runs:
+        passages.append(Passage(tuple(runs), tuple(citing.values())))
+    return passages
 
 
 def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[Dating, list[DatedT]]]:

@@ -8,6 +8,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from site_gen.config import Config
 from site_gen.errors import Location, Problem, Severity
@@ -31,6 +32,17 @@ _URL_RULES = (
         "site_url",
         re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?"),
         "https://example.github.io/kazakhstan-briefing/",
+    ),
+)
+# A source's original article: any http(s) address written in URL characters, query and
+# fragment included. Nothing else, so no `javascript:` or `data:` link ever reaches a page.
+_SOURCE_URL_RULES = (
+    (
+        "url",
+        re.compile(
+            r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?"
+        ),
+        "https://www.example.com/news/article.html (http or https only)",
     ),
 )
 FACT_SUFFIXES = (".yml", ".yaml")
@@ -117,16 +129,29 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     data = reader.mapping(root, schema.SITE, "site settings")
     if data is None or "title" not in data or "description" not in data:
         return None
-    for key, pattern, example in _URL_RULES:
+    drop_bad_urls(reader, data, _URL_RULES)
+    return Settings(location=root.location, locations=reader.locations, **data)
+
+
+def drop_bad_urls(
+    reader: Reader,
+    data: dict[str, Any],
+    rules: tuple[tuple[str, re.Pattern[str], str], ...],
+    owner: str = "",
+) -> None:
+    """Report and drop each URL value that its rule refuses: URLs end up in links.
+
+    `owner` names what holds the value, e.g. "source 'efe': ", when the file holds several.
+    """
+    for key, pattern, example in rules:
         if key in data and not pattern.fullmatch(data[key]):
             reader.fail(
                 reader.locations[key],
                 "bad-url",
-                f"'{key}' is {data[key]!r}",
+                f"{owner}'{key}' is {data[key]!r}",
                 f"write it like {example}",
             )
             del data[key]
-    return Settings(location=root.location, locations=reader.locations, **data)
 
 
 def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
@@ -151,6 +176,7 @@ def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
         fields = reader.mapping(node, schema.SOURCE, "a source")
         if fields is None or not {"id", "file", "sha256", "title"} <= fields.keys():
             continue
+        drop_bad_urls(reader, fields, _SOURCE_URL_RULES, f"source '{fields['id']}': ")
         entry = Source(location=node.location, locations=reader.locations, **fields)
         if entry.id in sources:
             first = sources[entry.id].location
