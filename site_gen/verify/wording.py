@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
 from site_gen.model import Fact, Organization, Person, Place, Reform, Site, Statement
-from site_gen.verify.numbers import claimed_numbers_at
+from site_gen.verify.numbers import claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
@@ -92,6 +92,8 @@ _UNATTRIBUTED_EXEMPT = (Statement, Person, Organization, Place)
 _ARTICLE = re.compile(r"\Athe ")
 # Link targets are addresses, and emphasis marks are typography, not wording.
 _MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+")
+# The characters _MARKUP starts with: a text without any of them is left as it is.
+_MARKS = ("]", "*", "_", "`")
 
 
 class Finding(NamedTuple):
@@ -177,7 +179,9 @@ def wording_problems(site: Site, fact: Fact) -> list[Problem]:
 
 def _plain(text: str) -> str:
     """Fold a text or quote as the quote matcher does, in one case, without Markdown."""
-    return fold_text(_MARKUP.sub(_unmark, text)).casefold()
+    if any(mark in text for mark in _MARKS):  # Most texts and quotes have no Markdown.
+        text = _MARKUP.sub(_unmark, text)
+    return fold_text(text).casefold()
 
 
 def _unmark(found: re.Match[str]) -> str:
@@ -213,7 +217,8 @@ def _qualifiers(reading: _Reading) -> Iterator[Finding]:
         return
     quoted: dict[Decimal, set[str]] = {}
     for quote in reading.quotes:
-        for number in claimed_numbers_at(quote):
+        # Every number of a quote: a date or a designation ("S-300") has no qualifier before it.
+        for number in numbers_at(quote):
             quoted.setdefault(number.value, set()).add(_qualifier(quote, number.start))
     for number in claimed:
         given = quoted.get(number.value, set())
