@@ -239,3 +239,14 @@ def test_the_docs_list_every_code_and_word() -> None:
         assert f"`{code}`" in section
     for word in (*wording.ATTRIBUTION_WORDS, *wording.QUALIFIERS):
         assert re.search(rf"[:,] {re.escape(word)}[,.]", section), word
+
+
+def test_a_lead_sentence_is_linted_like_a_fact(sample: Path) -> None:
+    replace_in(sample / "site.yml", "and about 1,200 vehicles", "and 1,200 vehicles")
+    assert "warning[qualifier]" in run_cli("check", "--root", sample).stderr
+    result = run_cli("check", "--strict", "--root", sample)  # --strict: warnings are errors
+    assert result.returncode == 1
+    assert (
+        "site.yml:7:11: error[qualifier]: text says '1,200', but its quotes say 'about 1,200'; "
+        "write the number as a quote qualifies it"
+    ) in result.stderr

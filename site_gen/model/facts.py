@@ -44,6 +44,11 @@ class CitedText:
         """Return every citation of the text, including those on figure values."""
         return self.sources
 
+    @property
+    def fact_id(self) -> str | None:
+        """Return the id a problem names: a fact's; a lead sentence is named by where it is."""
+        return None
+
     def at(self, key: str) -> Location:
         """Return where `key` was written, falling back to the text itself."""
         return self.locations.get(key, self.location)
@@ -61,6 +66,10 @@ class Fact(CitedText):
     draft: bool = False
     # Wording-lint findings the editors accept: code -> the reason, shown in facts.json.
     accept: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def fact_id(self) -> str | None:
+        return self.id
 
     def references(self) -> Iterator[tuple[str, str]]:
         """Yield (field path, id) for every id this fact points at."""

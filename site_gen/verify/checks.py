@@ -76,18 +76,18 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
         if source.text:
             problems += check_passages(source, verdicts, spans, details)
     for sentence in site.settings.lead:
-        problems += check_cited_text(site, verdicts, sentence, spans, details)
+        problems += lint_unless_misquoted(
+            site, check_cited_text(site, verdicts, sentence, spans, details), sentence
+        )
     for fact in site.facts.values():
         problems += references.fact_reference_problems(site, fact)
         if isinstance(fact, Figure):
             problems += check_value_links(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
-        cited = check_cited_text(site, verdicts, fact, spans, details)
-        problems += cited
-        # Wording is read against quotes that are really in their sources: fix those first.
-        if not any(p.code != "number-not-quoted" for p in cited):
-            problems += wording.wording_problems(site, fact)
+        problems += lint_unless_misquoted(
+            site, check_cited_text(site, verdicts, fact, spans, details), fact
+        )
     verdicts.save()
     located = Located(spans)
     target = site.settings.coverage_target
@@ -107,15 +107,18 @@ def check_cited_text(
     """Hold a fact, or a lead sentence, to its quotes: each in its source, each number quoted."""
     problems = check_numbers(text)
     for citation in text.citations:
-        problem = check_citation(site, verdicts, citation, _fact_id(text), spans, details)
+        problem = check_citation(site, verdicts, citation, text.fact_id, spans, details)
         if problem:
             problems.append(problem)
     return problems
 
 
-def _fact_id(text: CitedText) -> str | None:
-    """Return the id a problem names; a lead sentence has none but where it was written."""
-    return text.id if isinstance(text, Fact) else None
+def lint_unless_misquoted(site: Site, cited: list[Problem], text: CitedText) -> list[Problem]:
+    """Add the wording lint's findings to a text's quote problems, once its quotes are right:
+    wording is read against quotes that are really in their sources."""
+    if any(p.code != "number-not-quoted" for p in cited):
+        return cited
+    return cited + wording.wording_problems(site, text)
 
 
 def check_passages(
@@ -241,7 +244,7 @@ def check_numbers(fact: CitedText) -> list[Problem]:
                     "number-not-quoted",
                     f"text says {written}, but no quote of this {what} contains that number",
                     fact.at("text"),
-                    _fact_id(fact),
+                    fact.fact_id,
                     hint=f"correct the number or cite a passage that gives {written}",
                 )
             )

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
-from site_gen.model import Fact, Organization, Person, Place, Reform, Site, Statement
+from site_gen.model import CitedText, Fact, Organization, Person, Place, Reform, Site, Statement
 from site_gen.verify.numbers import claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
@@ -110,7 +110,7 @@ class _Reading:
     """A fact's text, folded for comparison, and what it is compared with, folded only when a
     rule needs it: most texts give a rule nothing to ask of the quotes."""
 
-    def __init__(self, site: Site, fact: Fact) -> None:
+    def __init__(self, site: Site, fact: CitedText) -> None:
         self.site = site
         self.fact = fact
         self.text = _plain(fact.text)
@@ -121,7 +121,8 @@ class _Reading:
 
     @functools.cached_property
     def linked(self) -> dict[str, Fact | None]:
-        return {ref: self.site.facts.get(ref) for _, ref in self.fact.references()}
+        links = self.fact.references() if isinstance(self.fact, Fact) else ()
+        return {ref: self.site.facts.get(ref) for _, ref in links}
 
     @functools.cached_property
     def publishers(self) -> list[str]:
@@ -135,9 +136,12 @@ class _Reading:
         return {ref: _plain(other.text) for ref, other in self.linked.items() if other}
 
 
-def wording_problems(site: Site, fact: Fact) -> list[Problem]:
-    """Return a warning for each finding on a fact that it does not accept, and for each stale
-    accept."""
+def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
+    """Return a warning for each finding on a fact, or a sentence of the lead, that it does not
+    accept, and for each stale accept.
+
+    A lead sentence links nothing and can accept nothing: its few words must stand on its quotes.
+    """
     reading = _Reading(site, fact)
     # The same number written twice is one finding.
     findings = dict.fromkeys(
@@ -149,17 +153,21 @@ def wording_problems(site: Site, fact: Fact) -> list[Problem]:
             *_unnamed_actors(reading),
         ]
     )
+    accepted = fact.accept if isinstance(fact, Fact) else {}
+    who = fact.fact_id
     problems = [
         Problem(
             found.code,
             found.message,
             fact.at(found.key),
-            fact.id,
-            hint=f"{found.hint}, or accept it: accept: {{{found.code}: <why>}}",
+            who,
+            hint=f"{found.hint}, or accept it: accept: {{{found.code}: <why>}}"
+            if who
+            else found.hint,
             severity=Severity.WARNING,
         )
         for found in findings
-        if found.code not in fact.accept
+        if found.code not in accepted
     ]
     found_codes = {found.code for found in findings}
     problems += [
@@ -171,7 +179,7 @@ def wording_problems(site: Site, fact: Fact) -> list[Problem]:
             hint=f"remove accept.{code}",
             severity=Severity.WARNING,
         )
-        for code in fact.accept
+        for code in accepted
         if code not in found_codes
     ]
     return problems
@@ -262,6 +270,8 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
     count: it always names the entity, whatever the fact says.
     """
     fact = reading.fact
+    if not isinstance(fact, Fact):
+        return
     for ref in (*fact.people, *fact.organizations, *fact.places):
         entity = reading.linked[ref]
         if not isinstance(entity, Person | Organization | Place):
