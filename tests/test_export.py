@@ -44,6 +44,9 @@ def test_every_citation_of_the_site_carries_web_annotation_selectors(built_site:
         for citation in owner["citations"]
     ]
     assert len(citations) > 200
+    lead = [citation for sentence in document["lead"] for citation in sentence["citations"]]
+    assert len(document["lead"]) >= 3 and lead
+    citations += lead
     for citation in citations:
         text = texts[citation["source"]]
         assert len(citation["selectors"]) == len(citation["spans"]) > 0, citation["quote"]

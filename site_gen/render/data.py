@@ -94,6 +94,13 @@ def facts_json(view: SiteView) -> bytes:
     }
     document = {
         "facts": [_fact(fact, located, texts) for fact in site.facts.values()],
+        "lead": [
+            {
+                "text": sentence.text,
+                "citations": [_citation(c, located, texts) for c in sentence.sources],
+            }
+            for sentence in site.settings.lead
+        ],
         "sources": [_source(source) for source in site.sources.values()],
     }
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
