@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 
@@ -160,3 +161,21 @@ def test_the_fast_resolver_tags_scalars_as_pyyaml_does(value: str) -> None:
     for kind in (yaml.SequenceNode, yaml.MappingNode):
         expected = yaml.resolver.BaseResolver.resolve(loader, kind, None, (False, False))
         assert loader.resolve(kind, None, (False, False)) == expected
+
+
+def test_plain_scalars_read_as_pyyaml_reads_them() -> None:
+    """The reader skips PyYAML's resolver for plain scalars no implicit type starts with; each
+    first character, and the words of every implicit type, must still read as PyYAML reads them
+    (dates stay strings, as the loader wants)."""
+    words = ["yes", "No", "on", "OFF", "true", "null", "~", "12", "-3", "+4", "0x1f", "1_000"]
+    words += [".5", ".inf", "-.inf", ".nan", "2022-01-02", "1:20", "3.0e5", "text"]
+    words += [
+        chr(first) + "ext" for first in range(33, 127) if chr(first) not in "#&*!|>%@`'\"{}[],?:-"
+    ]
+    for word in words:
+        node, problems = yamlfile.parse_yaml(f"key: {word}\n".encode(), "t.yml")
+        expected = yaml.safe_load(f"key: {word}\n")["key"]
+        if isinstance(expected, datetime.date):
+            expected = word
+        assert node is not None and not problems, word
+        assert repr(node.value["key"].value) == repr(expected), word  # repr: nan equals nan

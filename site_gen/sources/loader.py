@@ -19,6 +19,7 @@ from site_gen.sources.yaml import (
     MAX_FILE_BYTES,
     Node,
     decode_utf8,
+    find_forbidden,
     parse_yaml,
     read_file,
 )
@@ -243,7 +244,7 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
     if problem:
         problems.append(problem)
         return source
-    forbidden = FORBIDDEN.search(text)
+    forbidden = find_forbidden(text)
     if forbidden:
         # The file stays as it is, pinned; the pages show a stand-in of the same length, so every
         # quote's spans still point into the file.

@@ -11,7 +11,7 @@ from typing import Any
 from site_gen.errors import Location, Problem
 from site_gen.model import Citation, CitedText, FigureValue, schema
 from site_gen.model.schema import Field, Type
-from site_gen.sources.yaml import FORBIDDEN, INVALID, LIMITS, Node
+from site_gen.sources.yaml import INVALID, LIMITS, Node, find_forbidden
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
@@ -181,9 +181,7 @@ class Reader:
                 node.location, "wrong-type", f"'{name}' must be a string", "put the value in quotes"
             )
             return None
-        # Printable ASCII holds none of them, and most values are that: skip the pattern.
-        plain = node.value.isascii() and node.value.isprintable()
-        control = None if plain else FORBIDDEN.search(node.value)
+        control = find_forbidden(node.value)
         if control:
             self.fail(
                 node.location,

@@ -206,9 +206,10 @@ def _unattributed(reading: _Reading) -> Iterator[Finding]:
     """
     if isinstance(reading.fact, _UNATTRIBUTED_EXEMPT) or _ATTRIBUTION.search(reading.text):
         return
-    attributions = [_ATTRIBUTION.findall(quote) for quote in reading.quotes]
-    if attributions and all(attributions):
-        words = sorted({word for found in attributions for word in found})
+    quotes = reading.quotes
+    # Most quotes attribute nothing: the first of those ends the rule, before any list is made.
+    if quotes and all(_ATTRIBUTION.search(quote) for quote in quotes):
+        words = sorted({word for quote in quotes for word in _ATTRIBUTION.findall(quote)})
         yield Finding(
             "unattributed",
             f"every quote attributes the claim ({_listing(words)}), but the text states it as "
