@@ -12,6 +12,27 @@ from dataclasses import dataclass
 
 from site_gen.model.facts import Figure, FigureValue
 
+# Words that qualify a number, written just before it, and how each bounds it: "at least" runs
+# on past the number, "at most" stops short of it, and the rest put it near. The wording lint
+# holds a text to its quotes' qualifiers; a chart draws each value by its bound.
+QUALIFIERS = {
+    **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
+    **dict.fromkeys(
+        ("up to", "fewer than", "less than", "under", "just under", "at most", "as many as"),
+        "at most",
+    ),
+    **dict.fromkeys(
+        ("about", "almost", "approximately", "around", "nearly", "roughly", "some"),
+        "approximate",
+    ),
+    **dict.fromkeys(("an estimated", "close to", "as few as"), "approximate"),
+}
+
+
+def bound(qualifier: str) -> str:
+    """Return how a qualifier bounds its number; one the table does not know is approximate."""
+    return QUALIFIERS.get(qualifier.casefold(), "approximate") if qualifier else ""
+
 
 @dataclass(frozen=True)
 class Count:
@@ -65,8 +86,3 @@ def counts(figure: Figure) -> tuple[Count, ...]:
         )
         result.append(Count(tuple(series), restatements))
     return tuple(result)
-
-
-def disagree(figure: Figure) -> bool:
-    """Tell whether the reports really disagree: their counts end on different numbers."""
-    return len({count.latest.value for count in counts(figure)}) > 1

@@ -41,14 +41,17 @@ def title(facts: Mapping[str, Fact], fact: Fact) -> str:
     what it is about, its subject ("Kassym-Jomart Tokayev on the coup attempt"); else by its
     speaker and date, which one speaker's many claims share.
     """
-    for attribute in ("title", "name", "label"):
-        value = getattr(fact, attribute, None)
-        if isinstance(value, str):
-            return value
     if isinstance(fact, Statement):
         who = speaker(facts, fact)
         return f"{who} on {fact.about}" if fact.about else f"{who}, {format_date(fact.date)}"
-    return fact.id
+    return str(getattr(fact, title_key(fact)))
+
+
+def title_key(fact: Fact) -> str:
+    """Return the key an editor changes to change a fact's title."""
+    if isinstance(fact, Statement):
+        return "about"
+    return next((key for key in ("title", "name", "label") if hasattr(fact, key)), "id")
 
 
 def speaker(facts: Mapping[str, Fact], statement: Statement) -> str:

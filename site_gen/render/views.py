@@ -47,11 +47,6 @@ CHART_BAR = 9
 # Room kept right of the longest bar, where a 'more than' runs on.
 CHART_REACH = 16
 _NEWLINE = re.compile("\n")
-# How each common qualifier bounds its number, for charts; any other qualifier is approximate.
-QUALIFIER_SHAPES = {
-    **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
-    **dict.fromkeys(("up to", "fewer than", "less than", "under", "at most"), "at most"),
-}
 # The sweep's stand-ins for ignored spans and shown excerpts, beside citation indexes 0, 1, 2...
 _IGNORED = -1
 _SHOWN = -2
@@ -182,6 +177,7 @@ class SiteView:
         # Made when first asked for, by fact id: the facts that name it, sorted; its citations.
         self._mentions: dict[str, list[Fact]] = {}
         self._citations: dict[str, list[CitationView]] = {}
+        self._counts: dict[str, tuple[Count, ...]] = {}
         # By source id: its citations.
         self._source_citations: dict[str, list[CitationView]] = {}
 
@@ -295,7 +291,7 @@ class SiteView:
         """
         if isinstance(fact, Figure):
             by_value: dict[float, set[str]] = {}
-            for count in counts.counts(fact):
+            for count in self.counts(fact):
                 latest = (count.latest, *count.restating(count.latest))
                 by_value.setdefault(count.latest.value, set()).update(
                     c.source for value in latest for c in value.sources
@@ -345,23 +341,27 @@ class SiteView:
         return sorted(rest, key=lambda f: (f.kind, self.title(f).casefold()))
 
     def counts(self, fact: Figure) -> tuple[Count, ...]:
-        return counts.counts(fact)
+        """Return a figure's counts; made when first asked for, as a figure's block asks often."""
+        found = self._counts.get(fact.id)
+        if found is None:
+            found = self._counts[fact.id] = counts.counts(fact)
+        return found
 
     def named_value(self, fact: Figure, value: FigureValue, number: float) -> FigureValue | None:
         return counts.named_value(fact, value, number)
 
     def disagree(self, fact: Figure) -> bool:
         """Tell whether a figure's reports disagree, rather than update or restate each other."""
-        return counts.disagree(fact)
+        return len({count.latest.value for count in self.counts(fact)}) > 1
 
     def latest_range(self, fact: Figure) -> tuple[FigureValue, FigureValue]:
         """Return the lowest and the highest of the counts' latest values, first written on ties."""
-        latest = [count.latest for count in counts.counts(fact)]
+        latest = [count.latest for count in self.counts(fact)]
         return min(latest, key=lambda v: v.value), max(latest, key=lambda v: v.value)
 
     def is_charted(self, fact: Figure) -> bool:
         """A chart helps where values differ in substance: disagreeing counts, or a series."""
-        found = counts.counts(fact)
+        found = self.counts(fact)
         return len(found) > 1 or len(found[0].values) > 1
 
     def attributed(self, value: FigureValue) -> str:
@@ -375,7 +375,7 @@ class SiteView:
 
         Restatements are left out: they repeat a value already drawn.
         """
-        values = [v for count in counts.counts(fact) for v in count.values]
+        values = [v for count in self.counts(fact) for v in count.values]
         largest = max(v.value for v in values) or 1
         return [
             Bar(
@@ -383,13 +383,13 @@ class SiteView:
                 max(1.0, round(v.value / largest * (CHART_WIDTH - CHART_REACH), 1)),
                 v,
                 format_value(v),
-                QUALIFIER_SHAPES.get(v.qualifier.casefold(), "approximate" if v.qualifier else ""),
+                counts.bound(v.qualifier),
             )
             for i, v in enumerate(values)
         ]
 
-    def chart_size(self, fact: Figure) -> tuple[int, int]:
-        return CHART_WIDTH, len(self.bars(fact)) * CHART_ROW
+    def chart_size(self, bars: list[Bar]) -> tuple[int, int]:
+        return CHART_WIDTH, len(bars) * CHART_ROW
 
     @cached_property
     def citers(self) -> dict[str, list[CitedText]]:

@@ -76,18 +76,14 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
         if source.text:
             problems += check_passages(source, verdicts, spans, details)
     for sentence in site.settings.lead:
-        problems += lint_unless_misquoted(
-            site, check_cited_text(site, verdicts, sentence, spans, details), sentence
-        )
+        problems += check_cited_text(site, verdicts, sentence, spans, details)
     for fact in site.facts.values():
         problems += references.fact_reference_problems(site, fact)
         if isinstance(fact, Figure):
             problems += check_value_links(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
-        problems += lint_unless_misquoted(
-            site, check_cited_text(site, verdicts, fact, spans, details), fact
-        )
+        problems += check_cited_text(site, verdicts, fact, spans, details)
     verdicts.save()
     located = Located(spans)
     target = site.settings.coverage_target
@@ -104,21 +100,18 @@ def check_cited_text(
     spans: dict[tuple[str, str], tuple[Span, ...]],
     details: Details,
 ) -> list[Problem]:
-    """Hold a fact, or a lead sentence, to its quotes: each in its source, each number quoted."""
-    problems = check_numbers(text)
-    for citation in text.citations:
-        problem = check_citation(site, verdicts, citation, text.fact_id, spans, details)
-        if problem:
-            problems.append(problem)
+    """Hold a fact, or a lead sentence, to its quotes: each in its source, each number quoted,
+    and its wording no stronger than theirs."""
+    misquoted = [
+        problem
+        for citation in text.citations
+        if (problem := check_citation(site, verdicts, citation, text.fact_id, spans, details))
+    ]
+    problems = check_numbers(text) + misquoted
+    # Wording is read against quotes that are really in their sources: fix those first.
+    if not misquoted:
+        problems += wording.wording_problems(site, text)
     return problems
-
-
-def lint_unless_misquoted(site: Site, cited: list[Problem], text: CitedText) -> list[Problem]:
-    """Add the wording lint's findings to a text's quote problems, once its quotes are right:
-    wording is read against quotes that are really in their sources."""
-    if any(p.code != "number-not-quoted" for p in cited):
-        return cited
-    return cited + wording.wording_problems(site, text)
 
 
 def check_passages(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from site_gen.errors import Location, Problem, Severity
 from site_gen.model import Fact, Organization, Person, Place, Site, Source, Statement, schema
-from site_gen.model.titles import title
+from site_gen.model.titles import title, title_key
 
 # For each referencing key, the kinds of fact it may name (empty: any kind).
 _REF_KINDS: dict[str, tuple[str, ...]] = {
@@ -179,7 +179,7 @@ def duplicate_titles(site: Site) -> list[Problem]:
         earlier = first.setdefault(name, fact)
         if earlier is fact:
             continue
-        key = _title_key(fact)
+        key = title_key(fact)
         missing = isinstance(fact, Statement) and not fact.about
         hint = (
             "add 'about' to say what the claim is about"
@@ -190,7 +190,7 @@ def duplicate_titles(site: Site) -> list[Problem]:
             Problem(
                 "duplicate-title",
                 f"its title '{name}' is also the title of fact '{earlier.id}' "
-                f"({earlier.at(_title_key(earlier))})",
+                f"({earlier.at(title_key(earlier))})",
                 fact.at(key),
                 fact.id,
                 hint,
@@ -198,10 +198,3 @@ def duplicate_titles(site: Site) -> list[Problem]:
             )
         )
     return problems
-
-
-def _title_key(fact: Fact) -> str:
-    """Return the key an editor changes to change a fact's title."""
-    if isinstance(fact, Statement):
-        return "about"
-    return next(key for key in ("title", "name", "label") if hasattr(fact, key))

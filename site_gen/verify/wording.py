@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
 from site_gen.model import CitedText, Fact, Organization, Person, Place, Reform, Site, Statement
+from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.numbers import claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
@@ -50,31 +51,6 @@ ATTRIBUTION_WORDS = (
     "wrote",
     "writes",
 )
-# Words that make a number approximate or a bound, written just before it. Longer first, so
-# "just over" is read as itself and not as "over".
-QUALIFIERS = (
-    "approximately",
-    "as many as",
-    "as few as",
-    "an estimated",
-    "close to",
-    "fewer than",
-    "just over",
-    "just under",
-    "less than",
-    "more than",
-    "at least",
-    "at most",
-    "up to",
-    "about",
-    "almost",
-    "around",
-    "nearly",
-    "roughly",
-    "some",
-    "over",
-    "under",
-)
 
 
 def _words(words: tuple[str, ...]) -> str:
@@ -83,7 +59,7 @@ def _words(words: tuple[str, ...]) -> str:
 
 _ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
 # The qualifier right before a number: the number's offset ends the searched stretch.
-_QUALIFIER = re.compile(rf"(?<!\w)({_words(QUALIFIERS)}) ?\Z")
+_QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z")
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
 # Kinds whose text is not held to its quotes' attribution (see _unattributed).
