@@ -51,6 +51,7 @@ MAX_SCALAR_CHARS = LIMITS["scalar_chars"].value
 MAX_DEPTH = LIMITS["depth"].value
 _MAX_VALUES = LIMITS["file_values"].value
 _MAX_CHARS = LIMITS["file_chars"].value
+_MAX_ITEMS = LIMITS["collection_items"].value
 
 
 def _forbidden_characters() -> str:
@@ -167,12 +168,13 @@ class _Reader:
 
     def document(self) -> Node | None:
         """Read the stream's one document; None when the stream is empty."""
-        self.loader.get_event()  # StreamStart
-        if self.loader.check_event(yaml.StreamEndEvent):
+        get = self.loader.get_event
+        get()  # StreamStart
+        start: Any = get()
+        if type(start) is yaml.StreamEndEvent:
             return None
-        start: Any = self.loader.get_event()  # DocumentStart
-        root = self.node(0)
-        self.loader.get_event()  # DocumentEnd
+        root = self.node(get(), 0)
+        get()  # DocumentEnd
         if not self.loader.check_event(yaml.StreamEndEvent):
             another: Any = self.loader.peek_event()
             raise yaml.composer.ComposerError(
@@ -184,10 +186,7 @@ class _Reader:
         return root
 
     def count(self, mark: Mark, values: int, chars: int) -> None:
-        """Add to what the file expands to; stop reading it past the limits.
-
-        Runs once per value, so the common case is two additions and one comparison each.
-        """
+        """Add to what the file expands to; stop reading it past the limits."""
         self.values += values
         self.chars += chars
         if self.values > _MAX_VALUES or self.chars > _MAX_CHARS:
@@ -200,35 +199,42 @@ class _Reader:
             )
             raise _Abort
 
-    def node(self, depth: int) -> Node:
-        """Read one value and all below it."""
-        event: Any = self.loader.get_event()
-        mark = event.start_mark
+    def node(self, event: Any, depth: int) -> Node:
+        """Read one value, whose first event is `event`, and all below it.
+
+        Each event is fetched once and dispatched on its exact type: this loop runs for every
+        value of every file, and most values are plain strings.
+        """
         if depth > MAX_DEPTH:
             self.fail(
-                mark,
+                event.start_mark,
                 "yaml-too-deep",
                 f"values nest more than {MAX_DEPTH} levels deep",
                 "flatten the structure",
             )
             raise _Abort
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            node = self.scalar(event)
+        elif kind is yaml.AliasEvent:
             if event.anchor not in self.anchors:
                 raise yaml.composer.ComposerError(
-                    None, None, f"found undefined alias {event.anchor!r}", mark
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
                 )
             node, values, chars = self.anchors[event.anchor]
-            self.count(mark, values, chars)
+            self.count(event.start_mark, values, chars)
             return node
-        before = (self.values, self.chars)
-        if isinstance(event, yaml.ScalarEvent):
-            node = self.scalar(event)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            node = self.sequence(event, depth)
         else:
-            node = self.mapping(event, depth)
+            before = (self.values, self.chars)
+            if kind is yaml.SequenceStartEvent:
+                node = self.sequence(event, depth)
+            else:
+                node = self.mapping(event, depth)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (node, self.values - before[0], self.chars - before[1])
+            return node
         if event.anchor is not None:
-            self.anchors[event.anchor] = (node, self.values - before[0], self.chars - before[1])
+            self.anchors[event.anchor] = (node, 1, len(event.value))
         return node
 
     def tag(self, event: Any, kind: type[yaml.Node], value: str | None) -> str:
@@ -254,29 +260,29 @@ class _Reader:
 
     def scalar(self, event: Any) -> Node:
         mark = event.start_mark
-        self.count(mark, 1, len(event.value))
-        tag = self.tag(event, yaml.ScalarNode, event.value)
+        text = event.value
+        self.count(mark, 1, len(text))
+        tag = self.tag(event, yaml.ScalarNode, text)
         rejected = self.disallowed(tag, mark)
         if rejected is not None:
             return rejected
-        if len(event.value) > MAX_SCALAR_CHARS:
+        if len(text) > MAX_SCALAR_CHARS:
             return self.reject(
                 mark,
                 "value-too-long",
-                f"value has {len(event.value)} characters, more than {MAX_SCALAR_CHARS}",
+                f"value has {len(text)} characters, more than {MAX_SCALAR_CHARS}",
                 "split it or shorten it",
             )
         if tag == _STR:
-            return Node(event.value, self.location(mark))
-        if len(event.value) > LIMITS["number_chars"].value:
+            return Node(text, self.location(mark))
+        if len(text) > LIMITS["number_chars"].value:
             return self.reject(
                 mark,
                 "value-too-long",
-                f"number has {len(event.value)} characters, more than "
-                f"{LIMITS['number_chars'].value}",
+                f"number has {len(text)} characters, more than {LIMITS['number_chars'].value}",
                 "write it as a plain number, or put it in quotes if it is text",
             )
-        node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, text, mark, event.end_mark, event.style)
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
         except (yaml.YAMLError, ValueError, OverflowError, LookupError) as exc:
@@ -284,26 +290,28 @@ class _Reader:
             return self.reject(mark, "yaml-value", f"cannot read value: {exc}", "fix the value")
         return Node(value, self.location(mark))
 
-    def items(self, mark: Mark, count: int) -> None:
+    def too_many(self, mark: Mark) -> None:
         """Stop reading a list or mapping that holds more items than the limit."""
         limit = LIMITS["collection_items"]
-        if count > limit.value:
-            self.fail(
-                mark,
-                "yaml-too-large",
-                f"over the limit: more than {limit.value:,} {limit.what}",
-                "split it into smaller files",
-            )
-            raise _Abort
+        self.fail(
+            mark,
+            "yaml-too-large",
+            f"over the limit: more than {limit.value:,} {limit.what}",
+            "split it into smaller files",
+        )
+        raise _Abort
 
     def sequence(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
         self.count(mark, 1, 0)
+        get = self.loader.get_event
         items: list[Node] = []
-        while not self.loader.check_event(yaml.SequenceEndEvent):
-            items.append(self.node(depth + 1))
-            self.items(mark, len(items))
-        self.loader.get_event()
+        item = get()
+        while type(item) is not yaml.SequenceEndEvent:
+            items.append(self.node(item, depth + 1))
+            if len(items) > _MAX_ITEMS:
+                self.too_many(mark)
+            item = get()
         return self.disallowed(self.tag(event, yaml.SequenceNode, None), mark) or Node(
             items, self.location(mark)
         )
@@ -311,12 +319,14 @@ class _Reader:
     def mapping(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
         self.count(mark, 1, 0)
+        get = self.loader.get_event
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
-        while not self.loader.check_event(yaml.MappingEndEvent):
-            if not self.loader.check_event(yaml.ScalarEvent):
-                where = self.node(depth + 1).location  # Read, to move past it, and dropped.
-                self.node(depth + 1)
+        key: Any = get()
+        while type(key) is not yaml.MappingEndEvent:
+            if type(key) is not yaml.ScalarEvent:
+                where = self.node(key, depth + 1).location  # Read, to move past it, and dropped.
+                self.node(get(), depth + 1)
                 self.problems.append(
                     Problem(
                         "yaml-key",
@@ -325,41 +335,45 @@ class _Reader:
                         hint="quote or rename the key",
                     )
                 )
+                key = get()
                 continue
-            key: Any = self.loader.get_event()
             key_mark = key.start_mark
             self.count(key_mark, 1, len(key.value))
             key_tag = self.tag(key, yaml.ScalarNode, key.value)
-            value = self.node(depth + 1)
-            self.items(mark, len(values) + 1)
-            if key_tag == "tag:yaml.org,2002:merge":
-                self.fail(
-                    key_mark,
-                    "yaml-merge-key",
-                    "merge keys (<<) are not supported",
-                    "write the keys out",
-                )
-                continue
-            if key_tag != _STR:
-                self.fail(
-                    key_mark, "yaml-key", "keys must be plain strings", "quote or rename the key"
-                )
-                continue
-            if key.value in values:
-                self.fail(
-                    key_mark,
-                    "duplicate-key",
-                    f"key '{key.value}' appears twice in one mapping "
-                    f"(first at line {keys[key.value].line})",
-                    "keep one of them",
-                )
-                continue
-            values[key.value] = value
-            keys[key.value] = self.location(key_mark)
-        self.loader.get_event()
+            value = self.node(get(), depth + 1)
+            if len(values) >= _MAX_ITEMS:
+                self.too_many(mark)
+            if key_tag != _STR or key.value in values:
+                self.bad_key(key, key_tag, keys)
+            else:
+                values[key.value] = value
+                keys[key.value] = self.location(key_mark)
+            key = get()
         return self.disallowed(self.tag(event, yaml.MappingNode, None), mark) or Node(
             values, self.location(mark), keys
         )
+
+    def bad_key(self, key: Any, tag: str, keys: dict[str, Location]) -> None:
+        """Report a merge key, a key that is not a string, or a key given twice."""
+        if tag == "tag:yaml.org,2002:merge":
+            self.fail(
+                key.start_mark,
+                "yaml-merge-key",
+                "merge keys (<<) are not supported",
+                "write the keys out",
+            )
+        elif tag != _STR:
+            self.fail(
+                key.start_mark, "yaml-key", "keys must be plain strings", "quote or rename the key"
+            )
+        else:
+            self.fail(
+                key.start_mark,
+                "duplicate-key",
+                f"key '{key.value}' appears twice in one mapping "
+                f"(first at line {keys[key.value].line})",
+                "keep one of them",
+            )
 
 
 class _Abort(Exception):
