@@ -61,7 +61,7 @@ def cycle_collection_paused() -> Iterator[None]:
 
     A load makes a few objects per YAML value, and a check a few per quote; they all live
     until the build ends and hold no cycles, yet every automatic collection scanned them again
-    and found nothing: more than half of the load time at 10,000 facts (benchmarks/README.md).
+    and found nothing: most of the load time of a large site (benchmarks/README.md).
     This is the one place that touches the collector; it runs again as before afterwards.
     """
     enabled = gc.isenabled()

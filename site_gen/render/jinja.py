@@ -1,7 +1,7 @@
 """A Jinja environment that calls a theme's functions and macros without Jinja's detours.
 
-The one place site_gen reaches into Jinja's internals, because it pays: rendering the pages of
-a 10,000-fact site takes 4.1 s with it and 5.6 s without (benchmarks/README.md). Both classes
+The one place site_gen reaches into Jinja's internals, because it pays: it takes about a quarter
+off rendering the pages of a large site (benchmarks/README.md). Both classes
 change how calls and globals are looked up, never what a template outputs.
 """
 
