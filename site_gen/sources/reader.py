@@ -30,6 +30,9 @@ class Reader:
     def fail(self, location: Location, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(code, message, location, fact=self.fact, hint=hint))
 
+    def wrong_type(self, node: Node, message: str, hint: str) -> None:
+        self.fail(node.location, "wrong-type", message, hint)
+
     def mapping(
         self, node: Node, fields: tuple[Field, ...], what: str, prefix: str = ""
     ) -> dict[str, Any] | None:
@@ -37,9 +40,7 @@ class Reader:
         if node.value is INVALID:
             return None
         if not isinstance(node.value, dict):
-            self.fail(
-                node.location, "wrong-type", f"{what} must be a mapping", "write key: value pairs"
-            )
+            self.wrong_type(node, f"{what} must be a mapping", "write key: value pairs")
             return None
         by_name = {f.name: f for f in fields}
         result: dict[str, Any] = {}
@@ -88,22 +89,14 @@ class Reader:
             return self.date(node, spec.name)
         if spec.type is Type.NUMBER:
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.fail(
-                    node.location,
-                    "wrong-type",
-                    f"'{spec.name}' must be a number",
-                    "write digits only, e.g. 7939",
+                self.wrong_type(
+                    node, f"'{spec.name}' must be a number", "write digits only, e.g. 7939"
                 )
                 return None
             return value
         if spec.type is Type.BOOL:
             if not isinstance(value, bool):
-                self.fail(
-                    node.location,
-                    "wrong-type",
-                    f"'{spec.name}' must be true or false",
-                    "write true",
-                )
+                self.wrong_type(node, f"'{spec.name}' must be true or false", "write true")
                 return None
             return value
         if spec.type is Type.CHOICE:
@@ -117,22 +110,16 @@ class Reader:
                 return None
             return value
         if spec.type is Type.STR_MAP:
-            return self.str_map(node, spec)
-        items = self.items(node, spec.name)
-        if items is None:
+            fields = tuple(Field(key, Type.STR, spec.description) for key in spec.choices)
+            return self.mapping(node, fields, f"'{spec.name}'", prefix=f"{spec.name}.")
+        if not isinstance(value, list):
+            self.wrong_type(node, f"'{spec.name}' must be a list", "write one '- item' per line")
             return None
-        if spec.type is Type.REFS:
-            refs = [
-                self.indexed(item, path, i, self.ident(item, spec.name))
-                for i, item in enumerate(items)
-            ]
-            return tuple(ref for ref in refs if ref is not None)
-        if spec.type is Type.STRS:
-            strings = [
-                self.indexed(item, path, i, self.string(item, spec.name))
-                for i, item in enumerate(items)
-            ]
-            return tuple(text for text in strings if text is not None)
+        items: list[Node] = value
+        if spec.type in (Type.REFS, Type.STRS):
+            read = self.ident if spec.type is Type.REFS else self.string
+            self.locations.update((f"{path}[{i}]", item.location) for i, item in enumerate(items))
+            return tuple(text for item in items if (text := read(item, spec.name)) is not None)
         if spec.type is Type.CITATIONS:
             return tuple(
                 c for i, item in enumerate(items) if (c := self.citation(item, f"{path}[{i}]"))
@@ -146,21 +133,6 @@ class Reader:
         return tuple(
             v for i, item in enumerate(items) if (v := self.figure_value(item, f"{path}[{i}]"))
         )
-
-    def indexed(self, node: Node, path: str, index: int, value: Any) -> Any:
-        self.locations[f"{path}[{index}]"] = node.location
-        return value
-
-    def items(self, node: Node, name: str) -> list[Node] | None:
-        if not isinstance(node.value, list):
-            self.fail(
-                node.location,
-                "wrong-type",
-                f"'{name}' must be a list",
-                "write one '- item' per line",
-            )
-            return None
-        return list(node.value)
 
     def markdown(self, node: Node, name: str) -> str | None:
         """Read Markdown, whose rendering costs more than linear time, within its own bound."""
@@ -177,9 +149,7 @@ class Reader:
 
     def string(self, node: Node, name: str) -> str | None:
         if not isinstance(node.value, str):
-            self.fail(
-                node.location, "wrong-type", f"'{name}' must be a string", "put the value in quotes"
-            )
+            self.wrong_type(node, f"'{name}' must be a string", "put the value in quotes")
             return None
         control = find_forbidden(node.value)
         if control:
@@ -234,18 +204,6 @@ class Reader:
         )
         return None
 
-    def str_map(self, node: Node, spec: Field) -> dict[str, str] | None:
-        if not isinstance(node.value, dict):
-            self.fail(
-                node.location,
-                "wrong-type",
-                f"'{spec.name}' must be a mapping",
-                "write key: value pairs",
-            )
-            return None
-        fields = tuple(Field(key, Type.STR, spec.description) for key in spec.choices)
-        return self.mapping(node, fields, f"'{spec.name}'", prefix=f"{spec.name}.")
-
     def citation(self, node: Node, path: str) -> Citation | None:
         data = self.mapping(node, schema.CITATION, "a citation", prefix=f"{path}.")
         if data is None or "source" not in data or "quote" not in data:
@@ -255,11 +213,9 @@ class Reader:
 
     def figure_value(self, node: Node, path: str) -> FigureValue | None:
         data = self.mapping(node, schema.FIGURE_VALUE, "a figure value", prefix=f"{path}.")
-        if (
-            data is None
-            or "value" not in data
-            or not self.has_citations(node, data, "value", required=True)
-        ):
+        if data is None or "value" not in data:
+            return None
+        if not self.has_citations(node, data, "value", required=True):
             return None
         return FigureValue(location=node.location, **data)
 
@@ -267,11 +223,9 @@ class Reader:
         """Return a sentence with its citations, knowing where its own keys were written."""
         prefix = f"{path}."
         data = self.mapping(node, schema.CITED_TEXT, "a sentence", prefix=prefix)
-        if (
-            data is None
-            or "text" not in data
-            or not self.has_citations(node, data, "sentence", required=True)
-        ):
+        if data is None or "text" not in data:
+            return None
+        if not self.has_citations(node, data, "sentence", required=True):
             return None
         own = {
             key.removeprefix(prefix): where
