@@ -64,8 +64,7 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
         frozenset() if config.drafts else frozenset(i for i, f in facts.facts.items() if f.draft)
     )
     published = {fact_id: fact for fact_id, fact in facts.facts.items() if fact_id not in drafts}
-    site = Site(settings, sources, published, broken, facts.partial, drafts)
-    return site, problems
+    return Site(settings, sources, published, broken, facts.partial, drafts), problems
 
 
 def is_inside(config: Config, path: Path) -> bool:
@@ -200,46 +199,38 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
     `seeds` is the resolved seeds folder. A source whose text cannot be read keeps an empty
     text, and the problem says why.
     """
-    where = source.at("file")
+
+    def without_text(code: str, message: str, hint: str) -> Source:
+        problems.append(Problem(code, message, source.at("file"), hint=hint))
+        return source
+
     try:
         path = (seeds / source.file).resolve()
     except (RuntimeError, OSError):  # A link that loops, or that the system cannot follow.
         path = seeds
     if Path(source.file).is_absolute() or seeds not in path.parents:
-        problems.append(
-            Problem(
-                "source-path",
-                f"file '{source.file}' is outside seeds/",
-                where,
-                hint="put the source text in seeds/ and name it by its file name",
-            )
+        return without_text(
+            "source-path",
+            f"file '{source.file}' is outside seeds/",
+            "put the source text in seeds/ and name it by its file name",
         )
-        return source
     try:
         is_file = stat.S_ISREG(path.stat().st_mode)
     except OSError:
         is_file = False
     if not is_file:
-        problems.append(
-            Problem(
-                "source-missing",
-                f"file '{source.file}' not found in seeds/",
-                where,
-                hint="copy the source text into seeds/ or fix the file name",
-            )
+        return without_text(
+            "source-missing",
+            f"file '{source.file}' not found in seeds/",
+            "copy the source text into seeds/ or fix the file name",
         )
-        return source
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
-        problems.append(
-            Problem(
-                "file-too-large",
-                f"source file has {len(data)} bytes, more than {MAX_FILE_BYTES}",
-                where,
-                hint="split the source",
-            )
+        return without_text(
+            "file-too-large",
+            f"source file has {len(data)} bytes, more than {MAX_FILE_BYTES}",
+            "split the source",
         )
-        return source
     text, problem = decode_utf8(data, config.display(path))
     if problem:
         problems.append(problem)
@@ -295,18 +286,6 @@ class LoadedFacts:
     partial: bool = False
 
 
-@dataclass
-class FactsFile:
-    """What one facts file yields on its own, before ids are compared across files."""
-
-    problems: list[Problem] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    # Ids of facts too broken to load ("" for one without a usable id).
-    broken: list[str] = field(default_factory=list)
-    # False when the file could not be read at all.
-    readable: bool = True
-
-
 def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
     """Read every facts file; ids must be unique across all of them."""
     paths = fact_files(config)
@@ -320,11 +299,8 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
             )
         )
     loaded = LoadedFacts()
-    for record in read_facts_files(config, paths):
-        problems += record.problems
-        loaded.partial = loaded.partial or not record.readable
-        loaded.broken.update(record.broken)
-        for fact in record.facts:
+    for path in paths:
+        for fact in read_facts_file(config, path, problems, loaded):
             if fact.id in loaded.facts:
                 first = loaded.facts[fact.id].location
                 problems.append(
@@ -341,20 +317,16 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
     return loaded
 
 
-def read_facts_files(config: Config, paths: list[Path]) -> list[FactsFile]:
-    """Read facts files, each on its own."""
-    return [read_facts_file(config, path) for path in paths]
-
-
-def read_facts_file(config: Config, path: Path) -> FactsFile:
-    """Read one facts file into facts; the result depends on nothing but the file."""
-    record = FactsFile()
-    root = _read_root(config, path, record.problems)
+def read_facts_file(
+    config: Config, path: Path, problems: list[Problem], loaded: LoadedFacts
+) -> list[Fact]:
+    """Return a file's facts; mark in `loaded` the ids of broken ones and an unreadable file."""
+    root = _read_root(config, path, problems)
     if root is None:
-        record.readable = False
-        return record
+        loaded.partial = True
+        return []
     if not isinstance(root.value, list) or not root.value:
-        record.problems.append(
+        problems.append(
             Problem(
                 "wrong-type",
                 "a facts file must be a non-empty list of facts",
@@ -362,14 +334,15 @@ def read_facts_file(config: Config, path: Path) -> FactsFile:
                 hint="start each fact with '- id: …'",
             )
         )
-        return record
+        return []
+    facts: list[Fact] = []
     for node in root.value:
-        fact = read_fact(node, record.problems)
+        fact = read_fact(node, problems)
         if fact is None:
-            record.broken.append(_raw_id(node) or "")
+            loaded.broken.add(_raw_id(node) or "")
         else:
-            record.facts.append(fact)
-    return record
+            facts.append(fact)
+    return facts
 
 
 def _is_kind(value: object) -> bool:
