@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -183,9 +184,8 @@ def _read_text(file: Path) -> tuple[bytes, str]:
     """Return a text's bytes and characters, refusing what the loader would refuse."""
     if not file.is_file():
         raise UsageError(f"{file} is not a file" if file.exists() else f"{file}: no such file")
-    if file.stat().st_size > MAX_FILE_BYTES:
-        raise UsageError(f"{file} has more than {MAX_FILE_BYTES} bytes; split the source")
-    data = file.read_bytes()
+    with file.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise UsageError(f"{file} has more than {MAX_FILE_BYTES} bytes; split the source")
     text, problem = decode_utf8(data, str(file))
@@ -290,16 +290,13 @@ def propose(text: str, stem: str, taken: set[str], source_id: str | None) -> Pro
     source = normalize(text)
     notes: list[str] = []
     evidence: dict[str, Stated] = {}
-    for key, (stated, note) in (
-        ("title", find_title(text)),
-        ("publisher", find_publisher(text)),
-        ("date", find_date(text)),
-    ):
-        found = stated is not None and match(stated.passage, source, min_words=PASSAGE_MIN_WORDS)
-        if stated is not None and isinstance(found, Match):
-            evidence[key] = stated
-        elif stated is not None:
-            note = f"{key}: left out; the checker would not find '{stated.passage}'"
+    for key, find in (("title", find_title), ("publisher", find_publisher), ("date", find_date)):
+        stated, note = find(text)
+        if stated is not None:
+            if isinstance(match(stated.passage, source, min_words=PASSAGE_MIN_WORDS), Match):
+                evidence[key] = stated
+            else:
+                note = f"{key}: left out; the checker would not find '{stated.passage}'"
         notes.append(note)
     editorial: dict[str, str] = {}
     title = evidence["title"].value if "title" in evidence else stem
@@ -372,9 +369,7 @@ def find_publisher(text: str) -> tuple[Stated | None, str]:
     last line, where agencies sign off. Anything else is the editor's call.
     """
     lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
+    starts = [0, *itertools.accumulate(len(line) for line in lines)]
     filled = [i for i, line in enumerate(lines) if line.strip()]
     head_end = starts[filled[HEAD_LINES]] if len(filled) > HEAD_LINES else len(text)
     tail_start = starts[filled[-HEAD_LINES]] if len(filled) > HEAD_LINES else 0
