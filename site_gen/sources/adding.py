@@ -26,14 +26,7 @@ from site_gen.config import REGISTRY_FILE, Config
 from site_gen.errors import Problem, UsageError
 from site_gen.model import Source, schema
 from site_gen.sources.loader import is_inside, load_sources
-from site_gen.sources.yaml import (
-    FORBIDDEN,
-    LIMITS,
-    MAX_FILE_BYTES,
-    Node,
-    decode_utf8,
-    parse_yaml,
-)
+from site_gen.sources.yaml import FORBIDDEN, LIMITS, MAX_FILE_BYTES, Node, decode_utf8, parse_yaml
 from site_gen.verify.checks import PASSAGE_MIN_WORDS, closest_detail
 from site_gen.verify.coverage import split_sentences
 from site_gen.verify.quotes import Match, Reason, match, normalize

@@ -243,8 +243,7 @@ class Reader:
         """
         if data.get("sources"):
             return True
-        raw = node.value if isinstance(node.value, dict) else {}
-        listed = raw.get("sources")
+        listed = node.value.get("sources")  # `data` came from this mapping.
         absent = listed is None or listed.value is None
         # Where 'sources' is a required key, its absence is already reported as missing.
         if (absent and not required) or (listed is not None and listed.value == []):
