@@ -120,19 +120,14 @@ class Reader:
             read = self.ident if spec.type is Type.REFS else self.string
             self.locations.update((f"{path}[{i}]", item.location) for i, item in enumerate(items))
             return tuple(text for item in items if (text := read(item, spec.name)) is not None)
-        if spec.type is Type.CITATIONS:
-            return tuple(
-                c for i, item in enumerate(items) if (c := self.citation(item, f"{path}[{i}]"))
-            )
         if spec.type is Type.CITED_TEXTS:
             return tuple(
                 t
                 for i, item in enumerate(items)
                 if (t := self.cited_text(item, f"{path}[{i}]", f"{spec.name}_{i + 1}"))
             )
-        return tuple(
-            v for i, item in enumerate(items) if (v := self.figure_value(item, f"{path}[{i}]"))
-        )
+        read_item = self.citation if spec.type is Type.CITATIONS else self.figure_value
+        return tuple(v for i, item in enumerate(items) if (v := read_item(item, f"{path}[{i}]")))
 
     def markdown(self, node: Node, name: str) -> str | None:
         """Read Markdown, whose rendering costs more than linear time, within its own bound."""
