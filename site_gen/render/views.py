@@ -244,13 +244,12 @@ class SiteView:
 
     def citations(self, fact: CitedText) -> list[CitationView]:
         """Return a fact's citations, numbered; made when first asked for."""
-        views = self._citations.get(fact.id)
-        if views is None:
-            views = self._citations[fact.id] = [
+        if fact.id not in self._citations:
+            self._citations[fact.id] = [
                 CitationView(n, fact, c, self.site.sources[c.source])
                 for n, c in enumerate(fact.citations, start=1)
             ]
-        return views
+        return self._citations[fact.id]
 
     def by_source(
         self, citations: Iterable[CitationView]
@@ -296,8 +295,7 @@ class SiteView:
                 by_value.setdefault(count.latest.value, set()).update(
                     c.source for value in latest for c in value.sources
                 )
-            widest: set[str] = max(by_value.values(), key=len) if by_value else set()
-            return sorted(widest)
+            return sorted(max(by_value.values(), key=len, default=()))
         if isinstance(fact, Event):
             return self.source_ids(fact)
         return []
@@ -320,12 +318,10 @@ class SiteView:
 
     def mentions(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, in date order (undated last)."""
-        found = self._mentions.get(fact.id)
-        if found is None:
-            found = [self.facts[ref] for ref in self.referrers.get(fact.id, ())]
-            found.sort(key=lambda f: (*chronology(f), f.kind, f.id))
-            self._mentions[fact.id] = found
-        return found
+        if fact.id not in self._mentions:
+            found = self.pick(self.referrers.get(fact.id, ()))
+            self._mentions[fact.id] = sorted(found, key=lambda f: (*chronology(f), f.kind, f.id))
+        return self._mentions[fact.id]
 
     def referring(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, leaving out those it already lists as related."""
@@ -342,10 +338,9 @@ class SiteView:
 
     def counts(self, fact: Figure) -> tuple[Count, ...]:
         """Return a figure's counts; made when first asked for, as a figure's block asks often."""
-        found = self._counts.get(fact.id)
-        if found is None:
-            found = self._counts[fact.id] = counts.counts(fact)
-        return found
+        if fact.id not in self._counts:
+            self._counts[fact.id] = counts.counts(fact)
+        return self._counts[fact.id]
 
     def named_value(self, fact: Figure, value: FigureValue, number: float) -> FigureValue | None:
         return counts.named_value(fact, value, number)
@@ -402,15 +397,14 @@ class SiteView:
 
     def _by_source(self, source_id: str) -> list[CitationView]:
         """Return the citations of a source, in the order of the facts; made when first asked for."""
-        views = self._source_citations.get(source_id)
-        if views is None:
-            views = self._source_citations[source_id] = [
+        if source_id not in self._source_citations:
+            self._source_citations[source_id] = [
                 view
                 for text in self.citers.get(source_id, ())
                 for view in self.citations(text)
                 if view.source.id == source_id
             ]
-        return views
+        return self._source_citations[source_id]
 
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
@@ -458,16 +452,24 @@ class SiteView:
         # ends, so a segment is covered by whatever is open, with no scan of every span per cut.
         opening: dict[int, list[int]] = {}
         closing: dict[int, list[int]] = {}
+
+        def add_spans(spans: Iterable[Span], index: int) -> None:
+            """Note where each non-empty span opens and closes; an empty span covers nothing."""
+            for start, end in spans:
+                if start < end:
+                    opening.setdefault(start, []).append(index)
+                    closing.setdefault(end, []).append(index)
+
         starting: dict[int, list[CitationView]] = {}
         for index, view in enumerate(views):
             spans = self.located.of(view.citation)
             if spans:
                 starting.setdefault(spans[0][0], []).append(view)
-            _add_spans(opening, closing, spans, index)
-        _add_spans(opening, closing, self.located.ignored(source), _IGNORED)
+            add_spans(spans, index)
+        add_spans(self.located.ignored(source), _IGNORED)
         excerpted = self.is_excerpted(source)
         if excerpted:
-            _add_spans(opening, closing, self.shown(source), _SHOWN)
+            add_spans(self.shown(source), _SHOWN)
         cuts = {0, len(text), *opening, *closing}
         cuts.update(found.end() for found in _NEWLINE.finditer(text))
         open_count: dict[int, int] = {}
@@ -483,14 +485,8 @@ class SiteView:
                 ignored = open_count.get(_IGNORED, 0) > 0
                 # Spaces between two shown sentences are no omission.
                 hidden = excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace()
-                segment = Segment(
-                    piece.rstrip("\r\n"),
-                    covering,
-                    tuple(starting.get(start, ())),
-                    ignored,
-                    hidden,
-                )
-                lines[-1].append(segment)
+                anchors = tuple(starting.get(start, ()))
+                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, anchors, ignored, hidden))
             if piece.endswith("\n"):
                 lines.append([])
         return [line for line in lines if line]
@@ -552,16 +548,3 @@ def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[Dating, list[DatedT]]]
     for fact in facts:
         groups.setdefault((fact.date, fact.date_of_report), []).append(fact)
     return list(groups.items())
-
-
-def _add_spans(
-    opening: dict[int, list[int]],
-    closing: dict[int, list[int]],
-    spans: Iterable[tuple[int, int]],
-    index: int,
-) -> None:
-    """Note where each non-empty span opens and closes; an empty span covers nothing."""
-    for start, end in spans:
-        if start < end:
-            opening.setdefault(start, []).append(index)
-            closing.setdefault(end, []).append(index)
