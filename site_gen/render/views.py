@@ -151,12 +151,9 @@ def format_value(value: FigureValue) -> str:
 
 
 def chronology(fact: Fact) -> tuple[str, bool]:
-    """Return a fact's place in the story: by date, where a date known only to the month or the
-    year comes after the days of that month or year, and what was only reported on a day after
-    what was done on it; undated facts come last.
-
-    Sorting '2022-01' before '2022-01-02', as text does, would open a story with its aftermath.
-    """
+    """Return a fact's place in the story: by date, undated facts last, a month or a year after
+    its days (sorting '2022-01' before '2022-01-02', as text does, would open a story with its
+    aftermath), and what was only reported on a day after what was done on it."""
     date = str(getattr(fact, "date", "") or "")
     return date.ljust(10, _LATER), bool(getattr(fact, "date_of_report", False))
 
@@ -230,11 +227,8 @@ class SiteView:
         return titles.title(self.facts, fact)
 
     def headline(self, fact: Fact) -> str:
-        """Return what a fact is listed under beside its date: a claim names whose it is.
-
-        A statement with a subject is its title, "speaker on subject"; one without is only its
-        speaker's, since the date shows anyway.
-        """
+        """Return what a fact is listed under beside its date: its title, but only the speaker
+        of a statement with no subject, since the date shows anyway."""
         if isinstance(fact, Statement) and not fact.about:
             return titles.speaker(self.facts, fact)
         return self.title(fact)
