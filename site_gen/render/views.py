@@ -366,16 +366,11 @@ class SiteView:
         """
         values = [v for count in self.counts(fact) for v in count.values]
         largest = max(v.value for v in values) or 1
-        return [
-            Bar(
-                i * CHART_ROW,
-                max(1.0, round(v.value / largest * (CHART_WIDTH - CHART_REACH), 1)),
-                v,
-                format_value(v),
-                counts.bound(v.qualifier),
-            )
-            for i, v in enumerate(values)
-        ]
+        bars: list[Bar] = []
+        for i, v in enumerate(values):
+            width = max(1.0, round(v.value / largest * (CHART_WIDTH - CHART_REACH), 1))
+            bars.append(Bar(i * CHART_ROW, width, v, format_value(v), counts.bound(v.qualifier)))
+        return bars
 
     def chart_size(self, bars: list[Bar]) -> tuple[int, int]:
         return CHART_WIDTH, len(bars) * CHART_ROW
@@ -402,11 +397,7 @@ class SiteView:
 
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
-        facts = {
-            view.fact.id: view.fact
-            for view in self._by_source(source.id)
-            if isinstance(view.fact, Fact)
-        }.values()
+        facts = [text for text in self.citers.get(source.id, ()) if isinstance(text, Fact)]
         return sorted(facts, key=lambda f: (*chronology(f), f.kind, f.id))
 
     def is_excerpted(self, source: Source) -> bool:
