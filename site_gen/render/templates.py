@@ -277,7 +277,6 @@ class SiteRender:
         compiled: CompiledTemplates | None = None,
     ) -> None:
         self.env = env = make_environment(templates, compiled)
-        self.site = site
         self.templates = templates
         self.view = view = SiteView(site, located)
         self.pages = {page.path: page for page in plan_pages(view)}
