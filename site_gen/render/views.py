@@ -77,9 +77,9 @@ class Segment:
     text: str
     covering: tuple[CitationView, ...]
     starting: tuple[CitationView, ...]
-    ignored: bool
-    # Left out of a page that publishes excerpts only.
-    hidden: bool = False
+    # How it is shown, so that segments shown alike merge into one run: 'cited', 'ignored',
+    # 'plain', or 'omitted' (left out of a page that publishes excerpts only).
+    look: str
 
 
 @dataclass(frozen=True)
@@ -467,11 +467,15 @@ class SiteView:
             piece = text[start:end]
             if piece.strip("\r\n"):
                 covering = tuple(views[i] for i in sorted(open_count) if i >= 0 and open_count[i])
-                ignored = open_count.get(_IGNORED, 0) > 0
                 # Spaces between two shown sentences are no omission.
-                hidden = excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace()
+                if excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace():
+                    look = "omitted"
+                elif covering:
+                    look = "cited"
+                else:
+                    look = "ignored" if open_count.get(_IGNORED, 0) else "plain"
                 anchors = tuple(starting.get(start, ()))
-                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, anchors, ignored, hidden))
+                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, anchors, look))
             if piece.endswith("\n"):
                 lines.append([])
         return [line for line in lines if line]
@@ -489,15 +493,6 @@ class SiteView:
         return lines
 
 
-def _look(segment: Segment) -> str:
-    """Return how a segment is shown, so that segments shown alike merge into one run."""
-    if segment.hidden:
-        return "omitted"
-    if segment.covering:
-        return "cited"
-    return "ignored" if segment.ignored else "plain"
-
-
 def _passages(line: list[Segment]) -> list[Passage]:
     """Merge a line's segments into runs, and highlighted runs that only spaces and punctuation
     part into passages, so a passage's citing facts are listed once, not after every sentence."""
@@ -505,7 +500,7 @@ def _passages(line: list[Segment]) -> list[Passage]:
     # The highlighted passage being read, and the facts citing it.
     runs: list[Run] = []
     citing: dict[str, CitedText] = {}
-    for look, group in itertools.groupby(line, key=_look):
+    for look, group in itertools.groupby(line, key=lambda segment: segment.look):
         segments = list(group)
         text = "".join(s.text for s in segments)
         if look == "cited":
