@@ -55,30 +55,23 @@ def selectors(text: str, shown: Sequence[Span], span: Span) -> list[dict[str, An
     ]
 
 
-def _value(value: FigureValue, located: Located, texts: Mapping[str, Shown]) -> dict[str, Any]:
+def _record(
+    item: Fact | FigureValue, located: Located, texts: Mapping[str, Shown]
+) -> dict[str, Any]:
+    """Return a fact, or one value of a figure, with its non-empty fields and located citations."""
     # Field by field: dataclasses.asdict would first deep-copy the citations left out here.
-    data = {
-        field.name: getattr(value, field.name)
-        for field in dataclasses.fields(value)
-        if field.name not in _INTERNAL and getattr(value, field.name) not in ("", None)
-    }
-    data["citations"] = [_citation(c, located, texts) for c in value.sources]
-    return data
-
-
-def _fact(fact: Fact, located: Located, texts: Mapping[str, Shown]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for field in dataclasses.fields(fact):
+    for field in dataclasses.fields(item):
         if field.name in _INTERNAL:
             continue
-        value = getattr(fact, field.name)
+        value = getattr(item, field.name)
         if field.name == "values":
-            value = [_value(v, located, texts) for v in value]
+            value = [_record(v, located, texts) for v in value]
         elif isinstance(value, tuple):
             value = list(value)
-        if value not in ("", [], {}) and value is not False:
+        if value not in ("", None, [], {}) and value is not False:
             data[field.name] = value
-    data["citations"] = [_citation(c, located, texts) for c in fact.sources]
+    data["citations"] = [_citation(c, located, texts) for c in item.sources]
     return data
 
 
@@ -93,7 +86,7 @@ def facts_json(view: SiteView) -> bytes:
         for source in site.sources.values()
     }
     document = {
-        "facts": [_fact(fact, located, texts) for fact in site.facts.values()],
+        "facts": [_record(fact, located, texts) for fact in site.facts.values()],
         "lead": [
             {
                 "text": sentence.text,
@@ -125,30 +118,22 @@ def search_index(
     kind_names: Mapping[str, str],
 ) -> bytes:
     """Return the index the search page loads: short keys, because every reader downloads it."""
-    items = [_search_item(view, fact, link, plain, kind_names) for fact in view.facts.values()]
+    items: list[dict[str, Any]] = []
+    for fact in view.facts.values():
+        item: dict[str, Any] = {
+            "t": view.title(fact),
+            "k": kind_names[fact.kind],
+            "u": link(view.url(fact)),
+            "x": plain(fact.text),
+            "q": [c.quote for c in fact.citations],
+        }
+        # Aliases are how readers often know a name; they only need to match, not to show.
+        aliases = getattr(fact, "aliases", ())
+        if aliases:
+            item["a"] = list(aliases)
+        if view.date(fact):
+            item["d"] = format_date(view.date(fact))
+        items.append(item)
     items.sort(key=lambda item: (item["t"].casefold(), item["u"]))
     text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (text + "\n").encode()
-
-
-def _search_item(
-    view: SiteView,
-    fact: Fact,
-    link: Callable[[str], str],
-    plain: Callable[[str], str],
-    kind_names: Mapping[str, str],
-) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "t": view.title(fact),
-        "k": kind_names[fact.kind],
-        "u": link(view.url(fact)),
-        "x": plain(fact.text),
-        "q": [c.quote for c in fact.citations],
-    }
-    # Aliases are how readers often know a name; they only need to match, not to show.
-    aliases = getattr(fact, "aliases", ())
-    if aliases:
-        item["a"] = list(aliases)
-    if view.date(fact):
-        item["d"] = format_date(view.date(fact))
-    return item

@@ -48,25 +48,14 @@ def atom_feed(
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=link(""))
     _add(ET.SubElement(feed, "author"), "name", settings.title)
     for event in events:
-        feed.append(_entry(view, event, link, plain, site_url))
+        path = view.url(event)
+        entry = ET.SubElement(feed, "entry")
+        _add(entry, "title", event.title)
+        _add(entry, "id", site_url + path if site_url else stable_id(settings, event.id))
+        _add(entry, "updated", timestamp(event.date))
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(path))
+        _add(entry, "summary", plain(event.text))
     return _serialize(feed)
-
-
-def _entry(
-    view: SiteView,
-    event: Event,
-    link: Callable[[str], str],
-    plain: Callable[[str], str],
-    site_url: str,
-) -> ET.Element:
-    path = view.url(event)
-    entry = ET.Element("entry")
-    _add(entry, "title", event.title)
-    _add(entry, "id", site_url + path if site_url else stable_id(view.settings, event.id))
-    _add(entry, "updated", timestamp(event.date))
-    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(path))
-    _add(entry, "summary", plain(event.text))
-    return entry
 
 
 def sitemap(paths: Iterable[str], site_url: str) -> bytes:

@@ -154,13 +154,8 @@ def theme_loader(templates: Path) -> jinja2.BaseLoader:
     replace a single block. A briefing without a templates/ folder uses the theme as it is.
     """
     packaged = jinja2.FileSystemLoader(packaged_theme())
-    return jinja2.ChoiceLoader(
-        [
-            jinja2.PrefixLoader({THEME_PREFIX: packaged}),
-            ConfinedLoader(templates),
-            packaged,
-        ]
-    )
+    prefixed = jinja2.PrefixLoader({THEME_PREFIX: packaged})
+    return jinja2.ChoiceLoader([prefixed, ConfinedLoader(templates), packaged])
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
@@ -253,10 +248,8 @@ def plan_pages(view: SiteView) -> list[Page]:
         Page("404.html", "404.html", {}),
     ]
     for kind, folder in ENTITY_FOLDERS.items():
-        entities = sorted(view.of_kind(kind), key=view.title)
-        pages.append(
-            Page(f"{folder}/index.html", "entities.html", {"kind": kind, "entities": entities})
-        )
+        context = {"kind": kind, "entities": sorted(view.of_kind(kind), key=view.title)}
+        pages.append(Page(f"{folder}/index.html", "entities.html", context))
     pages += [
         Page(
             f"{view.url(fact)}index.html",
@@ -284,28 +277,17 @@ class SiteRender:
         compiled: CompiledTemplates | None = None,
     ) -> None:
         self.env = env = make_environment(templates, compiled)
-        self.site = site
         self.templates = templates
         self.view = view = SiteView(site, located)
         self.pages = {page.path: page for page in plan_pages(view)}
-        base = normalize_base_url(base_url)
-        self.site_url = site_url = normalize_site_url(site.settings.site_url)
+        self.base = base = normalize_base_url(base_url)
+        self.site_url = normalize_site_url(site.settings.site_url)
         self.plain: Callable[[str], str] = env.filters["plain"]
 
-        def url(path: str = "") -> str:
-            """Return a link to a site path that works under any base URL."""
-            return base + path.lstrip("/")
-
-        def absolute(path: str = "") -> str:
-            """Return the full URL of a site path, or '' when site.yml sets no site_url."""
-            return site_url + path.lstrip("/") if site_url else ""
-
         def fact_json_ld(fact: Fact) -> Markup | None:
-            data = structured_data(view, fact, self.plain, absolute(view.url(fact)))
+            data = structured_data(view, fact, self.plain, self.absolute(view.url(fact)))
             return json_ld(data) if data else None
 
-        self.url = url
-        self.absolute = absolute
         env.globals.update(
             site=site.settings,
             view=view,
@@ -315,11 +297,19 @@ class SiteRender:
                 (key, path) for key, path, kind in SECTIONS if not kind or view.of_kind(kind)
             ],
             base=base,
-            url=url,
-            absolute=absolute,
+            url=self.url,
+            absolute=self.absolute,
             json_ld=fact_json_ld,
             csp=CSP,
         )
+
+    def url(self, path: str = "") -> str:
+        """Return a link to a site path that works under any base URL."""
+        return self.base + path.lstrip("/")
+
+    def absolute(self, path: str = "") -> str:
+        """Return the full URL of a site path, or '' when site.yml sets no site_url."""
+        return self.site_url + path.lstrip("/") if self.site_url else ""
 
     def link(self, path: str) -> str:
         """Return the full URL of a site path where one is known, for files read off the site."""

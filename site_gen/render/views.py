@@ -77,9 +77,9 @@ class Segment:
     text: str
     covering: tuple[CitationView, ...]
     starting: tuple[CitationView, ...]
-    ignored: bool
-    # Left out of a page that publishes excerpts only.
-    hidden: bool = False
+    # How it is shown, so that segments shown alike merge into one run: 'cited', 'ignored',
+    # 'plain', or 'omitted' (left out of a page that publishes excerpts only).
+    look: str
 
 
 @dataclass(frozen=True)
@@ -151,12 +151,9 @@ def format_value(value: FigureValue) -> str:
 
 
 def chronology(fact: Fact) -> tuple[str, bool]:
-    """Return a fact's place in the story: by date, where a date known only to the month or the
-    year comes after the days of that month or year, and what was only reported on a day after
-    what was done on it; undated facts come last.
-
-    Sorting '2022-01' before '2022-01-02', as text does, would open a story with its aftermath.
-    """
+    """Return a fact's place in the story: by date, undated facts last, a month or a year after
+    its days (sorting '2022-01' before '2022-01-02', as text does, would open a story with its
+    aftermath), and what was only reported on a day after what was done on it."""
     date = str(getattr(fact, "date", "") or "")
     return date.ljust(10, _LATER), bool(getattr(fact, "date_of_report", False))
 
@@ -230,11 +227,8 @@ class SiteView:
         return titles.title(self.facts, fact)
 
     def headline(self, fact: Fact) -> str:
-        """Return what a fact is listed under beside its date: a claim names whose it is.
-
-        A statement with a subject is its title, "speaker on subject"; one without is only its
-        speaker's, since the date shows anyway.
-        """
+        """Return what a fact is listed under beside its date: its title, but only the speaker
+        of a statement with no subject, since the date shows anyway."""
         if isinstance(fact, Statement) and not fact.about:
             return titles.speaker(self.facts, fact)
         return self.title(fact)
@@ -244,13 +238,12 @@ class SiteView:
 
     def citations(self, fact: CitedText) -> list[CitationView]:
         """Return a fact's citations, numbered; made when first asked for."""
-        views = self._citations.get(fact.id)
-        if views is None:
-            views = self._citations[fact.id] = [
+        if fact.id not in self._citations:
+            self._citations[fact.id] = [
                 CitationView(n, fact, c, self.site.sources[c.source])
                 for n, c in enumerate(fact.citations, start=1)
             ]
-        return views
+        return self._citations[fact.id]
 
     def by_source(
         self, citations: Iterable[CitationView]
@@ -296,8 +289,7 @@ class SiteView:
                 by_value.setdefault(count.latest.value, set()).update(
                     c.source for value in latest for c in value.sources
                 )
-            widest: set[str] = max(by_value.values(), key=len) if by_value else set()
-            return sorted(widest)
+            return sorted(max(by_value.values(), key=len, default=()))
         if isinstance(fact, Event):
             return self.source_ids(fact)
         return []
@@ -320,12 +312,10 @@ class SiteView:
 
     def mentions(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, in date order (undated last)."""
-        found = self._mentions.get(fact.id)
-        if found is None:
-            found = [self.facts[ref] for ref in self.referrers.get(fact.id, ())]
-            found.sort(key=lambda f: (*chronology(f), f.kind, f.id))
-            self._mentions[fact.id] = found
-        return found
+        if fact.id not in self._mentions:
+            found = self.pick(self.referrers.get(fact.id, ()))
+            self._mentions[fact.id] = sorted(found, key=lambda f: (*chronology(f), f.kind, f.id))
+        return self._mentions[fact.id]
 
     def referring(self, fact: Fact) -> list[Fact]:
         """Return the facts that name this one, leaving out those it already lists as related."""
@@ -342,10 +332,9 @@ class SiteView:
 
     def counts(self, fact: Figure) -> tuple[Count, ...]:
         """Return a figure's counts; made when first asked for, as a figure's block asks often."""
-        found = self._counts.get(fact.id)
-        if found is None:
-            found = self._counts[fact.id] = counts.counts(fact)
-        return found
+        if fact.id not in self._counts:
+            self._counts[fact.id] = counts.counts(fact)
+        return self._counts[fact.id]
 
     def named_value(self, fact: Figure, value: FigureValue, number: float) -> FigureValue | None:
         return counts.named_value(fact, value, number)
@@ -377,16 +366,11 @@ class SiteView:
         """
         values = [v for count in self.counts(fact) for v in count.values]
         largest = max(v.value for v in values) or 1
-        return [
-            Bar(
-                i * CHART_ROW,
-                max(1.0, round(v.value / largest * (CHART_WIDTH - CHART_REACH), 1)),
-                v,
-                format_value(v),
-                counts.bound(v.qualifier),
-            )
-            for i, v in enumerate(values)
-        ]
+        bars: list[Bar] = []
+        for i, v in enumerate(values):
+            width = max(1.0, round(v.value / largest * (CHART_WIDTH - CHART_REACH), 1))
+            bars.append(Bar(i * CHART_ROW, width, v, format_value(v), counts.bound(v.qualifier)))
+        return bars
 
     def chart_size(self, bars: list[Bar]) -> tuple[int, int]:
         return CHART_WIDTH, len(bars) * CHART_ROW
@@ -402,23 +386,18 @@ class SiteView:
 
     def _by_source(self, source_id: str) -> list[CitationView]:
         """Return the citations of a source, in the order of the facts; made when first asked for."""
-        views = self._source_citations.get(source_id)
-        if views is None:
-            views = self._source_citations[source_id] = [
+        if source_id not in self._source_citations:
+            self._source_citations[source_id] = [
                 view
                 for text in self.citers.get(source_id, ())
                 for view in self.citations(text)
                 if view.source.id == source_id
             ]
-        return views
+        return self._source_citations[source_id]
 
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
-        facts = {
-            view.fact.id: view.fact
-            for view in self._by_source(source.id)
-            if isinstance(view.fact, Fact)
-        }.values()
+        facts = [text for text in self.citers.get(source.id, ()) if isinstance(text, Fact)]
         return sorted(facts, key=lambda f: (*chronology(f), f.kind, f.id))
 
     def is_excerpted(self, source: Source) -> bool:
@@ -458,16 +437,24 @@ class SiteView:
         # ends, so a segment is covered by whatever is open, with no scan of every span per cut.
         opening: dict[int, list[int]] = {}
         closing: dict[int, list[int]] = {}
+
+        def add_spans(spans: Iterable[Span], index: int) -> None:
+            """Note where each non-empty span opens and closes; an empty span covers nothing."""
+            for start, end in spans:
+                if start < end:
+                    opening.setdefault(start, []).append(index)
+                    closing.setdefault(end, []).append(index)
+
         starting: dict[int, list[CitationView]] = {}
         for index, view in enumerate(views):
             spans = self.located.of(view.citation)
             if spans:
                 starting.setdefault(spans[0][0], []).append(view)
-            _add_spans(opening, closing, spans, index)
-        _add_spans(opening, closing, self.located.ignored(source), _IGNORED)
+            add_spans(spans, index)
+        add_spans(self.located.ignored(source), _IGNORED)
         excerpted = self.is_excerpted(source)
         if excerpted:
-            _add_spans(opening, closing, self.shown(source), _SHOWN)
+            add_spans(self.shown(source), _SHOWN)
         cuts = {0, len(text), *opening, *closing}
         cuts.update(found.end() for found in _NEWLINE.finditer(text))
         open_count: dict[int, int] = {}
@@ -480,17 +467,15 @@ class SiteView:
             piece = text[start:end]
             if piece.strip("\r\n"):
                 covering = tuple(views[i] for i in sorted(open_count) if i >= 0 and open_count[i])
-                ignored = open_count.get(_IGNORED, 0) > 0
                 # Spaces between two shown sentences are no omission.
-                hidden = excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace()
-                segment = Segment(
-                    piece.rstrip("\r\n"),
-                    covering,
-                    tuple(starting.get(start, ())),
-                    ignored,
-                    hidden,
-                )
-                lines[-1].append(segment)
+                if excerpted and not open_count.get(_SHOWN, 0) and not piece.isspace():
+                    look = "omitted"
+                elif covering:
+                    look = "cited"
+                else:
+                    look = "ignored" if open_count.get(_IGNORED, 0) else "plain"
+                anchors = tuple(starting.get(start, ()))
+                lines[-1].append(Segment(piece.rstrip("\r\n"), covering, anchors, look))
             if piece.endswith("\n"):
                 lines.append([])
         return [line for line in lines if line]
@@ -508,15 +493,6 @@ class SiteView:
         return lines
 
 
-def _look(segment: Segment) -> str:
-    """Return how a segment is shown, so that segments shown alike merge into one run."""
-    if segment.hidden:
-        return "omitted"
-    if segment.covering:
-        return "cited"
-    return "ignored" if segment.ignored else "plain"
-
-
 def _passages(line: list[Segment]) -> list[Passage]:
     """Merge a line's segments into runs, and highlighted runs that only spaces and punctuation
     part into passages, so a passage's citing facts are listed once, not after every sentence."""
@@ -524,7 +500,7 @@ def _passages(line: list[Segment]) -> list[Passage]:
     # The highlighted passage being read, and the facts citing it.
     runs: list[Run] = []
     citing: dict[str, CitedText] = {}
-    for look, group in itertools.groupby(line, key=_look):
+    for look, group in itertools.groupby(line, key=lambda segment: segment.look):
         segments = list(group)
         text = "".join(s.text for s in segments)
         if look == "cited":
@@ -552,16 +528,3 @@ def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[Dating, list[DatedT]]]
     for fact in facts:
         groups.setdefault((fact.date, fact.date_of_report), []).append(fact)
     return list(groups.items())
-
-
-def _add_spans(
-    opening: dict[int, list[int]],
-    closing: dict[int, list[int]],
-    spans: Iterable[tuple[int, int]],
-    index: int,
-) -> None:
-    """Note where each non-empty span opens and closes; an empty span covers nothing."""
-    for start, end in spans:
-        if start < end:
-            opening.setdefault(start, []).append(index)
-            closing.setdefault(end, []).append(index)
