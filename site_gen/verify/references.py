@@ -55,11 +55,6 @@ def _fact_names(site: Site) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _field_name(path: str) -> str:
-    """Return the key a reference path ends in: 'values[0].reported_by' -> 'reported_by'."""
-    return path.split(".")[-1].split("[")[0]
-
-
 def check_reference(
     site: Site, ref: str, key: str, location: Location, fact: str | None
 ) -> Problem | None:
@@ -104,7 +99,8 @@ def fact_reference_problems(site: Site, fact: Fact) -> Iterator[Problem]:
     """Every id a fact mentions must name another fact, of a fitting kind."""
     for path, ref in fact.references():
         location = fact.at(path)
-        problem = check_reference(site, ref, _field_name(path), location, fact.id)
+        key = path.split(".")[-1].split("[")[0]  # 'values[0].reported_by' -> 'reported_by'
+        problem = check_reference(site, ref, key, location, fact.id)
         if problem is None and ref == fact.id:
             problem = Problem(
                 "self-reference", f"'{path}' names the fact itself", location, fact.id, "remove it"
