@@ -323,9 +323,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", help="output folder (default: ROOT/output)")
     build_cmd.add_argument("--base-url", help="URL path the site is served under, e.g. /briefing/")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd = command(
-        "check", cmd_check, "check facts, quotes and numbers; write nothing", cached
-    )
+    check_help = "check facts, quotes and numbers; write nothing"
+    check_cmd = command("check", cmd_check, check_help, cached)
     check_cmd.add_argument("--format", choices=FORMATS, default="text")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     command("coverage", cmd_coverage, "show how much of each source the facts cite", cached)
