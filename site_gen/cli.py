@@ -68,7 +68,7 @@ def _verdicts(args: argparse.Namespace) -> Verdicts:
     return Verdicts(None if getattr(args, "no_cache", False) else default_folder())
 
 
-def _stats(problems: list[Problem], site: Any) -> dict[str, int]:
+def _stats(site: Any) -> dict[str, int]:
     if site is None:
         return {"facts": 0, "citations": 0, "sources": 0}
     return {
@@ -108,14 +108,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     with _progress("checking"):
         site, verification = load_and_check(_config(args), _verdicts(args))
     problems = verification.problems
-    stats = _stats(problems, site)
+    stats = _stats(site)
     report(problems, args.format, stats)
     ok = site is not None and not any(p.is_error for p in problems)
     if args.format == "text":
-        verdict = "ok" if ok else "failed"
         log.info(
             "check %s: %s in %s, %s, %s",
-            verdict,
+            "ok" if ok else "failed",
             counts(problems),
             plural(stats["facts"], "fact"),
             plural(stats["citations"], "citation"),
@@ -305,64 +304,48 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     # Commands take -v and -q too; SUPPRESS keeps them from undoing a flag given before them.
     levels = _levels(argparse.SUPPRESS)
+    rooted = argparse.ArgumentParser(add_help=False, parents=[levels])
+    rooted.add_argument("--root", default=".", help="site root folder (default: .)")
+    cached = argparse.ArgumentParser(add_help=False, parents=[rooted])
+    cache_help = f"verify every quote afresh (same as {SWITCH_VARIABLE}=0)"
+    cached.add_argument("--no-cache", action="store_true", help=cache_help)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(
-        name: str, handler: Any, help_text: str, *, root: bool = True
+        name: str, handler: Any, help_text: str, options: argparse.ArgumentParser
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[levels])
-        if root:
-            sub.add_argument("--root", default=".", help="site root folder (default: .)")
+        """Add a command whose options start with those of `options`: -v and -q, maybe more."""
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[options])
         sub.set_defaults(handler=handler)
         return sub
 
-    def cached(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument(
-            "--no-cache",
-            action="store_true",
-            help=f"verify every quote afresh (same as {SWITCH_VARIABLE}=0)",
-        )
-        return sub
-
-    build_cmd = cached(command("build", cmd_build, "check the facts, then render the site"))
+    build_cmd = command("build", cmd_build, "check the facts, then render the site", cached)
     build_cmd.add_argument("--out", help="output folder (default: ROOT/output)")
     build_cmd.add_argument("--base-url", help="URL path the site is served under, e.g. /briefing/")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd = cached(
-        command("check", cmd_check, "check facts, quotes and numbers; write nothing")
-    )
+    check_help = "check facts, quotes and numbers; write nothing"
+    check_cmd = command("check", cmd_check, check_help, cached)
     check_cmd.add_argument("--format", choices=FORMATS, default="text")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    cached(command("coverage", cmd_coverage, "show how much of each source the facts cite"))
-    serve_cmd = cached(
-        command(
-            "serve",
-            cmd_serve,
-            "build into ROOT/output, serve it with live reload, rebuild on changes",
-        )
-    )
+    command("coverage", cmd_coverage, "show how much of each source the facts cite", cached)
+    serve_help = "build into ROOT/output, serve it with live reload, rebuild on changes"
+    serve_cmd = command("serve", cmd_serve, serve_help, cached)
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    init_cmd = command(
-        "init", cmd_init, "create a new briefing with one example source and fact", root=False
-    )
+    init_help = "create a new briefing with one example source and fact"
+    init_cmd = command("init", cmd_init, init_help, levels)
     init_cmd.add_argument("dir", help="folder to create (must be new or empty)")
-    schema_cmd = command(
-        "schema", cmd_schema, "check or write the JSON Schemas editors use for the YAML files"
-    )
+    schema_help = "check or write the JSON Schemas editors use for the YAML files"
+    schema_cmd = command("schema", cmd_schema, schema_help, rooted)
     schema_cmd.add_argument("--write", action="store_true", help="write ROOT/schemas/*.json")
-    add_cmd = command(
-        "add-source",
-        cmd_add_source,
-        "copy a text into seeds/, pin its sha256, and propose its title, date and publisher",
-    )
+    add_help = "copy a text into seeds/, pin its sha256, and propose its title, date and publisher"
+    add_cmd = command("add-source", cmd_add_source, add_help, rooted)
     add_cmd.add_argument("file", help="the source text, UTF-8, copied byte for byte")
     add_cmd.add_argument("--id", help="source id (default: from its publisher or title, and date)")
-    quote_cmd = command(
-        "quote", cmd_quote, "print a ready citation of the sentence of a source holding some words"
-    )
+    quote_help = "print a ready citation of the sentence of a source holding some words"
+    quote_cmd = command("quote", cmd_quote, quote_help, rooted)
     quote_cmd.add_argument("source", help="a source id from seeds/sources.yml")
     quote_cmd.add_argument("words", help="a few words of the passage, as the source has them")
     theme_help = "work with the packaged theme that the site builds with"
@@ -371,9 +354,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     eject_help = "copy the packaged theme, or one file of it, into ROOT/templates/ for editing"
     eject_cmd = theme_cmd.add_subparsers(dest="action", required=True).add_parser(
-        "eject", help=eject_help, description=eject_help, parents=[levels]
+        "eject", help=eject_help, description=eject_help, parents=[rooted]
     )
-    eject_cmd.add_argument("--root", default=".", help="site root folder (default: .)")
     eject_cmd.add_argument(
         "file", nargs="?", help="one file, e.g. timeline.html or assets/style.css (default: all)"
     )
@@ -396,16 +378,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
     try:
         code: int = args.handler(args)
-    except UsageError as exc:
+    except (UsageError, OSError) as exc:
+        # OSError: the file system refused a path the user gave (too long, below a file, no access).
         log.error("error: %s", printable(str(exc)))
         return EXIT_USAGE
     except SiteGenError as exc:
         log.error("error: %s", printable(str(exc)))
         return EXIT_PROBLEMS
-    except OSError as exc:
-        # The file system refused a path the user gave (too long, below a file, no access).
-        log.error("error: %s", printable(str(exc)))
-        return EXIT_USAGE
     except KeyboardInterrupt:
         log.error("interrupted; the previous output is left as it was")
         return 130

@@ -7,9 +7,8 @@ as `Located`, for the pages to highlight.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from site_gen.errors import Problem
 from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Source, Span, counts
@@ -30,10 +29,6 @@ _REASON_HINTS = {
     Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
     Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
 }
-
-
-# The closest-passage lines of each wrong passage, by source id and passage, for one check.
-Details = dict[tuple[str, str], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -61,31 +56,41 @@ class Verification:
     located: Located
 
 
+@dataclass
+class _Check:
+    """What one check of a site carries from quote to quote."""
+
+    site: Site
+    verdicts: Verdicts
+    # The spans of each passage found, by source id and passage.
+    spans: dict[tuple[str, str], tuple[Span, ...]] = field(default_factory=dict)
+    # The closest-passage lines of each wrong passage, by source id and passage.
+    details: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+
 def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     """Return every problem in the site, and the located spans of every passage found.
 
     `verdicts` remembers quote verdicts from earlier checks; a check without one matches all.
     """
-    verdicts = Verdicts() if verdicts is None else verdicts
-    spans: dict[tuple[str, str], tuple[Span, ...]] = {}
-    details: Details = {}
-    problems = references.check_registry(site.sources.values())
+    check = _Check(site, Verdicts() if verdicts is None else verdicts)
+    problems = list(references.check_registry(site.sources.values()))
     problems += references.check_settings_references(site)
     problems += references.duplicate_titles(site)
     for source in site.sources.values():
         if source.text:
-            problems += check_passages(source, verdicts, spans, details)
+            problems += check_passages(check, source)
     for sentence in site.settings.lead:
-        problems += check_cited_text(site, verdicts, sentence, spans, details)
+        problems += check_cited_text(check, sentence)
     for fact in site.facts.values():
         problems += references.fact_reference_problems(site, fact)
         if isinstance(fact, Figure):
             problems += check_value_links(fact)
         if isinstance(fact, Person):
             problems += check_roles(fact)
-        problems += check_cited_text(site, verdicts, fact, spans, details)
-    verdicts.save()
-    located = Located(spans)
+        problems += check_cited_text(check, fact)
+    check.verdicts.save()
+    located = Located(check.spans)
     target = site.settings.coverage_target
     # A facts file that could not be read may cite the passages that look uncited: wait for it.
     if target > 0 and not site.partial:
@@ -93,39 +98,28 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     return Verification(sorted(problems, key=Problem.sort_key), located)
 
 
-def check_cited_text(
-    site: Site,
-    verdicts: Verdicts,
-    text: CitedText,
-    spans: dict[tuple[str, str], tuple[Span, ...]],
-    details: Details,
-) -> list[Problem]:
+def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
     """Hold a fact, or a lead sentence, to its quotes: each in its source, each number quoted,
     and its wording no stronger than theirs."""
     misquoted = [
         problem
         for citation in text.citations
-        if (problem := check_citation(site, verdicts, citation, text.fact_id, spans, details))
+        if (problem := check_citation(check, citation, text.fact_id))
     ]
-    problems = check_numbers(text) + misquoted
+    problems = [*check_numbers(text), *misquoted]
     # Wording is read against quotes that are really in their sources: fix those first.
     if not misquoted:
-        problems += wording.wording_problems(site, text)
+        problems += wording.wording_problems(check.site, text)
     return problems
 
 
-def check_passages(
-    source: Source,
-    verdicts: Verdicts,
-    spans: dict[tuple[str, str], tuple[Span, ...]],
-    details: Details,
-) -> list[Problem]:
+def check_passages(check: _Check, source: Source) -> list[Problem]:
     """Evidence passages and ignored spans must be found in the source like quotes."""
     problems: list[Problem] = []
     wanted = [(f"evidence.{key}", quote) for key, quote in source.evidence.items()]
     wanted += [(f"ignore[{i}]", quote) for i, quote in enumerate(source.ignore)]
     for key, quote in wanted:
-        found = verdicts.match(quote, source, PASSAGE_MIN_WORDS)
+        found = check.verdicts.match(quote, source, PASSAGE_MIN_WORDS)
         if isinstance(found, Miss):
             problems.append(
                 Problem(
@@ -133,50 +127,44 @@ def check_passages(
                     f"source '{source.id}': {key} is not in {source.file} ({found.detail})",
                     source.at(key),
                     hint=_REASON_HINTS[found.reason],
-                    detail=closest(details, quote, source, verdicts),
+                    detail=closest(check, quote, source),
                 )
             )
         else:
-            spans[source.id, quote] = found.spans
+            check.spans[source.id, quote] = found.spans
     return problems
 
 
-def check_citation(
-    site: Site,
-    verdicts: Verdicts,
-    citation: Citation,
-    fact: str | None,
-    spans: dict[tuple[str, str], tuple[Span, ...]],
-    details: Details,
-) -> Problem | None:
+def check_citation(check: _Check, citation: Citation, fact: str | None) -> Problem | None:
     """Verify one quote against its source and note its spans."""
-    source = site.sources.get(citation.source)
+    sources = check.site.sources
+    source = sources.get(citation.source)
     if source is None:
         hint = (
-            references.did_you_mean(citation.source, site.sources)
-            or "use an id from seeds/sources.yml"
+            references.did_you_mean(citation.source, sources) or "use an id from seeds/sources.yml"
         )
         return Problem(
             "unknown-source", f"no source has id '{citation.source}'", citation.location, fact, hint
         )
     if not source.text:
         return None  # The source text itself is missing or unreadable; that is reported once.
-    found = verdicts.match(citation.quote, source, QUOTE_MIN_WORDS)
+    found = check.verdicts.match(citation.quote, source, QUOTE_MIN_WORDS)
     if isinstance(found, Match):
-        spans[source.id, citation.quote] = found.spans
+        check.spans[source.id, citation.quote] = found.spans
         return None
     if found.reason is not Reason.TOO_SHORT:
         elsewhere = [
             other.id
-            for other in site.sources.values()
+            for other in sources.values()
             if other.text
             and other.id != source.id
-            and isinstance(verdicts.match(citation.quote, other, QUOTE_MIN_WORDS), Match)
+            and isinstance(check.verdicts.match(citation.quote, other, QUOTE_MIN_WORDS), Match)
         ]
         if elsewhere:
+            names = " and ".join(f"'{other}'" for other in elsewhere)
             return Problem(
                 "quote-wrong-source",
-                f"quote is not in source '{source.id}' but is in {_names(elsewhere)}",
+                f"quote is not in source '{source.id}' but is in {names}",
                 citation.location,
                 fact,
                 hint=f"change 'source' to '{elsewhere[0]}'",
@@ -187,21 +175,17 @@ def check_citation(
         citation.location,
         fact,
         hint=_REASON_HINTS[found.reason],
-        detail=closest(details, citation.quote, source, verdicts),
+        detail=closest(check, citation.quote, source),
     )
 
 
-def _names(ids: list[str]) -> str:
-    return " and ".join(f"'{sid}'" for sid in ids)
-
-
-def closest(details: Details, quote: str, source: Source, verdicts: Verdicts) -> tuple[str, ...]:
+def closest(check: _Check, quote: str, source: Source) -> tuple[str, ...]:
     """Return closest_detail once per check for each source and quote: a wrong quote repeated
     (by YAML aliases, say) would otherwise pay for the search each time."""
     key = (source.id, quote)
-    if key not in details:
-        details[key] = closest_detail(quote, source, verdicts.normalized(source))
-    return details[key]
+    if key not in check.details:
+        check.details[key] = closest_detail(quote, source, check.verdicts.normalized(source))
+    return check.details[key]
 
 
 def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, ...]:
@@ -221,9 +205,8 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
     return tuple(lines)
 
 
-def check_numbers(fact: CitedText) -> list[Problem]:
+def check_numbers(fact: CitedText) -> Iterator[Problem]:
     """Every number in the text, and every figure value, must appear in the fact's quotes."""
-    problems: list[Problem] = []
     what = "fact" if isinstance(fact, Fact) else "sentence"
     claims = claimed_numbers(fact.text)
     # Most texts claim no number; their quotes need no reading.
@@ -232,46 +215,39 @@ def check_numbers(fact: CitedText) -> list[Problem]:
     )
     for written, value in claims:
         if value not in quoted:
-            problems.append(
-                Problem(
-                    "number-not-quoted",
-                    f"text says {written}, but no quote of this {what} contains that number",
-                    fact.at("text"),
-                    fact.fact_id,
-                    hint=f"correct the number or cite a passage that gives {written}",
-                )
+            yield Problem(
+                "number-not-quoted",
+                f"text says {written}, but no quote of this {what} contains that number",
+                fact.at("text"),
+                fact.fact_id,
+                hint=f"correct the number or cite a passage that gives {written}",
             )
     if isinstance(fact, Figure):
         for index, entry in enumerate(fact.values):
             own = {value for c in entry.sources for _, value in numbers_in(c.quote)}
             if as_decimal(entry.value) not in own:
-                problems.append(
-                    Problem(
-                        "number-not-quoted",
-                        f"value {entry.value} is not a number in this value's quotes "
-                        f"(they give {_listing(own)})",
-                        fact.at(f"values[{index}].value"),
-                        fact.id,
-                        hint="write the value exactly as the quote gives it",
-                    )
+                given = ", ".join(sorted(str(v) for v in own)) or "no numbers"
+                yield Problem(
+                    "number-not-quoted",
+                    f"value {entry.value} is not a number in this value's quotes "
+                    f"(they give {given})",
+                    fact.at(f"values[{index}].value"),
+                    fact.id,
+                    hint="write the value exactly as the quote gives it",
                 )
-    return problems
 
 
-def check_value_links(figure: Figure) -> list[Problem]:
+def check_value_links(figure: Figure) -> Iterator[Problem]:
     """A value's `updates` and `restates` must each name another value, and updates form series."""
-    problems: list[Problem] = []
     numbers = ", ".join(format(v.value, ",") for v in figure.values if v.restates is None)
 
-    def problem(code: str, index: int, key: str, message: str, hint: str) -> None:
-        problems.append(
-            Problem(code, message, figure.at(f"values[{index}].{key}"), figure.id, hint)
-        )
+    def problem(code: str, index: int, key: str, message: str, hint: str) -> Problem:
+        return Problem(code, message, figure.at(f"values[{index}].{key}"), figure.id, hint)
 
     updated: dict[int, int] = {}
     for index, value in enumerate(figure.values):
         if value.updates is not None and value.restates is not None:
-            problem(
+            yield problem(
                 "value-links",
                 index,
                 "restates",
@@ -285,7 +261,7 @@ def check_value_links(figure: Figure) -> list[Problem]:
                 continue
             named = counts.named_value(figure, value, number)
             if named is None:
-                problem(
+                yield problem(
                     "unknown-value",
                     index,
                     key,
@@ -293,7 +269,7 @@ def check_value_links(figure: Figure) -> list[Problem]:
                     f"write the number of one of its values exactly: {numbers}",
                 )
             elif key == "updates" and updated.setdefault(id(named), index) != index:
-                problem(
+                yield problem(
                     "value-links",
                     index,
                     key,
@@ -304,18 +280,13 @@ def check_value_links(figure: Figure) -> list[Problem]:
     in_counts = {id(v) for count in counts.counts(figure) for v in count.values}
     for index, value in enumerate(figure.values):
         if value.restates is None and id(value) not in in_counts:
-            problem(
+            yield problem(
                 "value-links",
                 index,
                 "updates",
                 f"the updates of {value.value:,} go round in a loop",
                 "the earliest count of a series has no 'updates'",
             )
-    return problems
-
-
-def _listing(values: set[Decimal]) -> str:
-    return ", ".join(sorted(str(v) for v in values)) or "no numbers"
 
 
 def check_roles(person: Person) -> list[Problem]:

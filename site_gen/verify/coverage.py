@@ -42,9 +42,7 @@ class SourceCoverage:
 
     @property
     def ratio(self) -> float:
-        if not self.sentences:
-            return 1.0
-        return 1 - len(self.uncited) / len(self.sentences)
+        return 1 - len(self.uncited) / len(self.sentences) if self.sentences else 1.0
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -95,7 +93,7 @@ def source_coverage(source: Source, cited: list[Span], ignore: tuple[Span, ...])
     """Measure one source against the spans cited in it; identical sentences count once."""
     by_text: dict[str, list[Sentence]] = {}
     for sentence in split_sentences(source.text):
-        ignored = [s for s in ignore if s[0] < sentence.end and s[1] > sentence.start]
+        ignored = _overlapping(ignore, sentence)
         if not ignored or _share(sentence, ignored, source.text) < COVERED_SHARE:
             by_text.setdefault(" ".join(sentence.text.split()), []).append(sentence)
     uncited = tuple(
@@ -109,7 +107,7 @@ def source_coverage(source: Source, cited: list[Span], ignore: tuple[Span, ...])
     return SourceCoverage(source, tuple(group[0] for group in by_text.values()), uncited)
 
 
-def _overlapping(spans: list[Span], sentence: Sentence) -> list[Span]:
+def _overlapping(spans: Iterable[Span], sentence: Sentence) -> list[Span]:
     return [s for s in spans if s[0] < sentence.end and s[1] > sentence.start]
 
 

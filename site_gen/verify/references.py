@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from site_gen.errors import Location, Problem, Severity
 from site_gen.model import Fact, Organization, Person, Place, Site, Source, Statement, schema
@@ -55,22 +55,19 @@ def _fact_names(site: Site) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _field_name(path: str) -> str:
-    """Return the key a reference path ends in: 'values[0].reported_by' -> 'reported_by'."""
-    return path.split(".")[-1].split("[")[0]
-
-
 def check_reference(
     site: Site, ref: str, key: str, location: Location, fact: str | None
 ) -> Problem | None:
     """Return the problem with one reference, if any."""
+
+    def problem(code: str, which: str, hint: str) -> Problem:
+        return Problem(code, f"'{key}' names '{ref}', which {which}", location, fact, hint)
+
     target = site.facts.get(ref)
     if target is None and ref in site.drafts:
-        return Problem(
+        return problem(
             "draft-reference",
-            f"'{key}' names '{ref}', which is a draft",
-            location,
-            fact,
+            "is a draft",
             "publish it (remove 'draft: true') or leave it out here",
         )
     if target is None and (ref in site.broken or site.partial):
@@ -80,99 +77,74 @@ def check_reference(
             did_you_mean(ref, site.facts, _fact_names(site))
             or "add a fact with this id or fix the spelling"
         )
-        return Problem(
-            "unknown-reference", f"'{key}' names '{ref}', which is not a fact", location, fact, hint
-        )
+        return problem("unknown-reference", "is not a fact", hint)
     kinds = _REF_KINDS.get(key, ())
     if kinds and target.kind not in kinds:
-        return Problem(
-            "wrong-reference-kind",
-            f"'{key}' names '{ref}', which is a {target.kind}",
-            location,
-            fact,
-            f"'{key}' takes a {' or '.join(kinds)}",
+        return problem(
+            "wrong-reference-kind", f"is a {target.kind}", f"'{key}' takes a {' or '.join(kinds)}"
         )
     return None
 
 
-def check_settings_references(site: Site) -> list[Problem]:
+def check_settings_references(site: Site) -> Iterator[Problem]:
     """Every id the settings mention must name a fact of a fitting kind."""
-    problems: list[Problem] = []
-    settings = site.settings
     for key in ("summary", "key_figures"):
-        for index, ref in enumerate(getattr(settings, key)):
-            location = settings.at(f"{key}[{index}]")
-            problem = check_reference(site, ref, key, location, None)
-            if problem:
-                problems.append(problem)
-    return problems
+        for index, ref in enumerate(getattr(site.settings, key)):
+            location = site.settings.at(f"{key}[{index}]")
+            if problem := check_reference(site, ref, key, location, None):
+                yield problem
 
 
-def fact_reference_problems(site: Site, fact: Fact) -> list[Problem]:
+def fact_reference_problems(site: Site, fact: Fact) -> Iterator[Problem]:
     """Every id a fact mentions must name another fact, of a fitting kind."""
-    return list(_fact_reference_problems(site, fact))
-
-
-def _fact_reference_problems(site: Site, fact: Fact) -> Iterable[Problem]:
     for path, ref in fact.references():
-        problem = check_reference(site, ref, _field_name(path), fact.at(path), fact.id)
+        location = fact.at(path)
+        key = path.split(".")[-1].split("[")[0]  # 'values[0].reported_by' -> 'reported_by'
+        problem = check_reference(site, ref, key, location, fact.id)
+        if problem is None and ref == fact.id:
+            problem = Problem(
+                "self-reference", f"'{path}' names the fact itself", location, fact.id, "remove it"
+            )
         if problem:
             yield problem
-        elif ref == fact.id:
-            yield Problem(
-                "self-reference",
-                f"'{path}' names the fact itself",
-                fact.at(path),
-                fact.id,
-                "remove it",
-            )
 
 
-def check_registry(sources: Iterable[Source]) -> list[Problem]:
+def check_registry(sources: Iterable[Source]) -> Iterator[Problem]:
     """Pins must match the files, and every metadata field must say where it came from."""
-    problems: list[Problem] = []
     for source in sources:
         if source.actual_sha256 and source.actual_sha256 != source.sha256.lower():
-            problems.append(
-                Problem(
-                    "source-changed",
-                    f"source '{source.id}': {source.file} no longer matches its sha256 pin "
-                    f"(file is {source.actual_sha256})",
-                    source.at("sha256"),
-                    hint="restore the original file, since sources are never edited; "
-                    "pin a new source only when adding it",
-                )
+            yield Problem(
+                "source-changed",
+                f"source '{source.id}': {source.file} no longer matches its sha256 pin "
+                f"(file is {source.actual_sha256})",
+                source.at("sha256"),
+                hint="restore the original file, since sources are never edited; "
+                "pin a new source only when adding it",
             )
         for key in schema.METADATA_FIELDS:
             value = getattr(source, key)
             if value and key not in source.evidence and key not in source.editorial:
-                problems.append(
-                    Problem(
-                        "metadata-unbacked",
-                        f"source '{source.id}': '{key}' has neither evidence nor an editorial note",
-                        source.at(key),
-                        hint=f"add evidence.{key} (a verbatim passage) or editorial.{key} (why)",
-                    )
+                yield Problem(
+                    "metadata-unbacked",
+                    f"source '{source.id}': '{key}' has neither evidence nor an editorial note",
+                    source.at(key),
+                    hint=f"add evidence.{key} (a verbatim passage) or editorial.{key} (why)",
                 )
             if not value and key in source.evidence:
-                problems.append(
-                    Problem(
-                        "metadata-evidence-unused",
-                        f"source '{source.id}': evidence.{key} is given but '{key}' is not set",
-                        source.at(f"evidence.{key}"),
-                        hint=f"set '{key}' or remove the evidence",
-                    )
+                yield Problem(
+                    "metadata-evidence-unused",
+                    f"source '{source.id}': evidence.{key} is given but '{key}' is not set",
+                    source.at(f"evidence.{key}"),
+                    hint=f"set '{key}' or remove the evidence",
                 )
-    return problems
 
 
-def duplicate_titles(site: Site) -> list[Problem]:
+def duplicate_titles(site: Site) -> Iterator[Problem]:
     """Warn of each fact whose title an earlier fact already has.
 
     Lists and search results show facts by title, so two alike leave a reader guessing which
     is which; a statement's title is its speaker and `about`, or its speaker and date.
     """
-    problems: list[Problem] = []
     first: dict[str, Fact] = {}
     for fact in site.facts.values():
         name = title(site.facts, fact)
@@ -180,21 +152,16 @@ def duplicate_titles(site: Site) -> list[Problem]:
         if earlier is fact:
             continue
         key = title_key(fact)
-        missing = isinstance(fact, Statement) and not fact.about
-        hint = (
-            "add 'about' to say what the claim is about"
-            if missing
-            else f"give '{key}' words that tell the two apart"
+        if isinstance(fact, Statement) and not fact.about:
+            hint = "add 'about' to say what the claim is about"
+        else:
+            hint = f"give '{key}' words that tell the two apart"
+        yield Problem(
+            "duplicate-title",
+            f"its title '{name}' is also the title of fact '{earlier.id}' "
+            f"({earlier.at(title_key(earlier))})",
+            fact.at(key),
+            fact.id,
+            hint,
+            Severity.WARNING,
         )
-        problems.append(
-            Problem(
-                "duplicate-title",
-                f"its title '{name}' is also the title of fact '{earlier.id}' "
-                f"({earlier.at(title_key(earlier))})",
-                fact.at(key),
-                fact.id,
-                hint,
-                Severity.WARNING,
-            )
-        )
-    return problems

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import zip_longest
 
 from site_gen.verify.quotes import (
     Normalized,
@@ -127,7 +128,8 @@ def _best_window(
         return 2.0 * matched / (size_of_quote + max(window[1] - window[0], size_of_quote))
 
     # Shared words bound the words difflib can match, so once a window's bound falls below the
-    # best score no later window can win.
+    # best score no later window can win. Bounds and candidates alike are (-score, size, window):
+    # the least is best.
     bounds = sorted(
         (-score(shared, window), window[1] - window[0], window)
         for window, shared in shared_by_window.items()
@@ -136,17 +138,12 @@ def _best_window(
     matcher.set_seq2(quote_keys)
     best: tuple[float, int, tuple[int, int]] | None = None
     for negated_bound, size, window in bounds[:MAX_COMPARISONS]:
-        if -negated_bound < (MIN_SCORE if best is None else best[0]):
+        if -negated_bound < (MIN_SCORE if best is None else -best[0]):
             break
         matcher.set_seq1(keys[window[0] : window[1]])
         matched = sum(block.size for block in matcher.get_matching_blocks())
-        candidate = (score(matched, window), size, window)
-        if (
-            best is None
-            or candidate[0] > best[0]
-            or (candidate[0] == best[0] and candidate[1:] < best[1:])
-        ):
-            best = candidate
+        candidate = (-score(matched, window), size, window)
+        best = candidate if best is None else min(best, candidate)
     return None if best is None else best[2]
 
 
@@ -209,17 +206,15 @@ def _callouts(quote: str, passage: str) -> tuple[str, ...]:
     """Name every number and negation that differs, the changes that alter a claim's meaning."""
     quote_numbers = _only_in(find_numbers(quote), find_numbers(passage))
     passage_numbers = _only_in(find_numbers(passage), find_numbers(quote))
-    callouts = [
-        f"number differs: quote has '{ours}', source has '{theirs}'"
-        for ours, theirs in zip(quote_numbers, passage_numbers, strict=False)
-    ]
-    paired = min(len(quote_numbers), len(passage_numbers))
-    callouts += [
-        f"number differs: quote has '{n}', source does not" for n in quote_numbers[paired:]
-    ]
-    callouts += [
-        f"number differs: source has '{n}', quote does not" for n in passage_numbers[paired:]
-    ]
+    callouts: list[str] = []
+    # Numbers pair up in order; the longer side's extra numbers come last, unpaired.
+    for ours, theirs in zip_longest(quote_numbers, passage_numbers):
+        if theirs is None:
+            callouts.append(f"number differs: quote has '{ours}', source does not")
+        elif ours is None:
+            callouts.append(f"number differs: source has '{theirs}', quote does not")
+        else:
+            callouts.append(f"number differs: quote has '{ours}', source has '{theirs}'")
     quote_negations = find_negations(quote)
     passage_negations = find_negations(passage)
     callouts += [
