@@ -52,9 +52,14 @@ def _value(field: Field) -> JsonSchema:
     if kind is Type.STRS:
         return {"type": "array", "items": {"type": "string", "pattern": _NOT_BLANK}}
     if kind in _ITEMS:
-        return {"type": "array", "minItems": 1, "items": _mapping(_ITEMS[kind])}
+        return _list(_mapping(_ITEMS[kind]))
     keys = tuple(Field(key, Type.STR, field.description) for key in field.choices)
     return _mapping(keys, with_required=False)
+
+
+def _list(items: JsonSchema) -> JsonSchema:
+    """Return the schema of a list that holds at least one item."""
+    return {"type": "array", "minItems": 1, "items": items}
 
 
 def _nullable(spec: JsonSchema) -> JsonSchema:
@@ -86,10 +91,9 @@ def _mapping(fields: tuple[Field, ...], *, with_required: bool = True) -> JsonSc
 
 def _kind_rule(kind: str, fields: tuple[Field, ...]) -> JsonSchema:
     """Return the if/then that gives one kind of fact its own keys and required keys."""
-    allowed = [field.name for field in schema.COMMON + fields]
     then: JsonSchema = {
         "properties": {field.name: _property(field) for field in fields},
-        "propertyNames": {"enum": allowed},
+        "propertyNames": {"enum": [field.name for field in schema.COMMON + fields]},
     }
     required = [field.name for field in fields if field.required]
     if kind not in schema.CITES_ON_VALUES:
@@ -98,6 +102,11 @@ def _kind_rule(kind: str, fields: tuple[Field, ...]) -> JsonSchema:
     if required:
         then["required"] = required
     return {"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": then}
+
+
+def _document(title: str, description: str, body: JsonSchema) -> JsonSchema:
+    """Return a schema file: the draft it follows, its title and description, then `body`."""
+    return {"$schema": DRAFT, "title": title, "description": description, **body}
 
 
 def facts_schema() -> JsonSchema:
@@ -109,36 +118,20 @@ def facts_schema() -> JsonSchema:
         for field in fields:
             fact["properties"].setdefault(field.name, {"description": field.description})
     fact["allOf"] = [_kind_rule(kind, fields) for kind, fields in schema.KIND_FIELDS.items()]
-    return {
-        "$schema": DRAFT,
-        "title": "site_gen facts file",
-        "description": "A list of facts; each cites verbatim quotes of the sources.",
-        "type": "array",
-        "minItems": 1,
-        "items": fact,
-    }
+    description = "A list of facts; each cites verbatim quotes of the sources."
+    return _document("site_gen facts file", description, _list(fact))
 
 
 def sources_schema() -> JsonSchema:
     """Return the schema of the sources registry, seeds/sources.yml."""
-    return {
-        "$schema": DRAFT,
-        "title": "site_gen sources registry",
-        "description": "Every source text in seeds/, with its sha256 pin and metadata.",
-        "type": "array",
-        "minItems": 1,
-        "items": _mapping(schema.SOURCE),
-    }
+    description = "Every source text in seeds/, with its sha256 pin and metadata."
+    return _document("site_gen sources registry", description, _list(_mapping(schema.SOURCE)))
 
 
 def site_schema() -> JsonSchema:
     """Return the schema of the site settings, site.yml."""
-    return {
-        "$schema": DRAFT,
-        "title": "site_gen site settings",
-        "description": "Title, introduction, navigation labels and URLs of the site.",
-        **_mapping(schema.SITE),
-    }
+    description = "Title, introduction, navigation labels and URLs of the site."
+    return _document("site_gen site settings", description, _mapping(schema.SITE))
 
 
 SCHEMAS: dict[str, Callable[[], JsonSchema]] = {
@@ -159,12 +152,10 @@ def rendered_schemas() -> dict[str, str]:
 def write_schemas(folder: Path) -> list[Path]:
     """Write every schema file into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in rendered_schemas().items():
-        path = folder / name
+    texts = {folder / name: text for name, text in rendered_schemas().items()}
+    for path, text in texts.items():
         path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+    return list(texts)
 
 
 def stale_schemas(folder: Path) -> list[Path]:
