@@ -32,13 +32,7 @@ def create_project(target: Path) -> list[Path]:
         for name, text in jsonschema.rendered_schemas().items()
     }
     files["requirements.txt"] = requirements()
-    written = []
-    for relative, data in sorted(files.items()):
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    return _write({target / relative: data for relative, data in sorted(files.items())})
 
 
 def requirements() -> bytes:
@@ -82,10 +76,15 @@ def eject_theme(config: Config, name: str | None = None) -> list[Path]:
             f"refusing to overwrite {', '.join(taken)}; move away each file that the packaged "
             "copy should replace"
         )
-    for path, data in targets.items():
+    return _write(targets)
+
+
+def _write(files: dict[Path, bytes]) -> list[Path]:
+    """Write each file, making its folders first; return the paths."""
+    for path, data in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    return list(targets)
+    return list(files)
 
 
 def _tree(folder: Traversable, prefix: str = "") -> dict[str, bytes]:
