@@ -16,13 +16,11 @@ OUTPUT_DEPTH_BYTES = 256
 
 def check_path_length(path: Path, option: str, below: int = 0) -> None:
     """Refuse a path the file system would refuse, with room for `below` more bytes under it."""
-    name_max = path_max = 0
     try:
         name_max, path_max = os.pathconf("/", "PC_NAME_MAX"), os.pathconf("/", "PC_PATH_MAX")
     except (OSError, ValueError):
         name_max, path_max = 255, 4096
-    encoded = os.fsencode(path)
-    if len(encoded) + below >= path_max or any(
+    if len(os.fsencode(path)) + below >= path_max or any(
         len(os.fsencode(part)) > name_max for part in path.parts
     ):
         raise UsageError(f"{option} is too long a path for the file system; choose a shorter one")
