@@ -77,7 +77,6 @@ COMMON = (
     ),
 )
 
-_DATE = Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed.")
 _DATE_NOTE = Field("date_note", Type.STR, "How the date was derived from the text.")
 _DATE_OF_REPORT = Field(
     "date_of_report",
@@ -104,12 +103,10 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "reform": (
         Field("title", Type.STR, "Short name of the reform.", required=True),
         *(
-            Field(
-                f"{verb}_by", Type.REF, f"Who {verb} it, where a quote says so.", ref_kinds=ACTORS
-            )
-            for verb in REFORM_ACTS
+            Field(f"{act}_by", Type.REF, f"Who {act} it, where a quote says so.", ref_kinds=ACTORS)
+            for act in REFORM_ACTS
         ),
-        _DATE,
+        Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed."),
         _DATE_NOTE,
         _DATE_OF_REPORT,
         Field("status", Type.CHOICE, "Status as the sources state it.", choices=STATUSES),
