@@ -141,9 +141,8 @@ def render_files(
             site, located, config.templates_dir, base_url, CompiledTemplates(compiled)
         )
     except jinja2.TemplateSyntaxError as exc:
-        where = Location(
-            config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1
-        )
+        template = Path(exc.filename or exc.name or "templates")
+        where = Location(config.display(template), exc.lineno, 1)
         problem = Problem(
             "template-syntax", exc.message or "syntax error", where, hint="fix the template"
         )

@@ -99,26 +99,21 @@ class Preview:
         try:
             result = build(self.config, self.memory)
         except CheckFailed as failed:
-            self._fail(failed.problems)
+            self.failure = failed.problems
         except SiteGenError as exc:
-            self._fail([Problem("build-error", str(exc), root)])
+            self.failure = [Problem("build-error", str(exc), root)]
         except Exception as exc:
             # As in Lektor's devserver: a bug must not take the preview down with it.
             log.exception("site_gen crashed while building")
-            crash = Problem(
-                "internal-error",
-                f"site_gen crashed: {exc!r}",
-                root,
-                hint="this is a bug in site_gen; the terminal shows the traceback",
-            )
-            self._fail([crash])
+            hint = "this is a bug in site_gen; the terminal shows the traceback"
+            self.failure = [
+                Problem("internal-error", f"site_gen crashed: {exc!r}", root, hint=hint)
+            ]
         else:
             self.failure = None
             self.reporter(result, result.warnings)
-
-    def _fail(self, problems: list[Problem]) -> None:
-        self.failure = problems
-        self.reporter(None, problems)
+        if self.failure is not None:
+            self.reporter(None, self.failure)
 
     def serve(self, host: str, port: int) -> None:
         """Build, then serve until interrupted, rebuilding and reloading on every change."""
