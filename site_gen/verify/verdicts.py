@@ -10,6 +10,7 @@ JSON, not pickle: a damaged or planted file can only be a miss, never run code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -130,13 +131,11 @@ def _decode(verdicts: object) -> _Known:
     if not isinstance(verdicts, dict):
         return decoded
     for name, value in verdicts.items():
-        try:
+        with contextlib.suppress(TypeError, ValueError, KeyError):
             if isinstance(value, list):
                 decoded[name] = Match(tuple((int(start), int(end)) for start, end in value))
             else:
                 decoded[name] = Miss(Reason(value["reason"]), str(value["detail"]))
-        except (TypeError, ValueError, KeyError):
-            continue
     return decoded
 
 
