@@ -72,7 +72,8 @@ def as_text(problem: Problem) -> str:
     problem = printable_problem(problem)
     lines = [problem.headline(), *(f"    {line}" for line in problem.detail)]
     lines = [":\\:" + line[2:] if line.startswith("::") else line for line in lines]
-    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:  # A terminal that wants colour.
+    # Coloured only on a terminal that wants colour (see no-color.org).
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
         lines = lines[:1] + [_colour_diff(line) for line in lines[1:]]
     return "\n".join(lines)
 
