@@ -19,9 +19,7 @@ class Location(NamedTuple):
     column: int = 0
 
     def __str__(self) -> str:
-        if self.line:
-            return f"{self.path}:{self.line}:{self.column}"
-        return self.path
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
 
 
 class Severity(enum.Enum):

@@ -135,42 +135,36 @@ def render_files(
 
     from site_gen.render.templates import CompiledTemplates, render_site
 
+    theme = Location(config.display(config.templates_dir))
     try:
         return render_site(
             site, located, config.templates_dir, base_url, CompiledTemplates(compiled)
         )
     except jinja2.TemplateSyntaxError as exc:
-        where = Location(
-            config.display(Path(exc.filename or exc.name or "templates")), exc.lineno, 1
-        )
+        template = Path(exc.filename or exc.name or "templates")
+        where = Location(config.display(template), exc.lineno, 1)
         problem = Problem(
             "template-syntax", exc.message or "syntax error", where, hint="fix the template"
         )
-        raise CheckFailed([problem]) from None
     except jinja2.TemplateError as exc:
-        where = Location(config.display(config.templates_dir))
         problem = Problem(
-            "template-error", str(exc), where, hint="fix the template or the value it uses"
+            "template-error", str(exc), theme, hint="fix the template or the value it uses"
         )
-        raise CheckFailed([problem]) from None
     except RecursionError:
-        where = Location(config.display(config.templates_dir))
         problem = Problem(
             "template-error",
             "templates include or extend one another without end",
-            where,
+            theme,
             hint="make sure no template extends or includes itself, directly or through others",
         )
-        raise CheckFailed([problem]) from None
     except UnicodeDecodeError as exc:
-        where = Location(config.display(config.templates_dir))
         problem = Problem(
             "encoding",
             f"a theme file is not UTF-8 (byte 0x{exc.object[exc.start]:02x})",
-            where,
+            theme,
             hint="save the templates and stylesheets as UTF-8",
         )
-        raise CheckFailed([problem]) from None
+    raise CheckFailed([problem]) from None
 
 
 def check_options(config: Config) -> None:
@@ -185,8 +179,7 @@ def check_options(config: Config) -> None:
 def check_out_dir(config: Config) -> None:
     """Refuse output folders whose replacement would destroy inputs or someone else's files."""
     out = config.out
-    protected = [config.root, config.seeds_dir, config.facts_dir, config.templates_dir]
-    for folder in protected:
+    for folder in (config.root, config.seeds_dir, config.facts_dir, config.templates_dir):
         if not is_inside(config, folder) and folder != config.root:
             continue  # Refused as input anyway, and a link that loops cannot be resolved.
         folder = folder.resolve()

@@ -53,11 +53,6 @@ def printable_problem(problem: Problem) -> Problem:
     )
 
 
-def _is_colour_terminal() -> bool:
-    """Tell whether stderr is a terminal that wants colour (see no-color.org)."""
-    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
-
-
 def _colour_diff(line: str) -> str:
     """Colour word-diff marks, keeping them, so the diff also reads where colour is lost."""
 
@@ -77,7 +72,8 @@ def as_text(problem: Problem) -> str:
     problem = printable_problem(problem)
     lines = [problem.headline(), *(f"    {line}" for line in problem.detail)]
     lines = [":\\:" + line[2:] if line.startswith("::") else line for line in lines]
-    if _is_colour_terminal():
+    # Coloured only on a terminal that wants colour (see no-color.org).
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
         lines = lines[:1] + [_colour_diff(line) for line in lines[1:]]
     return "\n".join(lines)
 

@@ -95,33 +95,25 @@ class Preview:
 
     def rebuild(self) -> None:
         """Build once; a failure is kept for the panel instead of stopping the server."""
+        root = Location(self.config.display(self.config.root))
         try:
             result = build(self.config, self.memory)
         except CheckFailed as failed:
-            self._fail(failed.problems)
-            return
+            self.failure = failed.problems
         except SiteGenError as exc:
-            self._fail(
-                [Problem("build-error", str(exc), Location(self.config.display(self.config.root)))]
-            )
-            return
+            self.failure = [Problem("build-error", str(exc), root)]
         except Exception as exc:
             # As in Lektor's devserver: a bug must not take the preview down with it.
             log.exception("site_gen crashed while building")
-            crash = Problem(
-                "internal-error",
-                f"site_gen crashed: {exc!r}",
-                Location(self.config.display(self.config.root)),
-                hint="this is a bug in site_gen; the terminal shows the traceback",
-            )
-            self._fail([crash])
-            return
-        self.failure = None
-        self.reporter(result, result.warnings)
-
-    def _fail(self, problems: list[Problem]) -> None:
-        self.failure = problems
-        self.reporter(None, problems)
+            hint = "this is a bug in site_gen; the terminal shows the traceback"
+            self.failure = [
+                Problem("internal-error", f"site_gen crashed: {exc!r}", root, hint=hint)
+            ]
+        else:
+            self.failure = None
+            self.reporter(result, result.warnings)
+        if self.failure is not None:
+            self.reporter(None, self.failure)
 
     def serve(self, host: str, port: int) -> None:
         """Build, then serve until interrupted, rebuilding and reloading on every change."""
@@ -143,9 +135,7 @@ class Preview:
         try:
             server.serve(host=host, port=port, debug=False, restart_delay=0, open_url_delay=None)
         except OSError as exc:
-            raise UsageError(
-                f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
-            ) from None
+            raise _cannot_listen(host, port, exc) from None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Serve one request from the output folder (a WSGI application)."""
@@ -221,9 +211,11 @@ def _check_port(host: str, port: int) -> None:
         with socket.create_server((host, port), family=family):
             pass
     except OSError as exc:
-        raise UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
-        ) from None
+        raise _cannot_listen(host, port, exc) from None
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> UsageError:
+    return UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port")
 
 
 def _respond(
@@ -263,10 +255,8 @@ def _panel_item(problem: Problem) -> str:
     where = html.escape(str(problem.location))
     fact = f" fact <code>{html.escape(problem.fact)}</code>" if problem.fact else ""
     hint = f'<p class="site-gen-hint">{html.escape(problem.hint)}</p>' if problem.hint else ""
-    detail = ""
-    if problem.detail:
-        lines = "\n".join(_diff_html(line) for line in problem.detail)
-        detail = f"<pre>{lines}</pre>"
+    lines = "\n".join(_diff_html(line) for line in problem.detail)
+    detail = f"<pre>{lines}</pre>" if problem.detail else ""
     return (
         f"<li><p><code>{where}</code> {problem.severity.value}[{html.escape(problem.code)}]{fact}: "
         f"{html.escape(problem.message)}</p>{hint}{detail}</li>\n"

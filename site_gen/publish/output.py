@@ -9,6 +9,7 @@ create.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -70,7 +71,7 @@ def _discard(folder: Path) -> None:
     Another build may be deleting the same leftover folder at once: whatever is already gone
     is no error.
     """
-    try:
+    with contextlib.suppress(FileNotFoundError):
         for child in folder.iterdir():
             if child.name == MARKER:
                 continue
@@ -80,8 +81,6 @@ def _discard(folder: Path) -> None:
                 child.unlink(missing_ok=True)
         (folder / MARKER).unlink(missing_ok=True)
         folder.rmdir()
-    except FileNotFoundError:
-        pass
 
 
 _AT_FDCWD = -100

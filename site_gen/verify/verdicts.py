@@ -10,13 +10,13 @@ JSON, not pickle: a damaged or planted file can only be a miss, never run code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +34,13 @@ SWITCH_VARIABLE = "SITE_GEN_CACHE"
 FOLDER_VARIABLE = "SITE_GEN_CACHE_DIR"
 
 
-def default_folder(environ: Mapping[str, str] = os.environ) -> Path | None:
+def default_folder() -> Path | None:
     """Return where verdicts are kept between runs, or None when the cache is switched off."""
-    if environ.get(SWITCH_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
+    if os.environ.get(SWITCH_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
         return None
-    if environ.get(FOLDER_VARIABLE):
-        return Path(environ[FOLDER_VARIABLE])
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    if os.environ.get(FOLDER_VARIABLE):
+        return Path(os.environ[FOLDER_VARIABLE])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "site-gen"
 
 
@@ -89,8 +89,7 @@ class Verdicts:
         self._normalized = {k: v for k, v in self._normalized.items() if k in self._used}
         if self.folder:
             for digit in sorted(self._changed):
-                bucket = self._read(digit)
-                bucket = {k: v for k, v in bucket.items() if k not in self._used}
+                bucket = {k: v for k, v in self._read(digit).items() if k not in self._used}
                 bucket |= {
                     key: {name: _encode(verdict) for name, verdict in known.items()}
                     for key, known in self._used.items()
@@ -132,13 +131,11 @@ def _decode(verdicts: object) -> _Known:
     if not isinstance(verdicts, dict):
         return decoded
     for name, value in verdicts.items():
-        try:
+        with contextlib.suppress(TypeError, ValueError, KeyError):
             if isinstance(value, list):
                 decoded[name] = Match(tuple((int(start), int(end)) for start, end in value))
             else:
                 decoded[name] = Miss(Reason(value["reason"]), str(value["detail"]))
-        except (TypeError, ValueError, KeyError):
-            continue
     return decoded
 
 
