@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import yaml
 
@@ -85,16 +85,8 @@ def find_forbidden(text: str) -> re.Match[str] | None:
 # Where the parser read a value; PyYAML's C and Python parsers each have a Mark class of their own.
 Mark = Any
 _STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
 _ALLOWED_TAGS = {
-    _MAP,
-    _SEQ,
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null")
 }
 
 
@@ -166,6 +158,13 @@ class _Reader:
         self.fail(mark, code, message, hint)
         return Node(INVALID, self.location(mark))
 
+    def too_large(self, mark: Mark, limit: str, hint: str) -> NoReturn:
+        """Stop reading a file that holds more than LIMITS[limit] allows."""
+        over = LIMITS[limit]
+        message = f"over the limit: more than {over.value:,} {over.what}"
+        self.fail(mark, "yaml-too-large", message, hint)
+        raise _Abort
+
     def document(self) -> Node | None:
         """Read the stream's one document; None when the stream is empty."""
         get = self.loader.get_event
@@ -190,14 +189,9 @@ class _Reader:
         self.values += values
         self.chars += chars
         if self.values > _MAX_VALUES or self.chars > _MAX_CHARS:
-            limit = LIMITS["file_values" if self.values > _MAX_VALUES else "file_chars"]
-            self.fail(
-                mark,
-                "yaml-too-large",
-                f"over the limit: more than {limit.value:,} {limit.what}",
-                "split it into smaller files, and write values out instead of aliases",
-            )
-            raise _Abort
+            limit = "file_values" if self.values > _MAX_VALUES else "file_chars"
+            hint = "split it into smaller files, and write values out instead of aliases"
+            self.too_large(mark, limit, hint)
 
     def node(self, event: Any, depth: int) -> Node:
         """Read one value, whose first event is `event`, and all below it.
@@ -206,12 +200,7 @@ class _Reader:
         value of every file, and most values are plain strings.
         """
         if depth > MAX_DEPTH:
-            self.fail(
-                event.start_mark,
-                "yaml-too-deep",
-                f"values nest more than {MAX_DEPTH} levels deep",
-                "flatten the structure",
-            )
+            self.problems.append(_too_deep(self.location(event.start_mark)))
             raise _Abort
         kind = type(event)
         if kind is yaml.ScalarEvent:
@@ -290,31 +279,17 @@ class _Reader:
             return self.reject(mark, "yaml-value", f"cannot read value: {exc}", "fix the value")
         return Node(value, self.location(mark))
 
-    def too_many(self, mark: Mark) -> None:
-        """Stop reading a list or mapping that holds more items than the limit."""
-        limit = LIMITS["collection_items"]
-        self.fail(
-            mark,
-            "yaml-too-large",
-            f"over the limit: more than {limit.value:,} {limit.what}",
-            "split it into smaller files",
-        )
-        raise _Abort
-
     def sequence(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
         self.count(mark, 1, 0)
         get = self.loader.get_event
         items: list[Node] = []
-        item = get()
-        while type(item) is not yaml.SequenceEndEvent:
+        while type(item := get()) is not yaml.SequenceEndEvent:
             items.append(self.node(item, depth + 1))
             if len(items) > _MAX_ITEMS:
-                self.too_many(mark)
-            item = get()
-        return self.disallowed(self.tag(event, yaml.SequenceNode, None), mark) or Node(
-            items, self.location(mark)
-        )
+                self.too_large(mark, "collection_items", "split it into smaller files")
+        tag = self.tag(event, yaml.SequenceNode, None)
+        return self.disallowed(tag, mark) or Node(items, self.location(mark))
 
     def mapping(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
@@ -322,8 +297,8 @@ class _Reader:
         get = self.loader.get_event
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
-        key: Any = get()
-        while type(key) is not yaml.MappingEndEvent:
+        key: Any
+        while type(key := get()) is not yaml.MappingEndEvent:
             if type(key) is not yaml.ScalarEvent:
                 where = self.node(key, depth + 1).location  # Read, to move past it, and dropped.
                 self.node(get(), depth + 1)
@@ -335,49 +310,41 @@ class _Reader:
                         hint="quote or rename the key",
                     )
                 )
-                key = get()
                 continue
             key_mark = key.start_mark
             self.count(key_mark, 1, len(key.value))
             key_tag = self.tag(key, yaml.ScalarNode, key.value)
             value = self.node(get(), depth + 1)
             if len(values) >= _MAX_ITEMS:
-                self.too_many(mark)
+                self.too_large(mark, "collection_items", "split it into smaller files")
             if key_tag != _STR or key.value in values:
                 self.bad_key(key, key_tag, keys)
             else:
                 values[key.value] = value
                 keys[key.value] = self.location(key_mark)
-            key = get()
-        return self.disallowed(self.tag(event, yaml.MappingNode, None), mark) or Node(
-            values, self.location(mark), keys
-        )
+        tag = self.tag(event, yaml.MappingNode, None)
+        return self.disallowed(tag, mark) or Node(values, self.location(mark), keys)
 
     def bad_key(self, key: Any, tag: str, keys: dict[str, Location]) -> None:
         """Report a merge key, a key that is not a string, or a key given twice."""
         if tag == "tag:yaml.org,2002:merge":
-            self.fail(
-                key.start_mark,
-                "yaml-merge-key",
-                "merge keys (<<) are not supported",
-                "write the keys out",
-            )
+            problem = ("yaml-merge-key", "merge keys (<<) are not supported", "write the keys out")
         elif tag != _STR:
-            self.fail(
-                key.start_mark, "yaml-key", "keys must be plain strings", "quote or rename the key"
-            )
+            problem = ("yaml-key", "keys must be plain strings", "quote or rename the key")
         else:
-            self.fail(
-                key.start_mark,
-                "duplicate-key",
-                f"key '{key.value}' appears twice in one mapping "
-                f"(first at line {keys[key.value].line})",
-                "keep one of them",
-            )
+            first = keys[key.value].line
+            message = f"key '{key.value}' appears twice in one mapping (first at line {first})"
+            problem = ("duplicate-key", message, "keep one of them")
+        self.fail(key.start_mark, *problem)
 
 
 class _Abort(Exception):
     """Stops reading a file whose problem makes the rest meaningless."""
+
+
+def _too_deep(where: Location) -> Problem:
+    message = f"values nest more than {MAX_DEPTH} levels deep"
+    return Problem("yaml-too-deep", message, where, hint="flatten the structure")
 
 
 def read_file(path: Path, display: str) -> tuple[bytes, Problem | None]:
@@ -407,24 +374,17 @@ def parse_yaml(data: bytes, display: str) -> tuple[Node | None, list[Problem]]:
     loader = _Loader(text)
     reader = _Reader(loader, display)
     try:
-        converted = reader.document()
-        if converted is None or converted.value is INVALID:
-            return None, reader.problems
-        return converted, reader.problems
+        root = reader.document()
+        if root is not None and root.value is INVALID:
+            root = None
+        return root, reader.problems
     except yaml.MarkedYAMLError as exc:
         return None, [syntax_problem(exc, text, display)]
     except yaml.reader.ReaderError as exc:
         return None, [character_problem(exc, text, display)]
     except RecursionError:
         # The parser itself recursed too deep, before our own depth check could see the node.
-        return None, [
-            Problem(
-                "yaml-too-deep",
-                f"values nest more than {MAX_DEPTH} levels deep",
-                Location(display),
-                hint="flatten the structure",
-            )
-        ]
+        return None, [_too_deep(Location(display))]
     except _Abort:
         return None, reader.problems
     finally:
