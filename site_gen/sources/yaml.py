@@ -88,6 +88,7 @@ _STR = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null")
 }
+_NOT_A_STRING = ("yaml-key", "keys must be plain strings", "quote or rename the key")
 
 
 class _Loader(_BaseLoader):
@@ -150,19 +151,20 @@ class _Reader:
     def location(self, mark: Mark) -> Location:
         return Location(self.path, mark.line + 1, mark.column + 1)
 
-    def fail(self, mark: Mark, code: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(code, message, self.location(mark), hint=hint))
+    def fail(self, where: Location, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(code, message, where, hint=hint))
 
     def reject(self, mark: Mark, code: str, message: str, hint: str) -> Node:
         """Report a value and keep its place, so its key is not also reported as missing."""
-        self.fail(mark, code, message, hint)
-        return Node(INVALID, self.location(mark))
+        where = self.location(mark)
+        self.fail(where, code, message, hint)
+        return Node(INVALID, where)
 
     def too_large(self, mark: Mark, limit: str, hint: str) -> NoReturn:
         """Stop reading a file that holds more than LIMITS[limit] allows."""
         over = LIMITS[limit]
         message = f"over the limit: more than {over.value:,} {over.what}"
-        self.fail(mark, "yaml-too-large", message, hint)
+        self.fail(self.location(mark), "yaml-too-large", message, hint)
         raise _Abort
 
     def document(self) -> Node | None:
@@ -240,12 +242,8 @@ class _Reader:
     def disallowed(self, tag: str, mark: Mark) -> Node | None:
         if tag in _ALLOWED_TAGS:
             return None
-        return self.reject(
-            mark,
-            "yaml-tag",
-            f"tag '{tag}' is not allowed",
-            "use plain strings, numbers, lists and mappings",
-        )
+        hint = "use plain strings, numbers, lists and mappings"
+        return self.reject(mark, "yaml-tag", f"tag '{tag}' is not allowed", hint)
 
     def scalar(self, event: Any) -> Node:
         mark = event.start_mark
@@ -256,21 +254,15 @@ class _Reader:
         if rejected is not None:
             return rejected
         if len(text) > MAX_SCALAR_CHARS:
-            return self.reject(
-                mark,
-                "value-too-long",
-                f"value has {len(text)} characters, more than {MAX_SCALAR_CHARS}",
-                "split it or shorten it",
-            )
+            message = f"value has {len(text)} characters, more than {MAX_SCALAR_CHARS}"
+            return self.reject(mark, "value-too-long", message, "split it or shorten it")
         if tag == _STR:
             return Node(text, self.location(mark))
-        if len(text) > LIMITS["number_chars"].value:
-            return self.reject(
-                mark,
-                "value-too-long",
-                f"number has {len(text)} characters, more than {LIMITS['number_chars'].value}",
-                "write it as a plain number, or put it in quotes if it is text",
-            )
+        limit = LIMITS["number_chars"].value
+        if len(text) > limit:
+            message = f"number has {len(text)} characters, more than {limit}"
+            hint = "write it as a plain number, or put it in quotes if it is text"
+            return self.reject(mark, "value-too-long", message, hint)
         node = yaml.ScalarNode(tag, text, mark, event.end_mark, event.style)
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
@@ -302,14 +294,7 @@ class _Reader:
             if type(key) is not yaml.ScalarEvent:
                 where = self.node(key, depth + 1).location  # Read, to move past it, and dropped.
                 self.node(get(), depth + 1)
-                self.problems.append(
-                    Problem(
-                        "yaml-key",
-                        "keys must be plain strings",
-                        where,
-                        hint="quote or rename the key",
-                    )
-                )
+                self.fail(where, *_NOT_A_STRING)
                 continue
             key_mark = key.start_mark
             self.count(key_mark, 1, len(key.value))
@@ -330,12 +315,12 @@ class _Reader:
         if tag == "tag:yaml.org,2002:merge":
             problem = ("yaml-merge-key", "merge keys (<<) are not supported", "write the keys out")
         elif tag != _STR:
-            problem = ("yaml-key", "keys must be plain strings", "quote or rename the key")
+            problem = _NOT_A_STRING
         else:
             first = keys[key.value].line
             message = f"key '{key.value}' appears twice in one mapping (first at line {first})"
             problem = ("duplicate-key", message, "keep one of them")
-        self.fail(key.start_mark, *problem)
+        self.fail(self.location(key.start_mark), *problem)
 
 
 class _Abort(Exception):
@@ -360,14 +345,9 @@ def read_file(path: Path, display: str) -> tuple[bytes, Problem | None]:
 def parse_yaml(data: bytes, display: str) -> tuple[Node | None, list[Problem]]:
     """Parse the bytes of a YAML file; return its root Node (None when empty or unusable)."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [
-            Problem(
-                "file-too-large",
-                f"file has {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}",
-                Location(display),
-                hint="split it into smaller files",
-            )
-        ]
+        message = f"file has {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}"
+        hint = "split it into smaller files"
+        return None, [Problem("file-too-large", message, Location(display), hint=hint)]
     text, problem = decode_utf8(data, display)
     if problem:
         return None, [problem]
