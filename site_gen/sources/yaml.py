@@ -250,8 +250,7 @@ class _Reader:
         text = event.value
         self.count(mark, 1, len(text))
         tag = self.tag(event, yaml.ScalarNode, text)
-        rejected = self.disallowed(tag, mark)
-        if rejected is not None:
+        if (rejected := self.disallowed(tag, mark)) is not None:
             return rejected
         if len(text) > MAX_SCALAR_CHARS:
             message = f"value has {len(text)} characters, more than {MAX_SCALAR_CHARS}"
