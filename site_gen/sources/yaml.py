@@ -378,12 +378,9 @@ def decode_utf8(data: bytes, display: str) -> tuple[str, Problem | None]:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return "", Problem(
-            "encoding",
-            f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
-            Location(display, line, column),
-            hint="save the file as UTF-8",
-        )
+        message = f"invalid UTF-8 (byte 0x{data[exc.start]:02x})"
+        where = Location(display, line, column)
+        return "", Problem("encoding", message, where, hint="save the file as UTF-8")
 
 
 def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
@@ -394,12 +391,9 @@ def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> 
     code_point = (
         exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     )
-    return Problem(
-        "yaml-character",
-        f"character U+{code_point:04X} is not allowed in YAML",
-        Location(display, line, column),
-        hint="delete it, or write it as an escape such as \\u00e9 inside double quotes",
-    )
+    message = f"character U+{code_point:04X} is not allowed in YAML"
+    hint = "delete it, or write it as an escape such as \\u00e9 inside double quotes"
+    return Problem("yaml-character", message, Location(display, line, column), hint=hint)
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
