@@ -327,6 +327,7 @@ class _Abort(Exception):
 
 
 def _too_deep(where: Location) -> Problem:
+    """Report values nested too deep, as our depth check or the parser's own recursion finds."""
     message = f"values nest more than {MAX_DEPTH} levels deep"
     return Problem("yaml-too-deep", message, where, hint="flatten the structure")
 
