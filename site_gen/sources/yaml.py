@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import yaml
 
@@ -85,17 +85,10 @@ def find_forbidden(text: str) -> re.Match[str] | None:
 # Where the parser read a value; PyYAML's C and Python parsers each have a Mark class of their own.
 Mark = Any
 _STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
 _ALLOWED_TAGS = {
-    _MAP,
-    _SEQ,
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null")
 }
+_NOT_A_STRING = ("yaml-key", "keys must be plain strings", "quote or rename the key")
 
 
 class _Loader(_BaseLoader):
@@ -158,13 +151,21 @@ class _Reader:
     def location(self, mark: Mark) -> Location:
         return Location(self.path, mark.line + 1, mark.column + 1)
 
-    def fail(self, mark: Mark, code: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(code, message, self.location(mark), hint=hint))
+    def fail(self, where: Location, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(code, message, where, hint=hint))
 
     def reject(self, mark: Mark, code: str, message: str, hint: str) -> Node:
         """Report a value and keep its place, so its key is not also reported as missing."""
-        self.fail(mark, code, message, hint)
-        return Node(INVALID, self.location(mark))
+        where = self.location(mark)
+        self.fail(where, code, message, hint)
+        return Node(INVALID, where)
+
+    def too_large(self, mark: Mark, limit: str, hint: str) -> NoReturn:
+        """Stop reading a file that holds more than LIMITS[limit] allows."""
+        over = LIMITS[limit]
+        message = f"over the limit: more than {over.value:,} {over.what}"
+        self.fail(self.location(mark), "yaml-too-large", message, hint)
+        raise _Abort
 
     def document(self) -> Node | None:
         """Read the stream's one document; None when the stream is empty."""
@@ -190,14 +191,9 @@ class _Reader:
         self.values += values
         self.chars += chars
         if self.values > _MAX_VALUES or self.chars > _MAX_CHARS:
-            limit = LIMITS["file_values" if self.values > _MAX_VALUES else "file_chars"]
-            self.fail(
-                mark,
-                "yaml-too-large",
-                f"over the limit: more than {limit.value:,} {limit.what}",
-                "split it into smaller files, and write values out instead of aliases",
-            )
-            raise _Abort
+            limit = "file_values" if self.values > _MAX_VALUES else "file_chars"
+            hint = "split it into smaller files, and write values out instead of aliases"
+            self.too_large(mark, limit, hint)
 
     def node(self, event: Any, depth: int) -> Node:
         """Read one value, whose first event is `event`, and all below it.
@@ -206,12 +202,7 @@ class _Reader:
         value of every file, and most values are plain strings.
         """
         if depth > MAX_DEPTH:
-            self.fail(
-                event.start_mark,
-                "yaml-too-deep",
-                f"values nest more than {MAX_DEPTH} levels deep",
-                "flatten the structure",
-            )
+            self.problems.append(_too_deep(self.location(event.start_mark)))
             raise _Abort
         kind = type(event)
         if kind is yaml.ScalarEvent:
@@ -251,37 +242,26 @@ class _Reader:
     def disallowed(self, tag: str, mark: Mark) -> Node | None:
         if tag in _ALLOWED_TAGS:
             return None
-        return self.reject(
-            mark,
-            "yaml-tag",
-            f"tag '{tag}' is not allowed",
-            "use plain strings, numbers, lists and mappings",
-        )
+        hint = "use plain strings, numbers, lists and mappings"
+        return self.reject(mark, "yaml-tag", f"tag '{tag}' is not allowed", hint)
 
     def scalar(self, event: Any) -> Node:
         mark = event.start_mark
         text = event.value
         self.count(mark, 1, len(text))
         tag = self.tag(event, yaml.ScalarNode, text)
-        rejected = self.disallowed(tag, mark)
-        if rejected is not None:
+        if (rejected := self.disallowed(tag, mark)) is not None:
             return rejected
         if len(text) > MAX_SCALAR_CHARS:
-            return self.reject(
-                mark,
-                "value-too-long",
-                f"value has {len(text)} characters, more than {MAX_SCALAR_CHARS}",
-                "split it or shorten it",
-            )
+            message = f"value has {len(text)} characters, more than {MAX_SCALAR_CHARS}"
+            return self.reject(mark, "value-too-long", message, "split it or shorten it")
         if tag == _STR:
             return Node(text, self.location(mark))
-        if len(text) > LIMITS["number_chars"].value:
-            return self.reject(
-                mark,
-                "value-too-long",
-                f"number has {len(text)} characters, more than {LIMITS['number_chars'].value}",
-                "write it as a plain number, or put it in quotes if it is text",
-            )
+        limit = LIMITS["number_chars"].value
+        if len(text) > limit:
+            message = f"number has {len(text)} characters, more than {limit}"
+            hint = "write it as a plain number, or put it in quotes if it is text"
+            return self.reject(mark, "value-too-long", message, hint)
         node = yaml.ScalarNode(tag, text, mark, event.end_mark, event.style)
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
@@ -290,31 +270,17 @@ class _Reader:
             return self.reject(mark, "yaml-value", f"cannot read value: {exc}", "fix the value")
         return Node(value, self.location(mark))
 
-    def too_many(self, mark: Mark) -> None:
-        """Stop reading a list or mapping that holds more items than the limit."""
-        limit = LIMITS["collection_items"]
-        self.fail(
-            mark,
-            "yaml-too-large",
-            f"over the limit: more than {limit.value:,} {limit.what}",
-            "split it into smaller files",
-        )
-        raise _Abort
-
     def sequence(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
         self.count(mark, 1, 0)
         get = self.loader.get_event
         items: list[Node] = []
-        item = get()
-        while type(item) is not yaml.SequenceEndEvent:
+        while type(item := get()) is not yaml.SequenceEndEvent:
             items.append(self.node(item, depth + 1))
             if len(items) > _MAX_ITEMS:
-                self.too_many(mark)
-            item = get()
-        return self.disallowed(self.tag(event, yaml.SequenceNode, None), mark) or Node(
-            items, self.location(mark)
-        )
+                self.too_large(mark, "collection_items", "split it into smaller files")
+        tag = self.tag(event, yaml.SequenceNode, None)
+        return self.disallowed(tag, mark) or Node(items, self.location(mark))
 
     def mapping(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
@@ -322,62 +288,48 @@ class _Reader:
         get = self.loader.get_event
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
-        key: Any = get()
-        while type(key) is not yaml.MappingEndEvent:
+        key: Any
+        while type(key := get()) is not yaml.MappingEndEvent:
             if type(key) is not yaml.ScalarEvent:
                 where = self.node(key, depth + 1).location  # Read, to move past it, and dropped.
                 self.node(get(), depth + 1)
-                self.problems.append(
-                    Problem(
-                        "yaml-key",
-                        "keys must be plain strings",
-                        where,
-                        hint="quote or rename the key",
-                    )
-                )
-                key = get()
+                self.fail(where, *_NOT_A_STRING)
                 continue
             key_mark = key.start_mark
             self.count(key_mark, 1, len(key.value))
             key_tag = self.tag(key, yaml.ScalarNode, key.value)
             value = self.node(get(), depth + 1)
             if len(values) >= _MAX_ITEMS:
-                self.too_many(mark)
+                self.too_large(mark, "collection_items", "split it into smaller files")
             if key_tag != _STR or key.value in values:
                 self.bad_key(key, key_tag, keys)
             else:
                 values[key.value] = value
                 keys[key.value] = self.location(key_mark)
-            key = get()
-        return self.disallowed(self.tag(event, yaml.MappingNode, None), mark) or Node(
-            values, self.location(mark), keys
-        )
+        tag = self.tag(event, yaml.MappingNode, None)
+        return self.disallowed(tag, mark) or Node(values, self.location(mark), keys)
 
     def bad_key(self, key: Any, tag: str, keys: dict[str, Location]) -> None:
         """Report a merge key, a key that is not a string, or a key given twice."""
         if tag == "tag:yaml.org,2002:merge":
-            self.fail(
-                key.start_mark,
-                "yaml-merge-key",
-                "merge keys (<<) are not supported",
-                "write the keys out",
-            )
+            problem = ("yaml-merge-key", "merge keys (<<) are not supported", "write the keys out")
         elif tag != _STR:
-            self.fail(
-                key.start_mark, "yaml-key", "keys must be plain strings", "quote or rename the key"
-            )
+            problem = _NOT_A_STRING
         else:
-            self.fail(
-                key.start_mark,
-                "duplicate-key",
-                f"key '{key.value}' appears twice in one mapping "
-                f"(first at line {keys[key.value].line})",
-                "keep one of them",
-            )
+            first = keys[key.value].line
+            message = f"key '{key.value}' appears twice in one mapping (first at line {first})"
+            problem = ("duplicate-key", message, "keep one of them")
+        self.fail(self.location(key.start_mark), *problem)
 
 
 class _Abort(Exception):
     """Stops reading a file whose problem makes the rest meaningless."""
+
+
+def _too_deep(where: Location) -> Problem:
+    """Report values nested too deep, as our depth check or the parser's own recursion finds."""
+    message = f"values nest more than {MAX_DEPTH} levels deep"
+    return Problem("yaml-too-deep", message, where, hint="flatten the structure")
 
 
 def read_file(path: Path, display: str) -> tuple[bytes, Problem | None]:
@@ -393,38 +345,26 @@ def read_file(path: Path, display: str) -> tuple[bytes, Problem | None]:
 def parse_yaml(data: bytes, display: str) -> tuple[Node | None, list[Problem]]:
     """Parse the bytes of a YAML file; return its root Node (None when empty or unusable)."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [
-            Problem(
-                "file-too-large",
-                f"file has {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}",
-                Location(display),
-                hint="split it into smaller files",
-            )
-        ]
+        message = f"file has {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}"
+        hint = "split it into smaller files"
+        return None, [Problem("file-too-large", message, Location(display), hint=hint)]
     text, problem = decode_utf8(data, display)
     if problem:
         return None, [problem]
     loader = _Loader(text)
     reader = _Reader(loader, display)
     try:
-        converted = reader.document()
-        if converted is None or converted.value is INVALID:
-            return None, reader.problems
-        return converted, reader.problems
+        root = reader.document()
+        if root is not None and root.value is INVALID:
+            root = None
+        return root, reader.problems
     except yaml.MarkedYAMLError as exc:
         return None, [syntax_problem(exc, text, display)]
     except yaml.reader.ReaderError as exc:
         return None, [character_problem(exc, text, display)]
     except RecursionError:
         # The parser itself recursed too deep, before our own depth check could see the node.
-        return None, [
-            Problem(
-                "yaml-too-deep",
-                f"values nest more than {MAX_DEPTH} levels deep",
-                Location(display),
-                hint="flatten the structure",
-            )
-        ]
+        return None, [_too_deep(Location(display))]
     except _Abort:
         return None, reader.problems
     finally:
@@ -439,12 +379,9 @@ def decode_utf8(data: bytes, display: str) -> tuple[str, Problem | None]:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return "", Problem(
-            "encoding",
-            f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
-            Location(display, line, column),
-            hint="save the file as UTF-8",
-        )
+        message = f"invalid UTF-8 (byte 0x{data[exc.start]:02x})"
+        where = Location(display, line, column)
+        return "", Problem("encoding", message, where, hint="save the file as UTF-8")
 
 
 def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
@@ -455,12 +392,9 @@ def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> 
     code_point = (
         exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     )
-    return Problem(
-        "yaml-character",
-        f"character U+{code_point:04X} is not allowed in YAML",
-        Location(display, line, column),
-        hint="delete it, or write it as an escape such as \\u00e9 inside double quotes",
-    )
+    message = f"character U+{code_point:04X} is not allowed in YAML"
+    hint = "delete it, or write it as an escape such as \\u00e9 inside double quotes"
+    return Problem("yaml-character", message, Location(display, line, column), hint=hint)
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:

@@ -62,8 +62,6 @@ _ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
 _QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z")
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
-# Kinds whose text is not held to its quotes' attribution (see _unattributed).
-_UNATTRIBUTED_EXEMPT = (Statement, Person, Organization, Place)
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
 _ARTICLE = re.compile(r"\Athe ")
 # Link targets are addresses, and emphasis marks are typography, not wording.
@@ -120,15 +118,8 @@ def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
     """
     reading = _Reading(site, fact)
     # The same number written twice is one finding.
-    findings = dict.fromkeys(
-        [
-            *_unattributed(reading),
-            *_qualifiers(reading),
-            *_negations(reading),
-            *_unnamed(reading),
-            *_unnamed_actors(reading),
-        ]
-    )
+    rules = (_unattributed, _qualifiers, _negations, _unnamed, _unnamed_actors)
+    findings = dict.fromkeys(found for rule in rules for found in rule(reading))
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
     problems = [
@@ -180,7 +171,8 @@ def _unattributed(reading: _Reading) -> Iterator[Finding]:
     persons, organizations and places: their quotes name them, often as the one who speaks
     ("the Kremlin said"), while their text says who or what they are, not what they said.
     """
-    if isinstance(reading.fact, _UNATTRIBUTED_EXEMPT) or _ATTRIBUTION.search(reading.text):
+    exempt = (Statement, Person, Organization, Place)
+    if isinstance(reading.fact, exempt) or _ATTRIBUTION.search(reading.text):
         return
     quotes = reading.quotes
     # Most quotes attribute nothing: the first of those ends the rule, before any list is made.
