@@ -229,7 +229,8 @@ def test_the_panel_is_in_sight_after_the_reload_and_gone_after_the_fix(
         preview.edit("facts/events.yml", "closed it for 36 hours", "closed it for 38 hours")
         panel = page.locator(".site-gen-panel")
         panel.wait_for(state="visible", timeout=TIMEOUT * 1000)
-        assert page.evaluate("window.scrollY") > 0  # The browser kept the old scroll position.
+        # The browser restores the old scroll position, but may do so after the panel shows.
+        page.wait_for_function("window.scrollY > 0", timeout=TIMEOUT * 1000)
         top, bottom = page.evaluate(
             "(() => { const r = document.querySelector('.site-gen-panel')"
             ".getBoundingClientRect(); return [r.top, r.bottom]; })()"
