@@ -337,11 +337,6 @@ def _composes(text: str, chunk: list[int], char: str) -> bool:
     return unicodedata.normalize("NFC", last + char) != last + unicodedata.normalize("NFC", char)
 
 
-def word_count(quote: str) -> int:
-    """Count the words of a quote as the length rule sees them, markers and "[sic]" excluded."""
-    return len(_WORD.findall(_edit(fold_text(quote))[0]))
-
-
 def strip_editorial(quote: str) -> str:
     """Return a normalized quote without "[sic]" and with "[T]he" unwrapped, for fuzzy matching."""
     return _edit(fold_text(quote))[0]
