@@ -528,7 +528,11 @@ def _dated_fact(site: _Site, index: int, lines: list[str], refs: dict[str, list[
         return "Reports say"
     if kind == "statement":
         actor = rng.choice(site.actors)
-        lines += [f"  speaker: {actor.id}", f"  about: case {case_name(index)}", f'  date: "{date}"']
+        lines += [
+            f"  speaker: {actor.id}",
+            f"  about: case {case_name(index)}",
+            f'  date: "{date}"',
+        ]
         if actor.kind == "person":
             refs["people"] = [actor.id]
         if rng.random() < 0.1:
