@@ -146,6 +146,13 @@ FAITHFUL = [
     pytest.param(fact(HELD, HELD), id="about-300-kept"),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
+    pytest.param(
+        fact(
+            "More than 4,400 people were arrested up to 2 May, the interior ministry said.",
+            "Riverton, May 2 (Wire).- " + ARRESTED,
+        ),
+        id="a-date-is-no-qualified-number",
+    ),
     pytest.param(fact("Nobody was hurt.", UNHURT, kind="statement"), id="statement-has-speaker"),
     pytest.param(
         fact("Mayor Ruiz opened the new hall.", HALL, extra="  people: [ana-ruiz]\n"),

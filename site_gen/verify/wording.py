@@ -59,7 +59,8 @@ def _words(words: tuple[str, ...]) -> str:
 
 _ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
 # The qualifier right before a number: the number's offset ends the searched stretch.
-_QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z")
+# In any case, for a text's numbers are found in it before case folding (see _Reading.folded).
+_QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z", re.IGNORECASE)
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
@@ -87,7 +88,9 @@ class _Reading:
     def __init__(self, site: Site, fact: CitedText) -> None:
         self.site = site
         self.fact = fact
-        self.text = _plain(fact.text)
+        # Case is kept where the numbers are found: "2 May" is a date, "2 may" is not.
+        self.folded = _folded(fact.text)
+        self.text = self.folded.casefold()
 
     @functools.cached_property
     def quotes(self) -> list[str]:
@@ -154,9 +157,14 @@ def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
 
 def _plain(text: str) -> str:
     """Fold a text or quote as the quote matcher does, in one case, without Markdown."""
+    return _folded(text).casefold()
+
+
+def _folded(text: str) -> str:
+    """Fold a text as the quote matcher does, without Markdown, keeping its case."""
     if any(mark in text for mark in _MARKS):  # Most texts and quotes have no Markdown.
         text = _MARKUP.sub(_unmark, text)
-    return fold_text(text).casefold()
+    return fold_text(text)
 
 
 def _unmark(found: re.Match[str]) -> str:
@@ -188,7 +196,7 @@ def _unattributed(reading: _Reading) -> Iterator[Finding]:
 
 def _qualifiers(reading: _Reading) -> Iterator[Finding]:
     """A number in the text carries a qualifier other than the ones its quotes give it."""
-    text = reading.text
+    text = reading.folded
     claimed = claimed_numbers_at(text)
     if not claimed:
         return
@@ -213,7 +221,7 @@ def _qualifiers(reading: _Reading) -> Iterator[Finding]:
 def _qualifier(text: str, start: int) -> str:
     """Return the qualifier written right before the number at `start`, or ''."""
     found = _QUALIFIER.search(text, max(0, start - _QUALIFIER_REACH), start)
-    return found.group(1) if found else ""
+    return found.group(1).casefold() if found else ""
 
 
 def _qualified(qualifier: str, written: str) -> str:
