@@ -16,7 +16,8 @@ from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, SiteGenError, UsageError
 from site_gen.model import Site
 from site_gen.pipeline import BuildResult, Memory, build, check, load
-from site_gen.verify.checks import Located, Verification
+from site_gen.verify.checks import Verification
+from site_gen.verify.located import Located
 from site_gen.verify.quotes import locate
 from site_gen.verify.verdicts import Verdicts
 

@@ -15,7 +15,8 @@ from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
 from site_gen.publish.output import is_foreign, write_output
 from site_gen.sources.loader import BASE_URL, is_inside, load_site
-from site_gen.verify.checks import Located, Verification, check_site
+from site_gen.verify.checks import Verification, check_site
+from site_gen.verify.located import Located
 from site_gen.verify.verdicts import Verdicts
 
 log = logging.getLogger(__name__)

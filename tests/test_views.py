@@ -5,7 +5,7 @@ from __future__ import annotations
 from site_gen.errors import Location
 from site_gen.model import Citation, Figure, FigureValue, Settings, Site
 from site_gen.render.views import SiteView
-from site_gen.verify.checks import Located
+from site_gen.verify.located import Located
 
 HERE = Location("facts/x.yml", 1, 1)
 

@@ -14,7 +14,7 @@ from typing import Any
 from site_gen.model import Citation, Fact, FigureValue, Source, Span
 from site_gen.model.titles import format_date
 from site_gen.render.views import SiteView
-from site_gen.verify.checks import Located
+from site_gen.verify.located import Located
 
 # Bookkeeping that says where a value was written, not what it says.
 _INTERNAL = {"location", "locations", "sources"}

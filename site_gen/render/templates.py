@@ -31,7 +31,7 @@ from site_gen.render.views import (
     sentence_case,
 )
 from site_gen.scaffold import THEME
-from site_gen.verify.checks import Located
+from site_gen.verify.located import Located
 
 # Generic labels; a site's own labels in site.yml take precedence.
 DEFAULT_LABELS = {

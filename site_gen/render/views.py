@@ -26,8 +26,8 @@ from site_gen.model import (
 )
 from site_gen.model.counts import Count
 from site_gen.render.textfragment import link_to_passage
-from site_gen.verify.checks import Located
 from site_gen.verify.coverage import split_sentences
+from site_gen.verify.located import Located
 
 # Kinds that have a page of their own and an index, keyed to the URL folder and label key.
 ENTITY_FOLDERS = {"person": "people", "organization": "organizations", "place": "places"}

@@ -4,5 +4,6 @@
 numbers a text claims; `references` checks ids and source pins; `suggest` finds the closest
 passage for a quote that is wrong, and only suggests; `coverage` measures how much of each
 source the facts cite; `verdicts` remembers matches across checks; `checks` runs them all over
-a loaded site and returns the problems and the located spans, leaving the model untouched.
+a loaded site and returns the problems and the spans it found (`located`), leaving the model
+untouched.
 """

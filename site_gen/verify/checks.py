@@ -7,13 +7,14 @@ as `Located`, for the pages to highlight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from site_gen.errors import Problem
 from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Source, Span, counts
 from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
+from site_gen.verify.located import Located
 from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
 from site_gen.verify.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
 from site_gen.verify.verdicts import Verdicts
@@ -29,23 +30,6 @@ _REASON_HINTS = {
     Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
     Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
 }
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where each passage found sits in its source: spans by source id and passage."""
-
-    spans: Mapping[tuple[str, str], tuple[Span, ...]] = field(default_factory=dict)
-
-    def of(self, citation: Citation) -> tuple[Span, ...]:
-        """Return the spans of a citation's quote; none when it was not found."""
-        return self.spans.get((citation.source, citation.quote), ())
-
-    def ignored(self, source: Source) -> tuple[Span, ...]:
-        """Return the spans of a source's boilerplate that coverage leaves out, in order."""
-        return tuple(
-            sorted(s for quote in source.ignore for s in self.spans.get((source.id, quote), ()))
-        )
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from site_gen.errors import Problem, Severity
 from site_gen.model import Site, Source, Span
-
-if TYPE_CHECKING:  # The checker measures coverage with what it located: it imports this module.
-    from site_gen.verify.checks import Located
+from site_gen.verify.located import Located
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) followed by space and a capital,
 # digit or opening quote. Line breaks always end a sentence: headlines and captions have no stop.
