@@ -51,6 +51,25 @@ def write_output(files: Mapping[str, bytes], out: Path) -> None:
         staging.rename(out)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write one file whole or not at all: a new file beside it, renamed over it in one step.
+
+    For the files site_gen keeps outside the output (the sources registry, the verdict cache),
+    so a failure never leaves half of one behind. The file keeps its mode, and a new one gets
+    the umask's, as an editor's save would.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("xb") as out:
+            out.write(data)
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def _umask() -> int:
     """Return the process's umask, which can only be read by setting it."""
     mask = os.umask(0o022)

@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
-import os
 import re
-import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ import yaml
 from site_gen.config import REGISTRY_FILE, Config
 from site_gen.errors import Problem, UsageError
 from site_gen.model import Source, schema
+from site_gen.publish.output import replace_file
 from site_gen.sources.loader import is_inside, load_sources
 from site_gen.sources.yaml import FORBIDDEN, LIMITS, MAX_FILE_BYTES, Node, decode_utf8, parse_yaml
 from site_gen.verify.checks import PASSAGE_MIN_WORDS, closest_detail
@@ -168,8 +167,8 @@ def add_source(config: Config, file: Path, source_id: str | None) -> Added:
     new_registry = _appended(config, old_registry, entry_text, proposal.source_id, len(entries))
     config.seeds_dir.mkdir(parents=True, exist_ok=True)
     if copied:
-        _write_atomic(target, data)
-    _write_atomic(config.registry_file, new_registry)
+        replace_file(target, data)
+    replace_file(config.registry_file, new_registry)
     return Added(name, copied, entry_text, proposal.notes, proposal.source_id)
 
 
@@ -255,23 +254,6 @@ def _appended(config: Config, old: bytes, entry: str, source_id: str, count: int
             "block list of '- id: …' entries at the start of the line; add the entry by hand"
         )
     return new
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all, so a failure never leaves half a registry behind.
-
-    The file keeps its mode, and a new one gets the umask's, as an editor's save would.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("xb") as out:
-            out.write(data)
-        if path.exists():
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def propose(text: str, stem: str, taken: set[str], source_id: str | None) -> Proposal:

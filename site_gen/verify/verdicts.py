@@ -16,11 +16,11 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from site_gen.model import Source
+from site_gen.publish.output import replace_file
 from site_gen.verify import quotes
 from site_gen.verify.quotes import Match, Miss, Normalized, Reason, match, normalize
 
@@ -140,16 +140,9 @@ def _decode(verdicts: object) -> _Known:
 
 
 def _write(path: Path, data: object) -> None:
-    """Write a bucket atomically; a folder that cannot be written only costs time, so no error."""
+    """Write a bucket whole; a folder that cannot be written only costs time, so no error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, sort_keys=True)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        replace_file(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
     except OSError as exc:
         log.debug("cache: cannot write %s: %s", path, exc)
