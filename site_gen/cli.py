@@ -225,7 +225,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    """Report, per source, the share of sentences the facts cite, and list the uncited ones."""
+    """Report, per source, the share of sentences the facts and the lead cite, and list the
+    uncited ones."""
     with _progress("checking"):
         site, verification = load_and_check(_config(args), _verdicts(args))
     errors = [p for p in verification.problems if p.is_error]
@@ -327,7 +328,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = command("check", cmd_check, check_help, cached)
     check_cmd.add_argument("--format", choices=FORMATS, default="text")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    command("coverage", cmd_coverage, "show how much of each source the facts cite", cached)
+    command("coverage", cmd_coverage, "show how much of each source the briefing cites", cached)
     serve_help = "build into ROOT/output, serve it with live reload, rebuild on changes"
     serve_cmd = command("serve", cmd_serve, serve_help, cached)
     serve_cmd.add_argument(

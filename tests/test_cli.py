@@ -160,13 +160,18 @@ def test_github_format(sample: Path) -> None:
     )
 
 
-def test_strict_turns_warnings_into_errors(sample: Path) -> None:
-    replace_in(sample / "site.yml", "language: en", "language: en\ncoverage_target: 1.0")
+def uncite_the_inspections(sample: Path) -> None:
+    """Cut the only quote of the sample's inspections sentence short, so no fact cites it."""
     replace_in(
         sample / "facts/more/entities.yml",
         "quote: The office proposed weekly inspections of the bridge.",
         "quote: The office proposed",
     )
+
+
+def test_strict_turns_warnings_into_errors(sample: Path) -> None:
+    replace_in(sample / "site.yml", "language: en", "language: en\ncoverage_target: 1.0")
+    uncite_the_inspections(sample)
     lenient = run_cli("check", "--root", sample)
     strict = run_cli("check", "--root", sample, "--strict")
     assert lenient.returncode == 0 and "warning[low-coverage]" in lenient.stderr
@@ -184,6 +189,21 @@ def test_coverage_lists_uncited_sentences(sample: Path) -> None:
     result = run_cli("coverage", "--root", sample)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "gazette: 100.0% of sentences cited (6/6)" in result.stdout
+
+
+def test_coverage_counts_the_passages_the_lead_cites(sample: Path) -> None:
+    uncite_the_inspections(sample)
+    uncited = run_cli("coverage", "--root", sample)
+    assert "gazette: 83.3% of sentences cited (5/6)" in uncited.stdout
+    lead = (
+        '  - text: "The transport office proposed weekly inspections of the bridge."\n'
+        "    sources:\n"
+        '      - {source: gazette, quote: "The office proposed weekly inspections of the bridge."}\n'
+    )
+    replace_in(sample / "site.yml", "lead:\n", "lead:\n" + lead)
+    cited = run_cli("coverage", "--root", sample)
+    assert cited.returncode == 0, cited.stdout + cited.stderr
+    assert "gazette: 100.0% of sentences cited (6/6)" in cited.stdout
 
 
 def test_version_and_help_with_examples() -> None:

@@ -215,7 +215,11 @@ SITE = (
     Field("key_figures", Type.REFS, "Figure facts shown on the home page.", ref_kinds=("figure",)),
     Field("base_url", Type.STR, "URL path the site is served under, e.g. /briefing/."),
     Field("site_url", Type.STR, "Absolute URL of the published site; enables sitemap.xml."),
-    Field("coverage_target", Type.NUMBER, "Share of each source's sentences facts must cite."),
+    Field(
+        "coverage_target",
+        Type.NUMBER,
+        "Share of each source's sentences that facts and the lead must cite.",
+    ),
     Field(
         "publish",
         Type.CHOICE,

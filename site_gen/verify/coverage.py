@@ -1,4 +1,4 @@
-"""How much of each source the facts cite, sentence by sentence."""
+"""How much of each source the facts and the lead cite, sentence by sentence."""
 
 from __future__ import annotations
 
@@ -109,10 +109,11 @@ def _overlapping(spans: Iterable[Span], sentence: Sentence) -> list[Span]:
 
 
 def site_coverage(site: Site, located: Located) -> list[SourceCoverage]:
-    """Measure every source; citations are grouped by source once, not once per source."""
+    """Measure every source by what the facts and the lead cite; citations are grouped by
+    source once, not once per source."""
     cited: dict[str, list[Span]] = {source_id: [] for source_id in site.sources}
-    for fact in site.facts.values():
-        for citation in fact.citations:
+    for text in (*site.facts.values(), *site.settings.lead):
+        for citation in text.citations:
             if citation.source in cited:
                 cited[citation.source].extend(located.of(citation))
     return [
