@@ -145,6 +145,35 @@ def test_the_default_theme_stays_equal_to_a_full_build_across_edits(
         assert rebuilt(preview) == full_build(root, tmp_path / f"fresh-{number}"), relative
 
 
+FERRY = """\
+- id: ferry-resumes
+  kind: event
+  title: Ferry resumes
+  date: "2025-03-04"
+  text: The harbour bridge reopened on Tuesday.
+  sources:
+    - source: gazette
+      quote: The harbour bridge reopened on Tuesday
+"""
+
+
+def test_a_page_added_and_removed_again_leaves_no_trace(
+    themed: Callable[[Theme | None], Preview], tmp_path: Path
+) -> None:
+    preview = themed(None)
+    first = read_tree(preview.config.out)
+    added = preview.config.root / "facts/ferry.yml"
+    added.write_text(FERRY, encoding="utf-8")
+    assert "facts/ferry-resumes/index.html" in rebuilt(preview)
+    added.unlink()
+    assert rebuilt(preview) == first
+    folders = sorted(p.relative_to(preview.config.out) for p in preview.config.out.rglob("*"))
+    full_build(preview.config.root, tmp_path / "fresh")
+    assert folders == sorted(
+        p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*")
+    )
+
+
 def test_a_failed_rebuild_keeps_the_last_good_output_until_fixed(
     themed: Callable[[Theme | None], Preview], tmp_path: Path
 ) -> None:

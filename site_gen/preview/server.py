@@ -2,8 +2,9 @@
 failed build on every page.
 
 Every rebuild is a full build in this warm process, so the preview shows exactly what
-`site-gen build` would write, whatever the theme reads. Only quote verdicts and compiled
-templates are kept between builds (site_gen.pipeline.Memory).
+`site-gen build` would write, whatever the theme reads. Only quote verdicts, compiled templates
+and the files last written are kept between builds (site_gen.pipeline.Memory), so a rebuild
+rewrites only the files whose bytes changed.
 """
 
 from __future__ import annotations
