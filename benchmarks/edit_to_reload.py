@@ -5,6 +5,9 @@ changes one event's title and saves, then waits for the page's next load event a
 the new title is on it. Prints each run and the median.
 
     python benchmarks/edit_to_reload.py [--root .] [--runs 10]
+
+The server runs as `python -m site_gen` in the current folder, which imports that folder's
+`site_gen` before any on PYTHONPATH: to compare two code trees, start the script from each tree.
 """
 
 from __future__ import annotations
