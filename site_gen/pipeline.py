@@ -13,7 +13,7 @@ from pathlib import Path
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
-from site_gen.publish.output import is_foreign, update_output, write_output
+from site_gen.publish.output import Written, is_foreign, write_output
 from site_gen.sources.loader import BASE_URL, is_inside, load_site
 from site_gen.verify.checks import Verification, check_site
 from site_gen.verify.located import Located
@@ -30,9 +30,8 @@ class Memory:
     verdicts: Verdicts = field(default_factory=Verdicts)
     # Compiled templates by name and source checksum (site_gen.render.templates.CompiledTemplates).
     templates: dict[str, bytes] = field(default_factory=dict)
-    # The output folder the last build wrote, and its files: the next build rewrites only the
-    # files that changed (site_gen.publish.output.update_output).
-    written: tuple[Path, dict[str, bytes]] | None = None
+    # The output folder the last build wrote: the next build rewrites only the files that changed.
+    written: Written | None = None
 
 
 @dataclass
@@ -126,11 +125,7 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
     # Only now write: a new folder, swapped in for the old output in one step; after a build
     # in this memory, only the files that changed.
     with phase(timings, "write"):
-        if memory.written is not None and memory.written[0] == config.out:
-            update_output(memory.written[1], files, config.out)
-        else:
-            write_output(files, config.out)
-    memory.written = (config.out, files)
+        memory.written = write_output(files, config.out, memory.written)
     pages = sum(path.endswith(".html") for path in files)
     return BuildResult(site, problems, pages, len(files), timings)
 

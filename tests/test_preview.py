@@ -174,6 +174,17 @@ def test_a_page_added_and_removed_again_leaves_no_trace(
     )
 
 
+def test_a_rebuild_after_another_build_wrote_the_output_writes_it_whole(
+    themed: Callable[[Theme | None], Preview], tmp_path: Path
+) -> None:
+    preview = themed(None)
+    out, root = preview.config.out, preview.config.root
+    elsewhere = run_cli("build", "--root", root, "--out", out, "--base-url", "/elsewhere/")
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    replace_in(root / "facts/events.yml", "title: Bridge reopens", "title: The bridge reopens")
+    assert rebuilt(preview) == full_build(root, tmp_path / "fresh")
+
+
 def test_a_failed_rebuild_keeps_the_last_good_output_until_fixed(
     themed: Callable[[Theme | None], Preview], tmp_path: Path
 ) -> None:

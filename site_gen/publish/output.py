@@ -4,8 +4,7 @@ A build writes every file into a new staging folder next to the output, then exc
 folders atomically, so readers see either the old site or the new one, never a mix, and a build
 killed halfway leaves the old output as it was. The old output is deleted afterwards. Every
 folder site_gen writes carries a marker, so it never replaces or deletes a folder it did not
-create. A preview, which builds again on every save, rewrites only the files that changed
-(update_output).
+create. A preview, which builds again on every save, rewrites only the files that changed.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 # A file in every folder site_gen writes, so it never deletes a folder it did not create.
@@ -29,8 +29,34 @@ def is_foreign(folder: Path) -> bool:
     return folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file()
 
 
-def write_output(files: Mapping[str, bytes], out: Path) -> None:
-    """Write `files` into a new folder and swap it in for `out` in one step."""
+@dataclass(frozen=True)
+class Written:
+    """An output folder as this process wrote it, so that the next build may change only what
+    differs."""
+
+    out: Path
+    files: Mapping[str, bytes]
+    # The marker's inode: a folder that another build swapped in has a marker of its own.
+    marker: int
+
+
+def write_output(files: Mapping[str, bytes], out: Path, previous: Written | None = None) -> Written:
+    """Write `files` into a new folder and swap it in for `out` in one step.
+
+    With `previous`, what this process wrote last, and `out` still that folder, only the files
+    that changed are written and those that went deleted, each in one step. For a preview, which
+    builds again on every save and changes a few files: writing them all, and deleting the old
+    ones, took longer than the rest of a rebuild on a slow disk (benchmarks/README.md).
+    """
+    if previous is not None and previous.out == out and previous.marker == _marker(out):
+        _update(previous.files, files, out)
+    else:
+        _write_whole(files, out)
+    return Written(out, files, _marker(out))
+
+
+def _write_whole(files: Mapping[str, bytes], out: Path) -> None:
+    """Write every file into a staging folder beside `out`, then exchange the two."""
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=out.name), dir=out.parent))
@@ -55,9 +81,9 @@ def write_output(files: Mapping[str, bytes], out: Path) -> None:
 def replace_file(path: Path, data: bytes) -> None:
     """Write one file whole or not at all: a new file beside it, renamed over it in one step.
 
-    For the files site_gen keeps outside the output (the sources registry, the verdict cache),
-    so a failure never leaves half of one behind. The file keeps its mode, and a new one gets
-    the umask's, as an editor's save would.
+    For the files site_gen keeps beside the site (the sources registry, the verdict cache) and
+    each file a preview rewrites, so a failure never leaves half of one behind. The file keeps
+    its mode, and a new one gets the umask's, as an editor's save would.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -71,18 +97,8 @@ def replace_file(path: Path, data: bytes) -> None:
         raise
 
 
-def update_output(old: Mapping[str, bytes], files: Mapping[str, bytes], out: Path) -> None:
-    """Bring an output folder that holds `old`, as this process wrote it, to `files`: write the
-    files that changed, delete those that went.
-
-    For a preview, whose every rebuild renders the whole site but changes a few files: writing
-    them all again, and deleting the old ones, took longer than the rest of a rebuild on a slow
-    disk (benchmarks/README.md). Each file changes in one step, the folder file by file. A folder
-    that lost its marker meanwhile is written whole again.
-    """
-    if not (out / MARKER).is_file():
-        write_output(files, out)
-        return
+def _update(old: Mapping[str, bytes], files: Mapping[str, bytes], out: Path) -> None:
+    """Bring a folder that holds `old` to `files`, file by file."""
     for name, content in files.items():
         if old.get(name) != content:
             path = out / name
@@ -95,6 +111,14 @@ def update_output(old: Mapping[str, bytes], files: Mapping[str, bytes], out: Pat
             if folder == out or not folder.is_dir() or any(folder.iterdir()):
                 break
             folder.rmdir()
+
+
+def _marker(out: Path) -> int:
+    """Return the inode of an output folder's marker, or -1 when it has none."""
+    try:
+        return (out / MARKER).stat().st_ino
+    except OSError:
+        return -1
 
 
 def _umask() -> int:
