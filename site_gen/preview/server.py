@@ -63,8 +63,8 @@ _BARE_PAGE = (
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
     "<title>site-gen preview</title>\n</head>\n<body>\n<p>No page here.</p>\n</body>\n</html>\n"
 )
-# How often to look for changed inputs: half of it is waited on average after each save, and
-# looking costs an idle preview little (livereload's 0.8 s; benchmarks/README.md).
+# How often to look for changed inputs, instead of livereload's 0.8 s: half of it is waited on
+# average after each save, and looking costs an idle preview little (benchmarks/README.md).
 POLL_SECONDS = 0.05
 _BODY_TAG = re.compile(rb"<body\b[^<>]*>", re.IGNORECASE)
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
