@@ -74,5 +74,9 @@ class Site:
     # Ids of draft facts left out of this build.
     drafts: frozenset[str] = frozenset()
 
+    def cited_texts(self) -> tuple[CitedText, ...]:
+        """Return everything that cites sources: the lead's sentences, then the facts."""
+        return (*self.settings.lead, *self.facts.values())
+
     def citation_count(self) -> int:
         return sum(len(fact.citations) for fact in self.facts.values())

@@ -379,7 +379,7 @@ class SiteView:
     def citers(self) -> dict[str, list[CitedText]]:
         """Return what cites each source: the lead's sentences, then the facts, in their order."""
         citers: dict[str, list[CitedText]] = {}
-        for text in (*self.settings.lead, *self.facts.values()):
+        for text in self.site.cited_texts():
             for source_id in dict.fromkeys(c.source for c in text.citations):
                 citers.setdefault(source_id, []).append(text)
         return citers

@@ -112,7 +112,7 @@ def site_coverage(site: Site, located: Located) -> list[SourceCoverage]:
     """Measure every source by what the facts and the lead cite; citations are grouped by
     source once, not once per source."""
     cited: dict[str, list[Span]] = {source_id: [] for source_id in site.sources}
-    for text in (*site.facts.values(), *site.settings.lead):
+    for text in site.cited_texts():
         for citation in text.citations:
             if citation.source in cited:
                 cited[citation.source].extend(located.of(citation))
