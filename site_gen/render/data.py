@@ -131,8 +131,8 @@ def search_index(
         aliases = getattr(fact, "aliases", ())
         if aliases:
             item["a"] = list(aliases)
-        if view.date(fact):
-            item["d"] = format_date(view.date(fact))
+        if date := view.date(fact):
+            item["d"] = format_date(date)
         items.append(item)
     items.sort(key=lambda item: (item["t"].casefold(), item["u"]))
     text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
