@@ -21,7 +21,7 @@ from site_gen.verify.located import Located
 from site_gen.verify.quotes import locate
 from site_gen.verify.verdicts import Verdicts
 
-__all__ = [
+__all__ = (
     "BuildResult",
     "CheckFailed",
     "Config",
@@ -38,4 +38,4 @@ __all__ = [
     "check",
     "load",
     "locate",
-]
+)

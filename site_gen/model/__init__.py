@@ -21,7 +21,7 @@ from site_gen.model.facts import (
 )
 from site_gen.model.site import Settings, Site, Source
 
-__all__ = [
+__all__ = (
     "FACT_CLASSES",
     "Citation",
     "CitedText",
@@ -38,4 +38,4 @@ __all__ = [
     "Source",
     "Span",
     "Statement",
-]
+)

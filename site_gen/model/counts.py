@@ -9,24 +9,27 @@ with `updates` and `restates`; the checks and every page read the values through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from site_gen.model.facts import Figure, FigureValue
 
 # Words that qualify a number, written just before it, and how each bounds it: "at least" runs
 # on past the number, "at most" stops short of it, and the rest put it near. The wording lint
 # holds a text to its quotes' qualifiers; a chart draws each value by its bound.
-QUALIFIERS = {
-    **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
-    **dict.fromkeys(
-        ("up to", "fewer than", "less than", "under", "just under", "at most", "as many as"),
-        "at most",
-    ),
-    **dict.fromkeys(
-        ("about", "almost", "approximately", "around", "nearly", "roughly", "some"),
-        "approximate",
-    ),
-    **dict.fromkeys(("an estimated", "close to", "as few as"), "approximate"),
-}
+QUALIFIERS = MappingProxyType(
+    {
+        **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
+        **dict.fromkeys(
+            ("up to", "fewer than", "less than", "under", "just under", "at most", "as many as"),
+            "at most",
+        ),
+        **dict.fromkeys(
+            ("about", "almost", "approximately", "around", "nearly", "roughly", "some"),
+            "approximate",
+        ),
+        **dict.fromkeys(("an estimated", "close to", "as few as"), "approximate"),
+    }
+)
 
 
 def bound(qualifier: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from site_gen.errors import Location
 from site_gen.model.schema import REFORM_ACTS
@@ -179,12 +180,14 @@ class Statement(Fact):
             yield f"contested_by[{index}]", ref
 
 
-FACT_CLASSES: dict[str, type[Fact]] = {
-    "event": Event,
-    "person": Person,
-    "organization": Organization,
-    "place": Place,
-    "reform": Reform,
-    "figure": Figure,
-    "statement": Statement,
-}
+FACT_CLASSES: Mapping[str, type[Fact]] = MappingProxyType(
+    {
+        "event": Event,
+        "person": Person,
+        "organization": Organization,
+        "place": Place,
+        "reform": Reform,
+        "figure": Figure,
+        "statement": Statement,
+    }
+)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from site_gen.model import schema
@@ -19,11 +20,13 @@ _NOT_BLANK = r"\S"
 
 JsonSchema = dict[str, Any]
 # The lists whose items are mappings: the keys of each item.
-_ITEMS = {
-    Type.CITATIONS: schema.CITATION,
-    Type.VALUES: schema.FIGURE_VALUE,
-    Type.CITED_TEXTS: schema.CITED_TEXT,
-}
+_ITEMS = MappingProxyType(
+    {
+        Type.CITATIONS: schema.CITATION,
+        Type.VALUES: schema.FIGURE_VALUE,
+        Type.CITED_TEXTS: schema.CITED_TEXT,
+    }
+)
 
 
 def _value(field: Field) -> JsonSchema:
@@ -134,11 +137,13 @@ def site_schema() -> JsonSchema:
     return _document("site_gen site settings", description, _mapping(schema.SITE))
 
 
-SCHEMAS: dict[str, Callable[[], JsonSchema]] = {
-    "facts.schema.json": facts_schema,
-    "sources.schema.json": sources_schema,
-    "site.schema.json": site_schema,
-}
+SCHEMAS: Mapping[str, Callable[[], JsonSchema]] = MappingProxyType(
+    {
+        "facts.schema.json": facts_schema,
+        "sources.schema.json": sources_schema,
+        "site.schema.json": site_schema,
+    }
+)
 
 
 def rendered_schemas() -> dict[str, str]:

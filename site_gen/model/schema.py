@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
@@ -86,45 +88,49 @@ _DATE_OF_REPORT = Field(
 _NAME = Field("name", Type.STR, "Name as the sources give it.", required=True)
 _ALIASES = Field("aliases", Type.STRS, "Other names used in the sources.")
 
-KIND_FIELDS: dict[str, tuple[Field, ...]] = {
-    "event": (
-        Field("title", Type.STR, "Short headline of the event.", required=True),
-        Field("date", Type.DATE, "ISO date; partial dates allowed.", required=True),
-        _DATE_NOTE,
-        _DATE_OF_REPORT,
-    ),
-    "person": (
-        _NAME,
-        Field("roles", Type.STRS, "Roles as the sources give them."),
-        _ALIASES,
-    ),
-    "organization": (_NAME, _ALIASES),
-    "place": (_NAME, _ALIASES),
-    "reform": (
-        Field("title", Type.STR, "Short name of the reform.", required=True),
-        *(
-            Field(f"{act}_by", Type.REF, f"Who {act} it, where a quote says so.", ref_kinds=ACTORS)
-            for act in REFORM_ACTS
+KIND_FIELDS: Mapping[str, tuple[Field, ...]] = MappingProxyType(
+    {
+        "event": (
+            Field("title", Type.STR, "Short headline of the event.", required=True),
+            Field("date", Type.DATE, "ISO date; partial dates allowed.", required=True),
+            _DATE_NOTE,
+            _DATE_OF_REPORT,
         ),
-        Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed."),
-        _DATE_NOTE,
-        _DATE_OF_REPORT,
-        Field("status", Type.CHOICE, "Status as the sources state it.", choices=STATUSES),
-        Field("area", Type.STR, "Area, e.g. political, judicial, law enforcement."),
-    ),
-    "figure": (
-        Field("label", Type.STR, "What is counted, e.g. 'people detained'.", required=True),
-        Field("values", Type.VALUES, "Every reported value, one entry each.", required=True),
-    ),
-    "statement": (
-        Field("speaker", Type.REF, "Who made the claim.", True, ref_kinds=ACTORS),
-        Field("about", Type.STR, "What the claim is about, for its title: 'the coup attempt'."),
-        Field("date", Type.DATE, "When it was said; partial dates allowed.", required=True),
-        _DATE_NOTE,
-        _DATE_OF_REPORT,
-        Field("contested_by", Type.REFS, "Facts that dispute this claim."),
-    ),
-}
+        "person": (
+            _NAME,
+            Field("roles", Type.STRS, "Roles as the sources give them."),
+            _ALIASES,
+        ),
+        "organization": (_NAME, _ALIASES),
+        "place": (_NAME, _ALIASES),
+        "reform": (
+            Field("title", Type.STR, "Short name of the reform.", required=True),
+            *(
+                Field(
+                    f"{act}_by", Type.REF, f"Who {act} it, where a quote says so.", ref_kinds=ACTORS
+                )
+                for act in REFORM_ACTS
+            ),
+            Field("date", Type.DATE, "ISO date; partial dates (2022-01, 2022) allowed."),
+            _DATE_NOTE,
+            _DATE_OF_REPORT,
+            Field("status", Type.CHOICE, "Status as the sources state it.", choices=STATUSES),
+            Field("area", Type.STR, "Area, e.g. political, judicial, law enforcement."),
+        ),
+        "figure": (
+            Field("label", Type.STR, "What is counted, e.g. 'people detained'.", required=True),
+            Field("values", Type.VALUES, "Every reported value, one entry each.", required=True),
+        ),
+        "statement": (
+            Field("speaker", Type.REF, "Who made the claim.", True, ref_kinds=ACTORS),
+            Field("about", Type.STR, "What the claim is about, for its title: 'the coup attempt'."),
+            Field("date", Type.DATE, "When it was said; partial dates allowed.", required=True),
+            _DATE_NOTE,
+            _DATE_OF_REPORT,
+            Field("contested_by", Type.REFS, "Facts that dispute this claim."),
+        ),
+    }
+)
 
 # Kinds that may carry all their citations on their values instead of on the fact.
 CITES_ON_VALUES = ("figure",)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from site_gen.model.facts import Fact, Statement
 
-MONTHS = [
+MONTHS = (
     "January",
     "February",
     "March",
@@ -19,7 +19,7 @@ MONTHS = [
     "October",
     "November",
     "December",
-]
+)
 
 
 def format_date(value: str) -> str:

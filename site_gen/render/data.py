@@ -17,7 +17,7 @@ from site_gen.render.views import SiteView
 from site_gen.verify.located import Located
 
 # Bookkeeping that says where a value was written, not what it says.
-_INTERNAL = {"location", "locations", "sources"}
+_INTERNAL = frozenset({"location", "locations", "sources"})
 # A source's stored text, and the spans of it that its page shows.
 Shown = tuple[str, Sequence[Span]]
 # Characters of context on each side of a TextQuoteSelector's passage, as Hypothesis keeps.

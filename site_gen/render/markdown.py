@@ -9,9 +9,11 @@ import nh3
 from markupsafe import Markup, escape
 
 # Enough for a fact's prose; nothing that can run, embed or restyle a page.
-_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br", "sub", "sup"}
-_ATTRIBUTES = {"a": {"href", "title"}}
-_URL_SCHEMES = {"http", "https", "mailto"}
+_TAGS = frozenset(
+    {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br", "sub", "sup"}
+)
+_LINK_ATTRIBUTES = frozenset({"href", "title"})
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Text without these characters renders the same with or without Markdown; skip the parser.
 # Line starts are matched with [ \t]*, not \s*: \s* would scan every following blank line again
 # from each line start, in quadratic time.
@@ -63,7 +65,7 @@ class MarkdownRenderer:
             nh3.clean(
                 html,
                 tags=_TAGS,
-                attributes=_ATTRIBUTES,
+                attributes={"a": _LINK_ATTRIBUTES},  # nh3 takes a dict only.
                 url_schemes=_URL_SCHEMES,
                 link_rel="noopener noreferrer",
                 strip_comments=True,

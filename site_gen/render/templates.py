@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -34,33 +35,37 @@ from site_gen.scaffold import THEME
 from site_gen.verify.located import Located
 
 # Generic labels; a site's own labels in site.yml take precedence.
-DEFAULT_LABELS = {
-    "home": "Home",
-    "timeline": "Timeline",
-    "people": "People",
-    "organizations": "Organizations",
-    "places": "Places",
-    "reforms": "Reforms",
-    "figures": "Figures",
-    "statements": "Statements",
-    "sources": "Sources",
-    "search": "Search",
-    "summary": "What happened",
-    "key_figures": "Key figures",
-}
+DEFAULT_LABELS = MappingProxyType(
+    {
+        "home": "Home",
+        "timeline": "Timeline",
+        "people": "People",
+        "organizations": "Organizations",
+        "places": "Places",
+        "reforms": "Reforms",
+        "figures": "Figures",
+        "statements": "Statements",
+        "sources": "Sources",
+        "search": "Search",
+        "summary": "What happened",
+        "key_figures": "Key figures",
+    }
+)
 # What one fact of each kind is called; statements are shown as what they are: claims.
-KIND_NAMES = {
-    "event": "Event",
-    "person": "Person",
-    "organization": "Organization",
-    "place": "Place",
-    "reform": "Reform",
-    "figure": "Figure",
-    "statement": "Claim",
-}
+KIND_NAMES = MappingProxyType(
+    {
+        "event": "Event",
+        "person": "Person",
+        "organization": "Organization",
+        "place": "Place",
+        "reform": "Reform",
+        "figure": "Figure",
+        "statement": "Claim",
+    }
+)
 # The main navigation: label key, folder of every index page, and the kind of fact it lists
 # (a section with no facts of its kind is left out), in reading order.
-SECTIONS = [
+SECTIONS = (
     ("timeline", "timeline/", "event"),
     ("people", "people/", "person"),
     ("organizations", "organizations/", "organization"),
@@ -70,7 +75,7 @@ SECTIONS = [
     ("statements", "statements/", "statement"),
     ("sources", "sources/", None),
     ("search", "search/", None),
-]
+)
 ASSETS_DIR = "assets"
 # Templates name the packaged theme's files under this prefix, to extend one they override.
 THEME_PREFIX = "default"

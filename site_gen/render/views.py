@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 from typing import TypeVar
 
 from site_gen.model import (
@@ -30,7 +31,9 @@ from site_gen.verify.coverage import split_sentences
 from site_gen.verify.located import Located
 
 # Kinds that have a page of their own and an index, keyed to the URL folder and label key.
-ENTITY_FOLDERS = {"person": "people", "organization": "organizations", "place": "places"}
+ENTITY_FOLDERS = MappingProxyType(
+    {"person": "people", "organization": "organizations", "place": "places"}
+)
 # Kinds that happen at a time: they make up a person's actions and statements.
 DATED_KINDS = ("event", "statement")
 DatedT = TypeVar("DatedT", Event, Statement)

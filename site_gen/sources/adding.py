@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -43,27 +44,29 @@ MAX_SHOWN = 5
 # The first line of a new registry, so editors get completion as in the ones `init` makes.
 REGISTRY_HEADER = "# yaml-language-server: $schema=../schemas/sources.schema.json\n"
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("January", "Jan"),
-            ("February", "Feb"),
-            ("March", "Mar"),
-            ("April", "Apr"),
-            ("May",),
-            ("June", "Jun"),
-            ("July", "Jul"),
-            ("August", "Aug"),
-            ("September", "Sept", "Sep"),
-            ("October", "Oct"),
-            ("November", "Nov"),
-            ("December", "Dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = MappingProxyType(
+    {
+        name: number
+        for number, names in enumerate(
+            (
+                ("January", "Jan"),
+                ("February", "Feb"),
+                ("March", "Mar"),
+                ("April", "Apr"),
+                ("May",),
+                ("June", "Jun"),
+                ("July", "Jul"),
+                ("August", "Aug"),
+                ("September", "Sept", "Sep"),
+                ("October", "Oct"),
+                ("November", "Nov"),
+                ("December", "Dec"),
+            ),
+            start=1,
+        )
+        for name in names
+    }
+)
 # Month names as headlines and datelines write them: "Jan", "January" or "JAN"; never "may".
 _MONTH = "|".join(
     form for name in sorted(_MONTHS, key=len, reverse=True) for form in (name, name.upper())

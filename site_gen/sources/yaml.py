@@ -30,22 +30,24 @@ class Limit:
 # Every bound on untrusted input, in one table (docs/format.md prints it). Aliases count each
 # time they repeat a value, so a small file cannot expand into a huge tree; the bounds are
 # checked while the file is read, before anything larger than the file itself is built.
-LIMITS = {
-    "file_bytes": Limit(16 * 1024 * 1024, "bytes in one YAML file or source text"),
-    "scalar_chars": Limit(100_000, "characters in one value"),
-    # Markdown renders in more than linear time on hostile text, so its values are shorter.
-    "markdown_chars": Limit(5_000, "characters in one Markdown value"),
-    # Numbers this long are no counts; YAML would also build sexagesimal ones in quadratic time.
-    "number_chars": Limit(100, "characters in one number"),
-    "file_chars": Limit(
-        8_000_000, "characters of values in one file, each alias counted as what it repeats"
-    ),
-    "file_values": Limit(400_000, "values in one file, each alias counted as what it repeats"),
-    "collection_items": Limit(50_000, "items in one list, or keys in one mapping"),
-    "depth": Limit(64, "levels of nesting"),
-    # An id names a folder of the built site; file systems allow 255 bytes per name.
-    "id_chars": Limit(200, "characters in one id"),
-}
+LIMITS = MappingProxyType(
+    {
+        "file_bytes": Limit(16 * 1024 * 1024, "bytes in one YAML file or source text"),
+        "scalar_chars": Limit(100_000, "characters in one value"),
+        # Markdown renders in more than linear time on hostile text, so its values are shorter.
+        "markdown_chars": Limit(5_000, "characters in one Markdown value"),
+        # Numbers this long are no counts; YAML would also build sexagesimal ones in quadratic time.
+        "number_chars": Limit(100, "characters in one number"),
+        "file_chars": Limit(
+            8_000_000, "characters of values in one file, each alias counted as what it repeats"
+        ),
+        "file_values": Limit(400_000, "values in one file, each alias counted as what it repeats"),
+        "collection_items": Limit(50_000, "items in one list, or keys in one mapping"),
+        "depth": Limit(64, "levels of nesting"),
+        # An id names a folder of the built site; file systems allow 255 bytes per name.
+        "id_chars": Limit(200, "characters in one id"),
+    }
+)
 MAX_FILE_BYTES = LIMITS["file_bytes"].value
 MAX_SCALAR_CHARS = LIMITS["scalar_chars"].value
 MAX_DEPTH = LIMITS["depth"].value
@@ -85,9 +87,9 @@ def find_forbidden(text: str) -> re.Match[str] | None:
 # Where the parser read a value; PyYAML's C and Python parsers each have a Mark class of their own.
 Mark = Any
 _STR = "tag:yaml.org,2002:str"
-_ALLOWED_TAGS = {
+_ALLOWED_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null")
-}
+)
 _NOT_A_STRING = ("yaml-key", "keys must be plain strings", "quote or rename the key")
 
 

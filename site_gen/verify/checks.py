@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from site_gen.errors import Problem
 from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Source, Span, counts
@@ -22,14 +23,16 @@ from site_gen.verify.verdicts import Verdicts
 # Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
 PASSAGE_MIN_WORDS = 1
 
-_REASON_HINTS = {
-    Reason.TOO_SHORT: "quote at least three words, so the passage is unambiguous",
-    Reason.NOT_FOUND: "copy the passage verbatim from the source",
-    Reason.FRAGMENT_TOO_SHORT: "give each part between '...' at least two words",
-    Reason.FRAGMENT_ORDER: "keep the parts in source order, each within 300 characters of the last",
-    Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
-    Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
-}
+_REASON_HINTS = MappingProxyType(
+    {
+        Reason.TOO_SHORT: "quote at least three words, so the passage is unambiguous",
+        Reason.NOT_FOUND: "copy the passage verbatim from the source",
+        Reason.FRAGMENT_TOO_SHORT: "give each part between '...' at least two words",
+        Reason.FRAGMENT_ORDER: "keep the parts in source order, each within 300 characters of the last",
+        Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
+        Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import NamedTuple, overload
 
 # A quote needs this many words, so the passage it names is unambiguous.
@@ -24,18 +25,20 @@ _DELETED = frozenset(
 )
 
 # Typographic variants that editors retype with a plain keyboard.
-_FOLDS = {
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-    "\u2026": "...",
-}
+_FOLDS = MappingProxyType(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        "\u2026": "...",
+    }
+)
 
 # Deletions and folds in one table, for texts that need no offset map.
-_TRANSLATION = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
+_TRANSLATION = MappingProxyType(str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS}))
 # The folds that keep a text's length. str.translate looks up every character of a long text
 # in a dict; a regex that jumps to the few typographic characters is many times faster.
-_ONE_FOR_ONE = {k: v for k, v in _FOLDS.items() if len(v) == 1}
+_ONE_FOR_ONE = MappingProxyType({k: v for k, v in _FOLDS.items() if len(v) == 1})
 _TYPOGRAPHIC = re.compile("[" + re.escape("".join(sorted(_ONE_FOR_ONE))) + "]")
 _INVISIBLE = re.compile("[" + re.escape("".join(sorted(_DELETED))) + "]")
 # What breaks a run of copied characters: whitespace (re's \s is exactly str.isspace()),

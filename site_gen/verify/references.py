@@ -6,18 +6,26 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 
 from site_gen.errors import Location, Problem, Severity
 from site_gen.model import Fact, Organization, Person, Place, Site, Source, Statement, schema
 from site_gen.model.titles import title, title_key
 
 # For each referencing key, the kinds of fact it may name (empty: any kind).
-_REF_KINDS: dict[str, tuple[str, ...]] = {
-    f.name: f.ref_kinds
-    for fields in (schema.COMMON, schema.FIGURE_VALUE, schema.SITE, *schema.KIND_FIELDS.values())
-    for f in fields
-    if f.type in (schema.Type.REF, schema.Type.REFS)
-}
+_REF_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        f.name: f.ref_kinds
+        for fields in (
+            schema.COMMON,
+            schema.FIGURE_VALUE,
+            schema.SITE,
+            *schema.KIND_FIELDS.values(),
+        )
+        for f in fields
+        if f.type in (schema.Type.REF, schema.Type.REFS)
+    }
+)
 _WORD = re.compile(r"\w+")
 
 
