@@ -51,7 +51,7 @@ class Config:
         if out is not None:
             check_path_length(out, "--out", OUTPUT_DEPTH_BYTES)
             # Beside it, a build writes `.NAME.staging-XXXXXXXX`: that name must fit too.
-            check_path_length(out.with_name(f".{out.name}.staging-xxxxxxxx"), "--out")
+            check_path_length(out.parent / f".{out.name}.staging-xxxxxxxx", "--out")
         try:
             root = root.resolve()
             out = (out or root / "output").resolve()

@@ -90,6 +90,12 @@ def test_out_refuses_inputs_and_foreign_folders(sample: Path) -> None:
         result = run_cli("build", "--root", sample, "--out", folder)
         assert result.returncode == 2, folder
         assert "would overwrite" in result.stderr
+    # Folders whose path has no last name: the site root as "." or "./", and the file system's root.
+    for folder in (".", "./", "/"):
+        result = run_cli("build", "--out", folder, cwd=sample)
+        assert result.returncode == 2, folder
+        assert "would overwrite" in result.stderr
+        assert "Traceback" not in result.stderr
     foreign = sample.parent / "foreign"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("mine", encoding="utf-8")
