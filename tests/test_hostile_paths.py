@@ -93,6 +93,19 @@ def test_a_base_url_that_would_backtrack_is_refused_at_once(
     assert time.perf_counter() - started < 10
 
 
+@pytest.mark.parametrize("base", ["/x/../", "/x/..", "/./", "../", "/a/./b/"])
+def test_a_base_url_with_dot_segments_is_refused(sample: Path, base: str) -> None:
+    result = run_cli("build", "--root", sample, "--base-url", base)
+    assert result.returncode == 2 and "is not a URL path" in result.stderr
+
+
+@pytest.mark.parametrize("base", ["/.well-known/", "/v1.2/", "/..x/", "/a.../"])
+def test_a_base_url_with_dots_inside_names_is_kept(sample: Path, base: str) -> None:
+    assert run_cli("build", "--root", sample, "--base-url", base).returncode == 0
+    html = (sample / "output/index.html").read_text(encoding="utf-8")
+    assert f'href="{base}assets/' in html
+
+
 def test_a_long_misquote_of_a_repetitive_source_says_the_suggestion_was_skipped(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,7 +26,8 @@ from site_gen.sources.yaml import (
 
 # Site URLs end up in links and feeds: only plain paths and http(s) addresses are accepted.
 # Each segment ends at its slash, so the pattern has one way to match and runs in linear time.
-BASE_URL = re.compile(r"/?(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*")
+# No segment is "." or "..": a browser would resolve those to another folder than the site's.
+BASE_URL = re.compile(r"/?(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*(?!\.\.?\Z)[A-Za-z0-9._~-]*")
 _URL_RULES = (
     ("base_url", BASE_URL, "/kazakhstan-briefing/"),
     (
