@@ -143,6 +143,7 @@ CASES = [
     _case(quotes, "_WORD", "findall", "quotes and fragments (findall, finditer, search)"),
     _case(quotes, "_NUMBER", "findall", "quotes, passages, omitted source text (and search)"),
     _case(quotes, "_NEGATION", "finditer", "quotes, passages, omitted source text (findall)"),
+    _case(quotes, "_FOLDED_NEGATION", "findall", "the wording lint's case-folded texts and quotes"),
     _case(quotes, "_SIC", "sub", "quotes"),
     _case(quotes, "_BRACKETED_LETTER", "finditer", "quotes"),
     _case(quotes, "_OMISSION", "finditer", "quotes"),

@@ -119,6 +119,12 @@ DISTORTED = [
         id="not-added",
     ),
     pytest.param(
+        fact("Police said somebody was hurt.", UNHURT),
+        "negation",
+        "every quote has a negation ('nobody'), but the text has none",
+        id="negation-dropped",
+    ),
+    pytest.param(
         fact(
             "Ana Ruiz said more than 4,400 people were arrested.",
             ARRESTED,

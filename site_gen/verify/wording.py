@@ -229,13 +229,30 @@ def _qualified(qualifier: str, written: str) -> str:
 
 
 def _negations(reading: _Reading) -> Iterator[Finding]:
-    """The text negates, and none of its quotes has a negation to stand on."""
-    negations = find_negations(reading.text)
-    if negations and not any(find_negations(quote) for quote in reading.quotes):
+    """The text negates and none of its quotes does, or every quote negates and the text does not:
+    either way, the text may say the opposite of its sources.
+
+    One code serves both ways, as at most one of them can hold: the text negates or it does not.
+    """
+    negations = find_negations(reading.text, folded=True)
+    quoted = (find_negations(quote, folded=True) for quote in reading.quotes)
+    hint = "check that the text does not reverse its quotes"
+    if negations:
+        if not any(quoted):
+            listed = _listing(sorted(set(negations)))
+            yield Finding(
+                "negation", f"text has {listed}, but none of its quotes has a negation", hint
+            )
+        return
+    found: list[str] = []
+    for words in quoted:
+        if not words:
+            return  # Most quotes negate nothing: the first of those ends the rule.
+        found += words
+    if found:
+        listed = _listing(sorted(set(found)))
         yield Finding(
-            "negation",
-            f"text has {_listing(sorted(set(negations)))}, but none of its quotes has a negation",
-            "check that the text does not reverse its quotes",
+            "negation", f"every quote has a negation ({listed}), but the text has none", hint
         )
 
 
