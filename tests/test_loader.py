@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import check_root
+from conftest import check_root, replace_in
 
 from site_gen.sources import yaml as yamlfile
 
@@ -179,3 +179,32 @@ def test_plain_scalars_read_as_pyyaml_reads_them() -> None:
             expected = word
         assert node is not None and not problems, word
         assert repr(node.value["key"].value) == repr(expected), word  # repr: nan equals nan
+
+
+def test_links_that_pages_would_drop_are_warned_of_where_written(
+    sample: Path, write: Write
+) -> None:
+    """A path, a fragment or a script link shows on the page as words linked to nothing."""
+    text = (
+        "The bridge [reopened](/timeline/) [fast](javascript:go) <javascript:go> "
+        "<a href='#top'>top</a>\\n\\n[ref]: ../x"
+    )
+    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    replace_in(sample / "site.yml", "A *sample* briefing", "A [sample](sample.html) briefing")
+    _, problems = check_root(sample)
+    found = [(p.location.path, p.location.line, p.fact, p.message) for p in problems]
+    dead = "not to a web or mail address: the page shows the words linked to nothing"
+    assert found == [
+        ("facts/zz.yml", 5, "extra", f"'text' links to '{target}', {dead}")
+        for target in ("/timeline/", "javascript:go", "javascript:go", "#top", "../x")
+    ] + [("site.yml", 4, None, f"'intro' links to 'sample.html', {dead}")]
+    assert all(p.code == "dead-link" and not p.is_error for p in problems)
+
+
+def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) -> None:
+    text = (
+        "The bridge [reopened](https://example.org/a_(b)) [mail](MAILTO:desk@example.org) "
+        "<http://example.org> <a href='https://example.org'>here</a> [x]( https://example.org )"
+    )
+    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    assert headlines(sample) == []

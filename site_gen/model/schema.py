@@ -21,6 +21,9 @@ METADATA_FIELDS = ("title", "publisher", "date", "author")
 WORDING_CODES = ("unattributed", "qualifier", "negation", "unnamed")
 # What a source page shows: the whole stored text, or only the cited sentences.
 PUBLISH_MODES = ("full", "excerpts")
+# What a link in Markdown may lead to: pages drop any other target (render/markdown.py), and a
+# path would miss the site under a base URL.
+LINK_SCHEMES = ("http", "https", "mailto")
 
 
 class Type(enum.Enum):

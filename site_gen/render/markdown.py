@@ -8,12 +8,14 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
+from site_gen.model import schema
+
 # Enough for a fact's prose; nothing that can run, embed or restyle a page.
 _TAGS = frozenset(
     {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br", "sub", "sup"}
 )
 _LINK_ATTRIBUTES = frozenset({"href", "title"})
-_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_URL_SCHEMES = frozenset(schema.LINK_SCHEMES)
 # Text without these characters renders the same with or without Markdown; skip the parser.
 # Line starts are matched with [ \t]*, not \s*: \s* would scan every following blank line again
 # from each line start, in quadratic time.

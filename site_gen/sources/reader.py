@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from site_gen.errors import Location, Problem
+from site_gen.errors import Location, Problem, Severity
 from site_gen.model import Citation, CitedText, FigureValue, schema
 from site_gen.model.schema import Field, Type
 from site_gen.sources.yaml import INVALID, LIMITS, Node, find_forbidden
@@ -16,6 +16,16 @@ from site_gen.sources.yaml import INVALID, LIMITS, Node, find_forbidden
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
 _ID_CHARS = LIMITS["id_chars"]
+# Where Markdown names a link's target: [words](target), a [label]: target line, <scheme:target>,
+# or an HTML href. Each part stops at its line's end or the target's, so a scan is linear.
+_LINK_TARGET = re.compile(
+    r"\]\([ \t]*<?([^)\s>]*)"
+    r"|^[ \t]*\[[^\]\n]*\]:[ \t]*<?([^\s>]*)"
+    r"|<([A-Za-z][A-Za-z0-9+.-]*:[^\s>]*)>"
+    r"|\bhref[ \t]*=[ \t]*[\"']?([^\"'\s>]*)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_LINKABLE = tuple(f"{scheme}:" for scheme in schema.LINK_SCHEMES)
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
 
 
@@ -140,7 +150,27 @@ class Reader:
                 "keep to one claim; split a long text into several facts",
             )
             return None
+        if text is not None and ("]" in text or "<" in text):  # Most texts link nothing.
+            self.dead_links(node, name, text)
         return text
+
+    def dead_links(self, node: Node, name: str, text: str) -> None:
+        """Warn of each link that a page would show as words linked to nothing."""
+        for found in _LINK_TARGET.finditer(text):
+            target = next(group for group in found.groups() if group is not None)
+            if not target.lower().startswith(_LINKABLE):
+                self.problems.append(
+                    Problem(
+                        "dead-link",
+                        f"'{name}' links to '{target}', not to a web or mail address: the page "
+                        "shows the words linked to nothing",
+                        node.location,
+                        fact=self.fact,
+                        hint="write the whole address, starting with https://; facts link one "
+                        "another by 'related' and the other id keys",
+                        severity=Severity.WARNING,
+                    )
+                )
 
     def string(self, node: Node, name: str) -> str | None:
         if not isinstance(node.value, str):
