@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -147,12 +148,13 @@ def render_files(
     except jinja2.TemplateSyntaxError as exc:
         template = Path(exc.filename or exc.name or "templates")
         where = Location(config.display(template), exc.lineno, 1)
-        problem = Problem(
-            "template-syntax", exc.message or "syntax error", where, hint="fix the template"
-        )
+        message = (exc.message or "syntax error").rstrip(".")
+        problem = Problem("template-syntax", message, where, hint="fix the template")
     except jinja2.TemplateError as exc:
+        where = failed_template_line(exc, config) or theme
+        message = str(exc).rstrip(".")
         problem = Problem(
-            "template-error", str(exc), theme, hint="fix the template or the value it uses"
+            "template-error", message, where, hint="fix the template or the value it uses"
         )
     except RecursionError:
         problem = Problem(
@@ -169,6 +171,19 @@ def render_files(
             hint="save the templates and stylesheets as UTF-8",
         )
     raise CheckFailed([problem]) from None
+
+
+def failed_template_line(exc: Exception, config: Config) -> Location | None:
+    """Return the template line that raised `exc`, or None when no template's line is known.
+
+    Jinja rewrites a traceback so that each frame of template code names its template file and
+    line: the innermost such frame is where an editor looks.
+    """
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename)
+        if path.suffix != ".py" and path.is_file():
+            return Location(config.display(path), frame.lineno or 1, 1)
+    return None
 
 
 def check_options(config: Config) -> None:

@@ -125,3 +125,22 @@ def test_init_copies_no_theme_and_the_new_briefing_builds(tmp_path: Path) -> Non
     out = built(target, tmp_path / "out")
     assert "facts/library-hours-extended/index.html" in out
     assert "assets/style.css" in out
+
+
+def test_template_mistakes_name_the_template_line(
+    sample: Path, write: Callable[[Path, str], Path]
+) -> None:
+    """A value missing while a page renders, or an unknown filter, points at its line."""
+    shutil.rmtree(sample / "templates")
+    cases = {
+        "{{ nosuch.thing }}": "error[template-error]: 'nosuch' is undefined; fix the template",
+        "{{ 1 | nosuchfilter }}": "error[template-syntax]: No filter named 'nosuchfilter'; fix",
+    }
+    for line, expected in cases.items():
+        body = (
+            f'{{% extends "default/timeline.html" %}}\n{{% block main %}}\n{line}\n{{% endblock %}}'
+        )
+        write(sample / "templates/timeline.html", body)
+        result = run_cli("build", "--root", sample)
+        assert result.returncode == 1
+        assert f"templates/timeline.html:3:1: {expected}" in result.stderr
