@@ -326,7 +326,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check_help = "check facts, quotes and numbers; write nothing"
     check_cmd = command("check", cmd_check, check_help, cached)
-    check_cmd.add_argument("--format", choices=FORMATS, default="text")
+    check_cmd.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for people (default), json for tools, github for annotations in a workflow",
+    )
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     command("coverage", cmd_coverage, "show how much of each source the briefing cites", cached)
     serve_help = "build into ROOT/output, serve it with live reload, rebuild on changes"

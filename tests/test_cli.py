@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,3 +214,21 @@ def test_version_and_help_with_examples() -> None:
     assert helped.returncode == 0
     assert "examples:" in helped.stdout and "site-gen serve" in helped.stdout
     assert "The command line:" not in helped.stdout  # No developer docstring.
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    usage = run_cli("--help").stdout
+    found = re.search(r"\{([a-z,-]+)\}", usage)
+    assert found, usage
+    commands = [[name] for name in found.group(1).split(",")] + [["theme", "eject"]]
+    undescribed = []
+    for command in commands:
+        result = run_cli(*command, "--help")
+        assert result.returncode == 0, command
+        lines = result.stdout.partition("options:")[2].splitlines()
+        for index, line in enumerate(lines):
+            on_next_line = index + 1 < len(lines) and lines[index + 1].startswith(" " * 8)
+            if line.startswith("  -") and not re.search(r"\S {2,}\S", line) and not on_next_line:
+                undescribed.append(f"{' '.join(command)}: {line.strip()}")
+    assert len(commands) > 8
+    assert undescribed == []
