@@ -18,8 +18,11 @@ class Citation:
 
     source: str
     quote: str
+    # Where the quote was written: the line an editor fixes when it is not in its source.
     location: Location
     note: str = ""
+    # Where the source id was written, for a problem with the id itself.
+    source_location: Location | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -233,8 +233,12 @@ class Reader:
         data = self.mapping(node, schema.CITATION, "a citation", prefix=f"{path}.")
         if data is None or "source" not in data or "quote" not in data:
             return None
-        # Point at the quote itself: that is the line an editor fixes.
-        return Citation(location=self.locations.get(f"{path}.quote", node.location), **data)
+        # Problems with the quote point at the quote, and one with the id at the id.
+        return Citation(
+            location=self.locations.get(f"{path}.quote", node.location),
+            source_location=self.locations.get(f"{path}.source"),
+            **data,
+        )
 
     def figure_value(self, node: Node, path: str) -> FigureValue | None:
         data = self.mapping(node, schema.FIGURE_VALUE, "a figure value", prefix=f"{path}.")

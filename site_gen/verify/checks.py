@@ -130,9 +130,8 @@ def check_citation(check: _Check, citation: Citation, fact: str | None) -> Probl
         hint = (
             references.did_you_mean(citation.source, sources) or "use an id from seeds/sources.yml"
         )
-        return Problem(
-            "unknown-source", f"no source has id '{citation.source}'", citation.location, fact, hint
-        )
+        where = citation.source_location or citation.location
+        return Problem("unknown-source", f"no source has id '{citation.source}'", where, fact, hint)
     if not source.text:
         return None  # The source text itself is missing or unreadable; that is reported once.
     found = check.verdicts.match(citation.quote, source, QUOTE_MIN_WORDS)
