@@ -189,6 +189,31 @@ def test_a_faithful_text_passes(wire: Path, facts: str) -> None:
     assert wording_found(wire, facts) == []
 
 
+@pytest.mark.parametrize("accept", ["", "  accept: {unnamed: The linked fact names her.}\n"])
+@pytest.mark.parametrize(
+    ("breakage", "code"),
+    [
+        pytest.param(("\n  text:", "\n\ttext:"), "yaml-syntax", id="its-file-does-not-parse"),
+        pytest.param(("  title: Probe\n", ""), "missing-key", id="it-does-not-load"),
+    ],
+)
+def test_a_linked_fact_that_failed_to_load_adds_no_finding(
+    wire: Path, breakage: tuple[str, str], code: str, accept: str
+) -> None:
+    """What a fact that failed to load names is unknown: only its own problem is reported, and
+    neither a finding nor a stale accept follows from it."""
+    linking = fact(
+        "Ana Ruiz's police said nobody was hurt.",
+        UNHURT,
+        extra=f"  people: [ana-ruiz]\n  related: [hall-opened]\n{accept}",
+    )
+    (wire / "facts/probe.yml").write_text(linking, encoding="utf-8")
+    linked = fact("The mayor, Ana Ruiz, opened the new hall.", HALL).replace("probe", "hall-opened")
+    (wire / "facts/hall.yml").write_text(linked.replace(*breakage, 1), encoding="utf-8")
+    _, problems = check_root(wire)
+    assert [(p.location.path, p.code) for p in problems] == [("facts/hall.yml", code)]
+
+
 def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:
     named = fact(HALL, HALL, kind="reform", extra="  proposed_by: ana-ruiz\n")
     assert wording_found(wire, named) == []

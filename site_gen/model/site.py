@@ -74,6 +74,16 @@ class Site:
     # Ids of draft facts left out of this build.
     drafts: frozenset[str] = frozenset()
 
+    @property
+    def complete(self) -> bool:
+        """Tell whether every fact loaded: checks of the whole, such as coverage, wait till then."""
+        return not self.partial and not self.broken
+
+    def unread(self, fact_id: str) -> bool:
+        """Tell whether a fact that is not here may exist all the same: it failed to load, or a
+        facts file could not be read. What it says is unknown, so what rests on it waits."""
+        return fact_id not in self.facts and (fact_id in self.broken or self.partial)
+
     def cited_texts(self) -> tuple[CitedText, ...]:
         """Return everything that cites sources: the lead's sentences, then the facts."""
         return (*self.settings.lead, *self.facts.values())

@@ -79,8 +79,8 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     check.verdicts.save()
     located = Located(check.spans)
     target = site.settings.coverage_target
-    # A facts file that could not be read may cite the passages that look uncited: wait for it.
-    if target > 0 and not site.partial:
+    # A fact that failed to load may cite the passages that look uncited.
+    if target > 0 and site.complete:
         problems += coverage_problems(site_coverage(site, located), target)
     return Verification(sorted(problems, key=Problem.sort_key), located)
 

@@ -78,7 +78,7 @@ def check_reference(
             "is a draft",
             "publish it (remove 'draft: true') or leave it out here",
         )
-    if target is None and (ref in site.broken or site.partial):
+    if site.unread(ref):
         return None  # Its own problem is reported; fixing it may well make this one go away.
     if target is None:
         hint = (

@@ -150,7 +150,8 @@ def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
             severity=Severity.WARNING,
         )
         for code in accepted
-        if code not in found_codes
+        # A finding may rest on a fact that failed to load: no accept is stale until all load.
+        if code not in found_codes and site.complete
     ]
     return problems
 
@@ -264,7 +265,8 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
     count: it always names the entity, whatever the fact says.
     """
     fact = reading.fact
-    if not isinstance(fact, Fact):
+    # A linked fact that failed to load may name the entity: its own problem comes first.
+    if not isinstance(fact, Fact) or any(map(reading.site.unread, reading.linked)):
         return
     for ref in (*fact.people, *fact.organizations, *fact.places):
         entity = reading.linked[ref]
