@@ -54,10 +54,13 @@ class Reader:
             return None
         by_name = {f.name: f for f in fields}
         result: dict[str, Any] = {}
+        # Keys a misspelt key was taken for: "did you mean" says all that their absence would.
+        meant: set[str] = set()
         for key, value in node.value.items():
             spec = by_name.get(key)
             if spec is None:
                 close = difflib.get_close_matches(key, by_name, n=1)
+                meant.update(close)
                 hint = (
                     f"did you mean '{close[0]}'?"
                     if close
@@ -75,7 +78,7 @@ class Reader:
                 result[key] = converted
         for spec in fields:
             given = node.value.get(spec.name) if spec.required else None
-            if spec.required and (given is None or given.value is None):
+            if spec.required and (given is None or given.value is None) and spec.name not in meant:
                 self.fail(
                     node.location,
                     "missing-key",
