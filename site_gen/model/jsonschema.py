@@ -57,7 +57,7 @@ def _value(field: Field) -> JsonSchema:
     if kind in _ITEMS:
         return _list(_mapping(_ITEMS[kind]))
     keys = tuple(Field(key, Type.STR, field.description) for key in field.choices)
-    return _mapping(keys, with_required=False)
+    return _mapping(keys)
 
 
 def _list(items: JsonSchema) -> JsonSchema:
@@ -79,7 +79,7 @@ def _property(field: Field) -> JsonSchema:
     return {"description": field.description, **(spec if field.required else _nullable(spec))}
 
 
-def _mapping(fields: tuple[Field, ...], *, with_required: bool = True) -> JsonSchema:
+def _mapping(fields: tuple[Field, ...]) -> JsonSchema:
     """Return the schema of a mapping that allows exactly these keys."""
     spec: JsonSchema = {
         "type": "object",
@@ -87,7 +87,7 @@ def _mapping(fields: tuple[Field, ...], *, with_required: bool = True) -> JsonSc
         "additionalProperties": False,
     }
     required = [field.name for field in fields if field.required]
-    if with_required and required:
+    if required:
         spec["required"] = required
     return spec
 

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from site_gen.model import Fact, Site
+from site_gen.model import Fact, Site, schema
 from site_gen.model.titles import format_date
 from site_gen.render.data import facts_json, search_index
 from site_gen.render.feeds import atom_feed, json_ld, robots, sitemap, structured_data
@@ -34,34 +34,14 @@ from site_gen.render.views import (
 from site_gen.scaffold import THEME
 from site_gen.verify.located import Located
 
-# Generic labels; a site's own labels in site.yml take precedence.
+# Generic labels, each key's own word where that says it; a site's labels in site.yml win.
 DEFAULT_LABELS = MappingProxyType(
-    {
-        "home": "Home",
-        "timeline": "Timeline",
-        "people": "People",
-        "organizations": "Organizations",
-        "places": "Places",
-        "reforms": "Reforms",
-        "figures": "Figures",
-        "statements": "Statements",
-        "sources": "Sources",
-        "search": "Search",
-        "summary": "What happened",
-        "key_figures": "Key figures",
-    }
+    {key: sentence_case(key) for key in schema.LABEL_KEYS}
+    | {"summary": "What happened", "key_figures": "Key figures"}
 )
 # What one fact of each kind is called; statements are shown as what they are: claims.
 KIND_NAMES = MappingProxyType(
-    {
-        "event": "Event",
-        "person": "Person",
-        "organization": "Organization",
-        "place": "Place",
-        "reform": "Reform",
-        "figure": "Figure",
-        "statement": "Claim",
-    }
+    {kind: sentence_case(kind) for kind in schema.KINDS} | {"statement": "Claim"}
 )
 # The main navigation: label key, folder of every index page, and the kind of fact it lists
 # (a section with no facts of its kind is left out), in reading order.

@@ -237,8 +237,7 @@ class _Reader:
                 return _STR  # A quoted scalar: PyYAML resolves it to a string without looking.
             if kind is yaml.ScalarNode and value and value[0] not in _RESOLVED_FIRST:
                 return _STR  # No implicit type starts so ("kassym-…", "kind"): a string.
-            implicit = getattr(event, "implicit", (True, False))
-            return str(self.loader.resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            return str(self.loader.resolve(kind, value, event.implicit))  # type: ignore[no-untyped-call]
         return str(tag)
 
     def disallowed(self, tag: str, mark: Mark) -> Node | None:
