@@ -195,6 +195,7 @@ def test_a_faithful_text_passes(wire: Path, facts: str) -> None:
     [
         pytest.param(("\n  text:", "\n\ttext:"), "yaml-syntax", id="its-file-does-not-parse"),
         pytest.param(("  title: Probe\n", ""), "missing-key", id="it-does-not-load"),
+        pytest.param(("- id: hall-opened\n", "hall-opened:\n"), "wrong-type", id="no-list"),
     ],
 )
 def test_a_linked_fact_that_failed_to_load_adds_no_finding(

@@ -158,21 +158,16 @@ def drop_bad_urls(
 def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
     """Read the sources registry and the text of every source it lists."""
     root = _read_root(config, config.registry_file, problems)
-    if root is None:
-        return {}
-    if not isinstance(root.value, list) or not root.value:
-        problems.append(
-            Problem(
-                "wrong-type",
-                "the registry must be a non-empty list of sources",
-                root.location,
-                hint="write one '- id: …' entry per source",
-            )
-        )
+    must = (
+        "the registry must be a non-empty list of sources",
+        "write one '- id: …' entry per source",
+    )
+    nodes = _entries(root, must, problems)
+    if nodes is None:
         return {}
     sources: dict[str, Source] = {}
     seeds = config.seeds_dir.resolve()
-    for node in root.value:
+    for node in nodes:
         reader = Reader(problems)
         fields = reader.mapping(node, schema.SOURCE, "a source")
         if fields is None or not {"id", "file", "sha256", "title"} <= fields.keys():
@@ -322,28 +317,36 @@ def read_facts_file(
     config: Config, path: Path, problems: list[Problem], loaded: LoadedFacts
 ) -> list[Fact]:
     """Return a file's facts; mark in `loaded` the ids of broken ones and an unreadable file."""
-    root = _read_root(config, path, problems)
-    if root is None:
+    must = ("a facts file must be a non-empty list of facts", "start each fact with '- id: …'")
+    nodes = _entries(_read_root(config, path, problems), must, problems)
+    if nodes is None:
         loaded.partial = True
         return []
-    if not isinstance(root.value, list) or not root.value:
-        problems.append(
-            Problem(
-                "wrong-type",
-                "a facts file must be a non-empty list of facts",
-                root.location,
-                hint="start each fact with '- id: …'",
-            )
-        )
-        return []
     facts: list[Fact] = []
-    for node in root.value:
+    for node in nodes:
         fact = read_fact(node, problems)
         if fact is None:
             loaded.broken.add(_raw_id(node) or "")
         else:
             facts.append(fact)
     return facts
+
+
+def _entries(
+    root: Node | None, must: tuple[str, str], problems: list[Problem]
+) -> list[Node] | None:
+    """Return the entries of a file that lists sources or facts; None when it has none to read.
+
+    A file that could not be parsed is reported already; one that is not a list, here, with the
+    message and hint in `must`.
+    """
+    if root is None:
+        return None
+    if not isinstance(root.value, list) or not root.value:
+        message, hint = must
+        problems.append(Problem("wrong-type", message, root.location, hint=hint))
+        return None
+    return root.value
 
 
 def _is_kind(value: object) -> bool:
