@@ -35,6 +35,17 @@ def test_dropped_negation_is_called_out(sample: Path) -> None:
     ]
 
 
+def test_a_quote_that_differs_only_in_punctuation_says_so(sample: Path) -> None:
+    replace_in(
+        sample / "facts/events.yml", "reopened on Tuesday after", "reopened on Tuesday, after"
+    )
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "[-" not in lines[3] and "{+" not in lines[3], lines[3]
+    assert lines[4] == "    note: every word is the same: the punctuation between them differs"
+
+
 def test_yaml_syntax_error_shows_the_line_with_a_caret_under_the_fault(sample: Path) -> None:
     replace_in(sample / "facts/events.yml", "text: The harbour bridge", "text: The harbour: bridge")
     result = run_cli("check", "--root", sample)

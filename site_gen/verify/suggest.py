@@ -12,6 +12,7 @@ from site_gen.verify.quotes import (
     Normalized,
     find_negations,
     find_numbers,
+    fold_text,
     normalize,
     strip_editorial,
 )
@@ -79,14 +80,13 @@ def closest_passage(quote: str, text: str | Normalized) -> Suggestion | Skipped 
         return None
     start, end = source.span(words[first][0], words[last - 1][1])
     passage_words = [source.text[s:e] for s, e in words[first:last]]
-    return Suggestion(
-        start=start,
-        end=end,
-        passage=source.original[start:end],
-        score=score,
-        diff=_diff(quote_words, passage_words),
-        callouts=_callouts(wanted, source.text[words[first][0] : words[last - 1][1]]),
-    )
+    passage = source.text[words[first][0] : words[last - 1][1]]
+    diff = _diff(quote_words, passage_words)
+    callouts = _callouts(wanted, passage)
+    if not DIFF_MARK.search(diff) and fold_text(wanted) not in source.text:
+        # The diff compares words; with every word the same, what differs is between them.
+        callouts += ("every word is the same: the punctuation between them differs",)
+    return Suggestion(start, end, source.original[start:end], score, diff, callouts)
 
 
 def _sentences(source: Normalized, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
