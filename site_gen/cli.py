@@ -294,6 +294,13 @@ def _levels(default: Any) -> argparse.ArgumentParser:
     return levels
 
 
+def _port(text: str) -> int:
+    """Read --port: a TCP port a server can listen on."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port from 1 to 65535")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-gen",
@@ -339,7 +346,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     init_help = "create a new briefing with one example source and fact"
     init_cmd = command("init", cmd_init, init_help, levels)
     init_cmd.add_argument("dir", help="folder to create (must be new or empty)")

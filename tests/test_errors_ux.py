@@ -192,6 +192,24 @@ def test_a_port_in_use_is_one_clear_error_before_anything_is_served(sample: Path
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "serving" not in result.stderr and "Traceback" not in result.stderr
+    assert "choose another --port" in result.stderr
+    assert not (sample / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (["--port", "99999"], "argument --port: '99999' is not a port from 1 to 65535"),
+        (["--port", "-1"], "argument --port: '-1' is not a port from 1 to 65535"),
+        (["--host", "nosuchhost.invalid"], "choose another --host"),
+    ],
+)
+def test_a_port_or_host_that_cannot_serve_names_the_option(
+    sample: Path, option: list[str], expected: str
+) -> None:
+    result = run_cli("serve", "--root", sample, "--port", "8000", *option)
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
     assert not (sample / "output").exists()
 
 

@@ -9,6 +9,7 @@ rewrites only the files whose bytes changed.
 
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import mimetypes
@@ -216,7 +217,13 @@ def _check_port(host: str, port: int) -> None:
 
 
 def _cannot_listen(host: str, port: int, exc: OSError) -> UsageError:
-    return UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port")
+    """Name the option to change: an address this machine does not have, or a port in use.
+
+    A name that does not resolve fails with one of getaddrinfo's codes, which are negative.
+    """
+    unknown = exc.errno == errno.EADDRNOTAVAIL or (exc.errno or 0) < 0
+    option = "--host" if unknown else "--port"
+    return UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another {option}")
 
 
 def _respond(
