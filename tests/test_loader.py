@@ -208,3 +208,19 @@ def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) 
     )
     write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
     assert headlines(sample) == []
+
+
+def test_hidden_files_beside_the_facts_are_not_read(sample: Path, write: Write) -> None:
+    """Editors and systems leave these: an Emacs autosave, macOS metadata, a hidden folder."""
+    write(sample / "facts/.#events.yml", GOOD_FACT)
+    (sample / "facts/._events.yml").write_bytes(b"\x00\x05\x16\x07 not YAML")
+    write(sample / "facts/.trash/old.yml", GOOD_FACT)
+    assert headlines(sample) == []
+
+
+def test_a_missing_settings_file_says_how_to_get_one(sample: Path) -> None:
+    (sample / "site.yml").unlink()
+    assert headlines(sample) == [
+        "site.yml: error[missing-file]: file not found; create it; "
+        "`site-gen init NEW_FOLDER` writes a briefing with one to copy"
+    ]

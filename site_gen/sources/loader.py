@@ -102,7 +102,7 @@ def _read_root(config: Config, path: Path, problems: list[Problem]) -> Node | No
                 "missing-file",
                 "file not found",
                 Location(display),
-                hint="create it (see docs/format.md)",
+                hint="create it; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
             )
         )
         return None
@@ -264,10 +264,20 @@ def theme_files(config: Config) -> list[Path]:
 
 
 def fact_files(config: Config) -> list[Path]:
-    """Return every facts file in a stable order, so output never depends on the file system."""
+    """Return every facts file in a stable order, so output never depends on the file system.
+
+    Hidden files and folders are left out: editors and systems leave them beside the facts
+    (`.#events.yml`, macOS's `._events.yml`), and they are never facts.
+    """
     if not config.facts_dir.is_dir():
         return []
-    paths = [p for p in config.facts_dir.rglob("*") if p.suffix in FACT_SUFFIXES and p.is_file()]
+    paths = [
+        p
+        for p in config.facts_dir.rglob("*")
+        if p.suffix in FACT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(config.facts_dir).parts)
+        and p.is_file()
+    ]
     return sorted(paths, key=lambda p: p.relative_to(config.facts_dir).as_posix())
 
 
