@@ -215,6 +215,15 @@ def test_a_linked_fact_that_failed_to_load_adds_no_finding(
     assert [(p.location.path, p.code) for p in problems] == [("facts/hall.yml", code)]
 
 
+def test_an_entity_none_of_its_quotes_names_is_caught_at_its_name(wire: Path) -> None:
+    """Renamed by mistake, a person's page would head quotes about someone else."""
+    replace_in(wire / "facts/mayor.yml", "name: Ana Ruiz", "name: Donald Duck")
+    found = wording_found(wire, fact(HALL, HALL))
+    assert [(p.code, p.message, p.location.line) for p in found] == [
+        ("unnamed", "no quote of this person names it 'Donald Duck' or 'Mayor Ruiz'", 3)
+    ]
+
+
 def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:
     named = fact(HALL, HALL, kind="reform", extra="  proposed_by: ana-ruiz\n")
     assert wording_found(wire, named) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -121,7 +121,7 @@ def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
     """
     reading = _Reading(site, fact)
     # The same number written twice is one finding.
-    rules = (_unattributed, _qualifiers, _negations, _unnamed, _unnamed_actors)
+    rules = (_unattributed, _qualifiers, _negations, _unnamed, _unnamed_actors, _unnamed_self)
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
@@ -272,7 +272,7 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
         entity = reading.linked[ref]
         if not isinstance(entity, Person | Organization | Place):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
-        names = {name: _ARTICLE.sub("", _plain(name)) for name in (entity.name, *entity.aliases)}
+        names = _name_forms(entity)
         named = [name for name, folded in names.items() if _names(folded, reading.text)]
         if not named:
             continue
@@ -297,8 +297,7 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
         actor = reading.linked[ref]
         if not isinstance(actor, Person | Organization):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
-        names = [_ARTICLE.sub("", _plain(name)) for name in (actor.name, *actor.aliases)]
-        if not any(_names(name, quote) for quote in reading.quotes for name in names):
+        if not _quoted(_name_forms(actor).values(), reading.quotes):
             yield Finding(
                 "unnamed",
                 f"'{verb}_by' names '{ref}', but no quote of this reform names "
@@ -306,6 +305,32 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
                 f"cite the passage that says who {verb} it, or leave '{verb}_by' out",
                 f"{verb}_by",
             )
+
+
+def _unnamed_self(reading: _Reading) -> Iterator[Finding]:
+    """A person, organization or place that none of its own quotes names: its page would head
+    the quotes with a name that is the editors' alone."""
+    fact = reading.fact
+    if not isinstance(fact, Person | Organization | Place):
+        return
+    names = _name_forms(fact)
+    if not _quoted(names.values(), reading.quotes):
+        yield Finding(
+            "unnamed",
+            f"no quote of this {fact.kind} names it {' or '.join(map(repr, names))}",
+            "cite a passage that names it, or add the name its quotes use under 'aliases'",
+            "name",
+        )
+
+
+def _name_forms(entity: Person | Organization | Place) -> dict[str, str]:
+    """Return each name of an entity, its own and its aliases, with the form searched for."""
+    return {name: _ARTICLE.sub("", _plain(name)) for name in (entity.name, *entity.aliases)}
+
+
+def _quoted(names: Iterable[str], quotes: list[str]) -> bool:
+    """Tell whether any quote names any of the folded names."""
+    return any(_names(name, quote) for quote in quotes for name in names)
 
 
 def _names(name: str, corpus: str) -> bool:
