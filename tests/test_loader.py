@@ -181,10 +181,11 @@ def test_plain_scalars_read_as_pyyaml_reads_them() -> None:
         assert repr(node.value["key"].value) == repr(expected), word  # repr: nan equals nan
 
 
-def test_links_that_pages_would_drop_are_warned_of_where_written(
+def test_links_that_lead_nowhere_or_astray_are_warned_of_where_written(
     sample: Path, write: Write
 ) -> None:
-    """A path, a fragment or a script link shows on the page as words linked to nothing."""
+    """Pages drop a script link; a path or a fragment leads elsewhere from each page that shows
+    the text, and a root path misses the site under a base URL."""
     text = (
         "The bridge [reopened](/timeline/) [fast](javascript:go) <javascript:go> "
         "<a href='#top'>top</a>\\n\\n[ref]: ../x"
@@ -193,12 +194,20 @@ def test_links_that_pages_would_drop_are_warned_of_where_written(
     replace_in(sample / "site.yml", "A *sample* briefing", "A [sample](sample.html) briefing")
     _, problems = check_root(sample)
     found = [(p.location.path, p.location.line, p.fact, p.message) for p in problems]
-    dead = "not to a web or mail address: the page shows the words linked to nothing"
+    not_web = "not to a web or mail address:"
+    path = f"{not_web} a path, which leads elsewhere from each page that shows the text"
+    dropped = f"{not_web} pages drop it, and show the words linked to nothing"
     assert found == [
-        ("facts/zz.yml", 5, "extra", f"'text' links to '{target}', {dead}")
-        for target in ("/timeline/", "javascript:go", "javascript:go", "#top", "../x")
-    ] + [("site.yml", 4, None, f"'intro' links to 'sample.html', {dead}")]
-    assert all(p.code == "dead-link" and not p.is_error for p in problems)
+        ("facts/zz.yml", 5, "extra", f"'text' links to '{target}', {why}")
+        for target, why in [
+            ("/timeline/", path),
+            ("javascript:go", dropped),
+            ("javascript:go", dropped),
+            ("#top", path),
+            ("../x", path),
+        ]
+    ] + [("site.yml", 4, None, f"'intro' links to 'sample.html', {path}")]
+    assert all(p.code == "bad-link" and not p.is_error for p in problems)
 
 
 def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) -> None:

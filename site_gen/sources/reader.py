@@ -26,6 +26,7 @@ _LINK_TARGET = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _LINKABLE = tuple(f"{scheme}:" for scheme in schema.LINK_SCHEMES)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
 
 
@@ -154,26 +155,34 @@ class Reader:
             )
             return None
         if text is not None and ("]" in text or "<" in text):  # Most texts link nothing.
-            self.dead_links(node, name, text)
+            self.bad_links(node, name, text)
         return text
 
-    def dead_links(self, node: Node, name: str, text: str) -> None:
-        """Warn of each link that a page would show as words linked to nothing."""
+    def bad_links(self, node: Node, name: str, text: str) -> None:
+        """Warn of each link that leads nowhere or to the wrong place on some page that shows it.
+
+        Pages drop a target of any other scheme (render/markdown.py). They keep a path, but one
+        text shows on pages at several depths, and a root path misses a site under a base URL.
+        """
         for found in _LINK_TARGET.finditer(text):
             target = next(group for group in found.groups() if group is not None)
-            if not target.lower().startswith(_LINKABLE):
-                self.problems.append(
-                    Problem(
-                        "dead-link",
-                        f"'{name}' links to '{target}', not to a web or mail address: the page "
-                        "shows the words linked to nothing",
-                        node.location,
-                        fact=self.fact,
-                        hint="write the whole address, starting with https://; facts link one "
-                        "another by 'related' and the other id keys",
-                        severity=Severity.WARNING,
-                    )
+            if target.lower().startswith(_LINKABLE):
+                continue
+            if _SCHEME.match(target):
+                why = "pages drop it, and show the words linked to nothing"
+            else:
+                why = "a path, which leads elsewhere from each page that shows the text"
+            self.problems.append(
+                Problem(
+                    "bad-link",
+                    f"'{name}' links to '{target}', not to a web or mail address: {why}",
+                    node.location,
+                    fact=self.fact,
+                    hint="write the whole address, starting with https://; facts link one "
+                    "another by 'related' and the other id keys",
+                    severity=Severity.WARNING,
                 )
+            )
 
     def string(self, node: Node, name: str) -> str | None:
         if not isinstance(node.value, str):
