@@ -156,11 +156,11 @@ def render_files(
         problem = Problem(
             "template-error", message, where, hint="fix the template or the value it uses"
         )
-    except RecursionError:
+    except RecursionError as exc:
         problem = Problem(
             "template-error",
             "templates include or extend one another without end",
-            theme,
+            failed_template_line(exc, config) or theme,
             hint="make sure no template extends or includes itself, directly or through others",
         )
     except UnicodeDecodeError as exc:

@@ -144,3 +144,9 @@ def test_template_mistakes_name_the_template_line(
         result = run_cli("build", "--root", sample)
         assert result.returncode == 1
         assert f"templates/timeline.html:3:1: {expected}" in result.stderr
+    write(sample / "templates/timeline.html", '{% extends "timeline.html" %}')
+    result = run_cli("build", "--root", sample)
+    assert result.returncode == 1
+    assert "templates/timeline.html:1:1: error[template-error]: templates include or extend" in (
+        result.stderr
+    )
