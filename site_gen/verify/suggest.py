@@ -12,7 +12,6 @@ from site_gen.verify.quotes import (
     Normalized,
     find_negations,
     find_numbers,
-    fold_text,
     normalize,
     strip_editorial,
 )
@@ -83,7 +82,7 @@ def closest_passage(quote: str, text: str | Normalized) -> Suggestion | Skipped 
     passage = source.text[words[first][0] : words[last - 1][1]]
     diff = _diff(quote_words, passage_words)
     callouts = _callouts(wanted, passage)
-    if not DIFF_MARK.search(diff) and fold_text(wanted) not in source.text:
+    if not DIFF_MARK.search(diff) and wanted not in source.text:
         # The diff compares words; with every word the same, what differs is between them.
         callouts += ("every word is the same: the punctuation between them differs",)
     return Suggestion(start, end, source.original[start:end], score, diff, callouts)

@@ -278,7 +278,7 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
             continue
         others = [text for other, text in reading.linked_texts.items() if other != ref]
         corpora = [*reading.quotes, *reading.publishers, *others]
-        if not any(_names(folded, corpus) for corpus in corpora for folded in names.values()):
+        if not _quoted(names.values(), corpora):
             yield Finding(
                 "unnamed",
                 f"text names {_listing(named)} ('{ref}'), but no quote of this fact, no "
@@ -315,9 +315,10 @@ def _unnamed_self(reading: _Reading) -> Iterator[Finding]:
         return
     names = _name_forms(fact)
     if not _quoted(names.values(), reading.quotes):
+        listed = " or ".join(f"'{name}'" for name in names)
         yield Finding(
             "unnamed",
-            f"no quote of this {fact.kind} names it {' or '.join(map(repr, names))}",
+            f"no quote of this {fact.kind} names it {listed}",
             "cite a passage that names it, or add the name its quotes use under 'aliases'",
             "name",
         )
@@ -328,9 +329,9 @@ def _name_forms(entity: Person | Organization | Place) -> dict[str, str]:
     return {name: _ARTICLE.sub("", _plain(name)) for name in (entity.name, *entity.aliases)}
 
 
-def _quoted(names: Iterable[str], quotes: list[str]) -> bool:
-    """Tell whether any quote names any of the folded names."""
-    return any(_names(name, quote) for quote in quotes for name in names)
+def _quoted(names: Iterable[str], corpora: list[str]) -> bool:
+    """Tell whether any folded corpus (a quote, a publisher, a text) names any folded name."""
+    return any(_names(name, corpus) for corpus in corpora for name in names)
 
 
 def _names(name: str, corpus: str) -> bool:
