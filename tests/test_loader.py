@@ -104,9 +104,10 @@ def test_billion_laughs_is_refused(sample: Path, write: Write) -> None:
 
 
 def test_invalid_utf8_is_reported_with_its_position(sample: Path) -> None:
-    (sample / "facts/zz.yml").write_bytes(b"- id: x\n  text: caf\xe9\n")
+    # The column counts characters, as an editor does: "é" is one, though UTF-8 takes two bytes.
+    (sample / "facts/zz.yml").write_bytes("\ufeff- id: x\n  text: é caf".encode() + b"\xe9\n")
     assert (
-        "facts/zz.yml:2:12: error[encoding]: invalid UTF-8 (byte 0xe9); save the file as UTF-8"
+        "facts/zz.yml:2:14: error[encoding]: invalid UTF-8 (byte 0xe9); save the file as UTF-8"
         in headlines(sample)
     )
 

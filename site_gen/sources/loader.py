@@ -20,6 +20,7 @@ from site_gen.sources.yaml import (
     Node,
     decode_utf8,
     find_forbidden,
+    location_at,
     parse_yaml,
     read_file,
 )
@@ -235,14 +236,12 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
     if forbidden:
         # The file stays as it is, pinned; the pages show a stand-in of the same length, so every
         # quote's spans still point into the file.
-        before = text[: forbidden.start()]
-        line, column = before.count("\n") + 1, forbidden.start() - before.rfind("\n")
         problems.append(
             Problem(
                 "bad-character",
                 f"source text has the character U+{ord(forbidden.group()):04X}, which pages "
                 "cannot show",
-                Location(config.display(path), line, column),
+                location_at(config.display(path), text, forbidden.start()),
                 hint="it is shown as U+FFFD wherever the text appears; no quote can include it",
                 severity=Severity.WARNING,
             )

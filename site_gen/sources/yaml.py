@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -374,28 +375,31 @@ def parse_yaml(data: bytes, display: str) -> tuple[Node | None, list[Problem]]:
 
 def decode_utf8(data: bytes, display: str) -> tuple[str, Problem | None]:
     """Decode UTF-8 (a BOM is allowed); name the line and column of the first bad byte."""
+    # The BOM goes first, not through "utf-8-sig", whose errors count bytes from the BOM's end.
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode(), None
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        before = data[: exc.start].decode()  # All valid, up to the first bad byte.
         message = f"invalid UTF-8 (byte 0x{data[exc.start]:02x})"
-        where = Location(display, line, column)
+        where = location_at(display, before, len(before))
         return "", Problem("encoding", message, where, hint="save the file as UTF-8")
+
+
+def location_at(display: str, text: str, offset: int) -> Location:
+    """Return where the character at `offset` of a file's text is, as an editor counts."""
+    before = text[:offset]
+    return Location(display, before.count("\n") + 1, offset - before.rfind("\n"))
 
 
 def character_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
     """Name the line and column of a character YAML does not allow, such as a control code."""
-    before = text[: exc.position]
-    line = before.count("\n") + 1
-    column = exc.position - (before.rfind("\n") + 1) + 1
     code_point = (
         exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     )
     message = f"character U+{code_point:04X} is not allowed in YAML"
     hint = "delete it, or write it as an escape such as \\u00e9 inside double quotes"
-    return Problem("yaml-character", message, Location(display, line, column), hint=hint)
+    return Problem("yaml-character", message, location_at(display, text, exc.position), hint=hint)
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
