@@ -56,6 +56,7 @@ def _config(args: argparse.Namespace) -> Config:
         Path(args.root),
         out,
         base_url=getattr(args, "base_url", None),
+        site_url=getattr(args, "site_url", None),
         strict=getattr(args, "strict", False),
     )
     if not config.root.is_dir():
@@ -330,6 +331,11 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = command("build", cmd_build, "check the facts, then render the site", cached)
     build_cmd.add_argument("--out", help="output folder (default: ROOT/output)")
     build_cmd.add_argument("--base-url", help="URL path the site is served under, e.g. /briefing/")
+    build_cmd.add_argument(
+        "--site-url",
+        help="full address the site is published at, e.g. https://owner.github.io/briefing/;"
+        " overrides site.yml's site_url",
+    )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check_help = "check facts, quotes and numbers; write nothing"
     check_cmd = command("check", cmd_check, check_help, cached)

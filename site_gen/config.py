@@ -33,6 +33,8 @@ class Config:
     root: Path
     out: Path
     base_url: str | None = None
+    # The published address, overriding site.yml's: the Pages workflow knows it, not the files.
+    site_url: str | None = None
     strict: bool = False
     # Whether draft facts are built too: the preview shows them, published builds leave them out.
     drafts: bool = False
@@ -43,6 +45,7 @@ class Config:
         root: Path,
         out: Path | None = None,
         base_url: str | None = None,
+        site_url: str | None = None,
         strict: bool = False,
         drafts: bool = False,
     ) -> Config:
@@ -57,7 +60,7 @@ class Config:
             out = (out or root / "output").resolve()
         except RuntimeError:  # Python's word for a symbolic link that loops.
             raise UsageError("--root or --out is a symbolic link that loops") from None
-        return cls(root=root, out=out, base_url=base_url, strict=strict, drafts=drafts)
+        return cls(root, out, base_url, site_url, strict, drafts)
 
     @property
     def facts_dir(self) -> Path:

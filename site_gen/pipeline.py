@@ -15,7 +15,14 @@ from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
 from site_gen.publish.output import Written, is_foreign, write_output
-from site_gen.sources.loader import BASE_URL, is_inside, load_site
+from site_gen.sources.loader import (
+    BASE_URL,
+    BASE_URL_EXAMPLE,
+    SITE_URL,
+    SITE_URL_EXAMPLE,
+    is_inside,
+    load_site,
+)
 from site_gen.verify.checks import Verification, check_site
 from site_gen.verify.located import Located
 from site_gen.verify.verdicts import Verdicts
@@ -120,9 +127,8 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
     if site is None or any(p.is_error for p in problems):
         raise CheckFailed(problems)
     # Then render every page in memory, so a template error also leaves the output untouched.
-    base_url = config.base_url if config.base_url is not None else site.settings.base_url
     with phase(timings, "render"):
-        files = render_files(site, verification.located, config, base_url, memory.templates)
+        files = render_files(with_options(site, config), verification.located, config, memory)
     # Only now write: a new folder, swapped in for the old output in one step; after a build
     # in this memory, only the files that changed.
     with phase(timings, "write"):
@@ -131,9 +137,15 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
     return BuildResult(site, problems, pages, len(files), timings)
 
 
-def render_files(
-    site: Site, located: Located, config: Config, base_url: str, compiled: dict[str, bytes]
-) -> dict[str, bytes]:
+def with_options(site: Site, config: Config) -> Site:
+    """Return the site with the URLs of the command line in place of those of site.yml."""
+    settings = site.settings
+    base_url = settings.base_url if config.base_url is None else config.base_url
+    site_url = settings.site_url if config.site_url is None else config.site_url
+    return replace(site, settings=replace(settings, base_url=base_url, site_url=site_url))
+
+
+def render_files(site: Site, located: Located, config: Config, memory: Memory) -> dict[str, bytes]:
     """Render, turning template mistakes into problems that name the template and line."""
     # Imported here: `check` and `coverage` never render, and need not load Jinja or Markdown.
     import jinja2
@@ -142,9 +154,7 @@ def render_files(
 
     theme = Location(config.display(config.templates_dir))
     try:
-        return render_site(
-            site, located, config.templates_dir, base_url, CompiledTemplates(compiled)
-        )
+        return render_site(site, located, config.templates_dir, CompiledTemplates(memory.templates))
     except jinja2.TemplateSyntaxError as exc:
         template = Path(exc.filename or exc.name or "templates")
         where = Location(config.display(template), exc.lineno, 1)
@@ -187,10 +197,16 @@ def failed_template_line(exc: Exception, config: Config) -> Location | None:
 
 
 def check_options(config: Config) -> None:
-    """Refuse a base URL that is not a plain path, and output folders that would destroy files."""
+    """Refuse URLs that site.yml could not hold either, and output folders that would destroy
+    files."""
     if config.base_url is not None and not BASE_URL.fullmatch(config.base_url):
         raise UsageError(
-            f"--base-url {config.base_url!r} is not a URL path; write it like /kazakhstan-briefing/"
+            f"--base-url {config.base_url!r} is not a URL path; write it like {BASE_URL_EXAMPLE}"
+        )
+    if config.site_url is not None and not SITE_URL.fullmatch(config.site_url):
+        raise UsageError(
+            f"--site-url {config.site_url!r} is not an http(s) address; write it like "
+            f"{SITE_URL_EXAMPLE}"
         )
     check_out_dir(config)
 

@@ -99,6 +99,14 @@ def test_a_base_url_with_dot_segments_is_refused(sample: Path, base: str) -> Non
     assert result.returncode == 2 and "is not a URL path" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//example.org/", "https://a.org/?q=<x>"])
+def test_a_site_url_that_is_no_http_address_is_refused(sample: Path, url: str) -> None:
+    result = run_cli("build", "--root", sample, "--site-url", url)
+    assert result.returncode == 2, result.stderr
+    assert f"--site-url {url!r} is not an http(s) address; write it like https://" in result.stderr
+    assert not (sample / "output").exists()
+
+
 @pytest.mark.parametrize("base", ["/.well-known/", "/v1.2/", "/..x/", "/a.../"])
 def test_a_base_url_with_dots_inside_names_is_kept(sample: Path, base: str) -> None:
     assert run_cli("build", "--root", sample, "--base-url", base).returncode == 0

@@ -60,7 +60,10 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
 # for a repository named like the project folder.
 WORKFLOWS = (".github/workflows/check.yml", ".github/workflows/pages.yml")
 REPOSITORY = "my-briefing"
-EXPRESSIONS = {"steps.pages.outputs.base_path": f"/{REPOSITORY}"}
+EXPRESSIONS = {
+    "steps.pages.outputs.base_path": f"/{REPOSITORY}",
+    "steps.pages.outputs.base_url": f"https://owner.github.io/{REPOSITORY}",
+}
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -89,7 +92,8 @@ def test_new_project_publishes_with_the_pinned_generator(tmp_path: Path) -> None
     assert pages == [
         "pip install -r requirements.txt",
         "site-gen check --strict --format github",
-        f'site-gen build --strict --base-url "/{REPOSITORY}/"',
+        f'site-gen build --strict --base-url "/{REPOSITORY}/" --site-url '
+        f'"https://owner.github.io/{REPOSITORY}/"',
     ]
     config = yaml.safe_load((target / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     [hook] = config["repos"][0]["hooks"]

@@ -189,17 +189,24 @@ def test_pages_files_for_github_pages(built_site: Path) -> None:
     assert not (built_site / "sitemap.xml").exists(), "no sitemap without a site_url"
 
 
-def with_site_url(sample: Path, write: Callable[[Path, str], Path]) -> Path:
-    settings = (sample / "site.yml").read_text("utf-8")
-    write(sample / "site.yml", settings + "site_url: https://example.org/harbour\n")
-    assert run_cli("build", "--root", sample, "--base-url", "/harbour/").returncode == 0
+def with_site_url(sample: Path, write: Callable[[Path, str], Path], option: bool) -> Path:
+    """Build with a site_url from site.yml, or from --site-url as the Pages workflow gives it."""
+    url = "https://example.org/harbour"
+    build: list[str | Path] = ["build", "--root", sample, "--base-url", "/harbour/"]
+    if option:
+        build += ["--site-url", url + "/"]
+    else:
+        settings = (sample / "site.yml").read_text("utf-8")
+        write(sample / "site.yml", settings + f"site_url: {url}\n")
+    assert run_cli(*build).returncode == 0
     return sample / "output"
 
 
+@pytest.mark.parametrize("option", [False, True], ids=["site.yml", "--site-url"])
 def test_site_url_adds_sitemap_canonical_links_and_robots_line(
-    sample: Path, write: Callable[[Path, str], Path]
+    sample: Path, write: Callable[[Path, str], Path], option: bool
 ) -> None:
-    out = with_site_url(sample, write)
+    out = with_site_url(sample, write, option)
     urls = [u.text for u in ET.parse(out / "sitemap.xml").getroot().iter(SITEMAP + "loc")]
     assert "https://example.org/harbour/" in urls
     assert "https://example.org/harbour/people/mara-lind/" in urls

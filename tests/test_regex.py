@@ -116,13 +116,7 @@ CASES = [
     _case(templates, "_CSS_COMMENT", "sub", "the theme's stylesheets"),
     _case(templates, "_CSS_SPACE", "sub", "each line of the theme's stylesheets"),
     _case(loader, "BASE_URL", "fullmatch", "base_url of site.yml and --base-url"),
-    Case(
-        "sources.loader._URL_RULES[site_url]",
-        loader._URL_RULES[1][1],
-        "fullmatch",
-        "site_url of site.yml",
-        "sources.loader._URL_RULES",
-    ),
+    _case(loader, "SITE_URL", "fullmatch", "site_url of site.yml and --site-url"),
     Case(
         "sources.loader._SOURCE_URL_RULES[url]",
         loader._SOURCE_URL_RULES[0][1],

@@ -258,14 +258,13 @@ class SiteRender:
         site: Site,
         located: Located,
         templates: Path,
-        base_url: str,
         compiled: CompiledTemplates | None = None,
     ) -> None:
         self.env = env = make_environment(templates, compiled)
         self.templates = templates
         self.view = view = SiteView(site, located)
         self.pages = {page.path: page for page in plan_pages(view)}
-        self.base = base = normalize_base_url(base_url)
+        self.base = base = normalize_base_url(site.settings.base_url)
         self.site_url = normalize_site_url(site.settings.site_url)
         self.plain: Callable[[str], str] = env.filters["plain"]
 
@@ -335,11 +334,10 @@ def render_site(
     site: Site,
     located: Located,
     templates: Path,
-    base_url: str,
     compiled: CompiledTemplates | None = None,
 ) -> dict[str, bytes]:
     """Return every output file, keyed by its path inside the output folder, in a fixed order."""
-    render = SiteRender(site, located, templates, base_url, compiled)
+    render = SiteRender(site, located, templates, compiled)
     pages = {path: render.page(path) for path in render.pages}
     return pages | render.data_files() | render.fixed_files()
 

@@ -29,13 +29,12 @@ from site_gen.sources.yaml import (
 # Each segment ends at its slash, so the pattern has one way to match and runs in linear time.
 # No segment is "." or "..": a browser would resolve those to another folder than the site's.
 BASE_URL = re.compile(r"/?(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*(?!\.\.?\Z)[A-Za-z0-9._~-]*")
+BASE_URL_EXAMPLE = "/my-briefing/"
+SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?")
+SITE_URL_EXAMPLE = "https://owner.github.io/my-briefing/"
 _URL_RULES = (
-    ("base_url", BASE_URL, "/kazakhstan-briefing/"),
-    (
-        "site_url",
-        re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?"),
-        "https://example.github.io/kazakhstan-briefing/",
-    ),
+    ("base_url", BASE_URL, BASE_URL_EXAMPLE),
+    ("site_url", SITE_URL, SITE_URL_EXAMPLE),
 )
 # A source's original article: any http(s) address written in URL characters, query and
 # fragment included. Nothing else, so no `javascript:` or `data:` link ever reaches a page.
