@@ -78,6 +78,8 @@ def main() -> int:
     if original is None:
         raise SystemExit("facts/events.yml has no event title to edit")
 
+    # The preview builds into a folder of its own: a build finds the page to watch.
+    subprocess.run([sys.executable, "-m", "site_gen", "-q", "build", "--root", scratch], check=True)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "site_gen", "-q", "serve", "--root", scratch, "--port", str(port)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import logging
+import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -177,13 +179,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from site_gen.pipeline import Memory
     from site_gen.preview.server import Preview
 
-    # The preview lives at the server's root, whatever base URL the published site uses.
-    config = Config.for_root(_config(args).root, base_url="/", drafts=True)
+    root = _config(args).root
     if not args.verbose:
         # Every request, 404 and reload would otherwise scroll the build messages away.
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
-    Preview(config, _preview_reporter(config), Memory(_verdicts(args))).serve(args.host, args.port)
+    # The preview shows drafts, at the server's root whatever base URL the published site uses:
+    # it is built into a folder of its own, removed when the server stops, never into the output
+    # that `build` writes for publishing. A stop asked for by `kill` is as clean as Ctrl+C.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with tempfile.TemporaryDirectory(prefix="site-gen-preview-") as folder:
+        config = Config.for_root(root, Path(folder) / "site", base_url="/", drafts=True)
+        memory = Memory(_verdicts(args))
+        Preview(config, _preview_reporter(config), memory).serve(args.host, args.port)
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import read_tree, run_cli
 from playwright.sync_api import Browser
 
 from site_gen.preview.server import PANEL_CSS_URL
@@ -129,6 +130,25 @@ def test_misquote_shows_on_the_page_and_in_the_terminal_until_fixed(preview: Pre
     assert "after being closed for 36 hours" not in page
 
 
+def test_the_preview_builds_apart_from_the_published_output_and_cleans_up(
+    preview: Preview,
+) -> None:
+    """The preview shows drafts, at the server's root: built into output/, it would be one
+    upload away from publishing them, with links that miss a Pages subpath."""
+    preview.wait_for(PAGE, is_clean)
+    assert run_cli("build", "--root", preview.root, "--base-url", "/x/").returncode == 0
+    published = read_tree(preview.root / "output")
+    preview.edit("facts/events.yml", "title: Bridge reopens", "title: Bridge opens again")
+    preview.wait_for(PAGE, lambda body: "Bridge opens again" in body)
+    assert read_tree(preview.root / "output") == published
+    built = re.search(r"-> (\S+)$", preview.log.read_text(encoding="utf-8"), re.MULTILINE)
+    assert built is not None and Path(built[1]).is_dir()
+    assert Path(built[1]).parent.name.startswith("site-gen-preview-")
+    preview.process.terminate()  # As `kill` stops it; Ctrl+C takes the same way out.
+    assert preview.process.wait(timeout=10) == 0
+    assert not Path(built[1]).parent.exists()
+
+
 def test_server_survives_syntax_errors_and_bad_edits_in_a_row(preview: Preview) -> None:
     preview.wait_for("/", is_clean)
 
@@ -224,6 +244,9 @@ def test_the_panel_is_in_sight_after_the_reload_and_gone_after_the_fix(
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         scrolled = page.evaluate("window.scrollY")
         assert scrolled > 0
+        # A save before the client's handshake reaches no one: on a loaded machine it takes a
+        # while.
+        page.wait_for_function("() => window.LiveReload?.connector.protocol > 0")
 
         # The save alone reloads the page: livereload's client, not the test, asks for it.
         preview.edit("facts/events.yml", "closed it for 36 hours", "closed it for 38 hours")
