@@ -51,9 +51,7 @@ def test_a_published_fact_may_not_name_a_draft(sample: Path) -> None:
     )
 
 
-def test_sections_without_facts_are_left_out_of_the_navigation(
-    sample: Path, tmp_path: Path
-) -> None:
+def test_sections_without_facts_have_no_page_and_no_link(sample: Path, tmp_path: Path) -> None:
     result = run_cli("build", "--root", sample, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     home = (tmp_path / "out/index.html").read_text(encoding="utf-8")
@@ -71,3 +69,9 @@ def test_sections_without_facts_are_left_out_of_the_navigation(
     home = (tmp_path / "again/index.html").read_text(encoding="utf-8")
     nav = home[home.index('<nav class="sections"') : home.index("</nav>")]
     assert 'href="/reforms/"' not in nav and 'href="/timeline/"' in nav
+    # Nor is there a page that lists nothing, or a link to one.
+    assert not (tmp_path / "again/reforms").exists()
+    assert (tmp_path / "again/timeline/index.html").is_file()
+    assert not [
+        path for path, data in read_tree(tmp_path / "again").items() if b"/reforms/" in data
+    ]

@@ -220,8 +220,13 @@ def make_environment(
     return env
 
 
+def sections(view: SiteView) -> list[tuple[str, str]]:
+    """Return the label key and folder of each section that has something to list."""
+    return [(key, path) for key, path, kind in SECTIONS if not kind or view.of_kind(kind)]
+
+
 def plan_pages(view: SiteView) -> list[Page]:
-    """List every HTML page of the site."""
+    """List every HTML page of the site; a section with nothing to list has no page."""
     pages = [
         Page("index.html", "home.html", {}),
         Page("timeline/index.html", "timeline.html", {}),
@@ -247,7 +252,8 @@ def plan_pages(view: SiteView) -> list[Page]:
         Page(f"sources/{source.id}/index.html", "source.html", {"source": source})
         for source in view.site.sources.values()
     ]
-    return pages
+    empty = {path for _, path, _ in SECTIONS} - {path for _, path in sections(view)}
+    return [page for page in pages if page.link not in empty]
 
 
 class SiteRender:
@@ -277,9 +283,7 @@ class SiteRender:
             view=view,
             labels=DEFAULT_LABELS | dict(site.settings.labels),
             kinds=KIND_NAMES,
-            sections=[
-                (key, path) for key, path, kind in SECTIONS if not kind or view.of_kind(kind)
-            ],
+            sections=sections(view),
             base=base,
             url=self.url,
             absolute=self.absolute,
