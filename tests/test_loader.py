@@ -57,7 +57,7 @@ GOOD_FACT = """
         (
             GOOD_FACT.replace("id: extra", "id: Extra Fact"),
             "facts/zz.yml:1:7: error[bad-id] fact 'Extra Fact': 'id' is 'Extra Fact', not an id; use lowercase letters, "
-            "digits and single hyphens, e.g. 'csto-arrival'",
+            "digits and single hyphens, e.g. 'bridge-reopens'",
         ),
         (
             GOOD_FACT.replace("id: extra", "id: bridge-reopens"),

@@ -222,7 +222,7 @@ class Reader:
                 node.location,
                 "bad-id",
                 f"'{name}' is {text!r}, not an id",
-                "use lowercase letters, digits and single hyphens, e.g. 'csto-arrival'",
+                "use lowercase letters, digits and single hyphens, e.g. 'bridge-reopens'",
             )
             return None
         return text
