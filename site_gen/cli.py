@@ -355,7 +355,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     command("coverage", cmd_coverage, "show how much of each source the briefing cites", cached)
-    serve_help = "build into ROOT/output, serve it with live reload, rebuild on changes"
+    serve_help = "build into a temporary folder, serve it with live reload, rebuild on changes"
     serve_cmd = command("serve", cmd_serve, serve_help, cached)
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"

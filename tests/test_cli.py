@@ -108,12 +108,14 @@ def test_unknown_reference_suggests_the_closest_id(sample: Path) -> None:
     ) in result.stderr
 
 
-def test_changed_source_fails_its_pin(sample: Path) -> None:
-    with (sample / "seeds/harbour.txt").open("a", encoding="utf-8") as f:
-        f.write("An extra line.\n")
+def test_changed_source_fails_its_pin_and_only_that(sample: Path) -> None:
+    """A number changed in a source used to bring, first, an error for each quote that gave
+    it, telling the editor to fix quotes that were right."""
+    replace_in(sample / "seeds/harbour.txt", "36 hours", "38 hours")
     result = run_cli("check", "--root", sample)
     assert result.returncode == 1
-    assert "seeds/sources.yml:3:11: error[source-changed]" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error[" in line]
+    assert len(errors) == 1 and "seeds/sources.yml:3:11: error[source-changed]" in errors[0]
 
 
 def test_yaml_syntax_error_shows_the_line_and_a_caret(sample: Path) -> None:

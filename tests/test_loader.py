@@ -43,7 +43,7 @@ GOOD_FACT = """
         (
             GOOD_FACT.replace('date: "2025-03-04"', 'date: "2025-02-30"'),
             "facts/zz.yml:4:9: error[bad-date] fact 'extra': 'date' is '2025-02-30', not a valid ISO date; "
-            'write YYYY-MM-DD, YYYY-MM or YYYY, e.g. "2022-01-06"',
+            'write YYYY-MM-DD, YYYY-MM or YYYY, e.g. "2025-03-04"',
         ),
         (
             GOOD_FACT.replace("  title: Extra\n", ""),
@@ -110,6 +110,26 @@ def test_invalid_utf8_is_reported_with_its_position(sample: Path) -> None:
         "facts/zz.yml:2:14: error[encoding]: invalid UTF-8 (byte 0xe9); save the file as UTF-8"
         in headlines(sample)
     )
+
+
+@pytest.mark.parametrize(
+    ("breakage", "code"),
+    [
+        pytest.param(("title: Harbour", 'title: "Harbour'), "yaml-syntax", id="registry-parse"),
+        pytest.param(
+            ("  title: Harbour bridge reopens after storm\n", ""), "missing-key", id="entry"
+        ),
+    ],
+)
+def test_a_source_that_failed_to_load_brings_no_unknown_source_errors(
+    sample: Path, breakage: tuple[str, str], code: str
+) -> None:
+    """One typo in the registry used to add an unknown-source error for every citation of the
+    source, the lead's too, burying the one that says what is wrong."""
+    registry = sample / "seeds/sources.yml"
+    registry.write_text(registry.read_text("utf-8").replace(*breakage, 1), encoding="utf-8")
+    _, problems = check_root(sample)
+    assert [(p.location.path, p.code) for p in problems] == [("seeds/sources.yml", code)]
 
 
 def test_source_outside_seeds_is_refused(sample: Path) -> None:

@@ -19,7 +19,7 @@ from site_gen.model.facts import (
     Span,
     Statement,
 )
-from site_gen.model.site import Settings, Site, Source
+from site_gen.model.site import Settings, Site, Source, Unread
 
 __all__ = (
     "FACT_CLASSES",
@@ -38,4 +38,5 @@ __all__ = (
     "Source",
     "Span",
     "Statement",
+    "Unread",
 )

@@ -121,12 +121,14 @@ KIND_FIELDS: Mapping[str, tuple[Field, ...]] = MappingProxyType(
             Field("area", Type.STR, "Area, e.g. political, judicial, law enforcement."),
         ),
         "figure": (
-            Field("label", Type.STR, "What is counted, e.g. 'people detained'.", required=True),
+            Field("label", Type.STR, "What is counted, e.g. 'vehicles a day'.", required=True),
             Field("values", Type.VALUES, "Every reported value, one entry each.", required=True),
         ),
         "statement": (
             Field("speaker", Type.REF, "Who made the claim.", True, ref_kinds=ACTORS),
-            Field("about", Type.STR, "What the claim is about, for its title: 'the coup attempt'."),
+            Field(
+                "about", Type.STR, "What the claim is about, for its title: 'the bridge closure'."
+            ),
             Field("date", Type.DATE, "When it was said; partial dates allowed.", required=True),
             _DATE_NOTE,
             _DATE_OF_REPORT,

@@ -36,6 +36,11 @@ class Source:
     def at(self, key: str) -> Location:
         return self.locations.get(key, self.location)
 
+    @property
+    def changed(self) -> bool:
+        """Tell whether the file on disk is not the one pinned: quotes cannot be held to it."""
+        return bool(self.actual_sha256) and self.actual_sha256 != self.sha256.lower()
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -61,28 +66,47 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """What failed to load, of the facts or of the sources: their own problems are reported
+    already, and what rests on them waits, as what they say is unknown."""
+
+    # Ids of entries that exist but failed to load ("" for one without a usable id).
+    ids: frozenset[str] = frozenset()
+    # True when a whole file could not be read: any unknown id may be one of its entries.
+    partial: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.ids) or self.partial
+
+    def may_hold(self, entry_id: str) -> bool:
+        return entry_id in self.ids or self.partial
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything one build reads."""
 
     settings: Settings
     sources: Mapping[str, Source]
     facts: Mapping[str, Fact]
-    # Ids of facts that exist but failed to load; their own problems are already reported.
-    broken: frozenset[str] = frozenset()
-    # True when a facts file could not be read at all: any unknown id may be one of its facts.
-    partial: bool = False
+    unread_facts: Unread = Unread()
+    unread_sources: Unread = Unread()
     # Ids of draft facts left out of this build.
     drafts: frozenset[str] = frozenset()
 
     @property
     def complete(self) -> bool:
-        """Tell whether every fact loaded: checks of the whole, such as coverage, wait till then."""
-        return not self.partial and not self.broken
+        """Tell whether every fact and source loaded: checks of the whole, such as coverage,
+        wait till then."""
+        return not self.unread_facts and not self.unread_sources
 
     def unread(self, fact_id: str) -> bool:
-        """Tell whether a fact that is not here may exist all the same: it failed to load, or a
-        facts file could not be read. What it says is unknown, so what rests on it waits."""
-        return fact_id not in self.facts and (fact_id in self.broken or self.partial)
+        """Tell whether a fact that is not here may exist all the same: it failed to load."""
+        return fact_id not in self.facts and self.unread_facts.may_hold(fact_id)
+
+    def source_unread(self, source_id: str) -> bool:
+        """Tell whether a source that is not here may exist all the same: it failed to load."""
+        return source_id not in self.sources and self.unread_sources.may_hold(source_id)
 
     def cited_texts(self) -> tuple[CitedText, ...]:
         """Return everything that cites sources: the lead's sentences, then the facts."""

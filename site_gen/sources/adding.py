@@ -327,7 +327,7 @@ def find_date(text: str) -> tuple[Stated | None, str]:
             f"date: {iso} from '{passage}', the first date in the text; check that it is the "
             "publication date"
         )
-    return None, "date: left out; the text has no date like 'January 31, 2022' or '2022-01-31'"
+    return None, "date: left out; the text has no date like 'March 4, 2025' or '2025-03-04'"
 
 
 def _date_parts(found: re.Match[str]) -> tuple[int | None, int, int]:
@@ -474,7 +474,7 @@ def find_citations(config: Config, source_id: str, words: str) -> Quoted:
 def _source(config: Config, source_id: str) -> Source:
     """Return a source with its text, as the checker loads it; refuse an unknown or empty one."""
     problems: list[Problem] = []
-    sources = load_sources(config, problems)
+    sources = load_sources(config, problems).items
     source = sources.get(source_id)
     if source is None:
         hint = did_you_mean(source_id, sources) or (

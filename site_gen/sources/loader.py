@@ -8,11 +8,11 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from site_gen.config import Config
 from site_gen.errors import Location, Problem, Severity
-from site_gen.model import FACT_CLASSES, Fact, Settings, Site, Source, schema
+from site_gen.model import FACT_CLASSES, Fact, Settings, Site, Source, Unread, schema
 from site_gen.sources.reader import Reader
 from site_gen.sources.yaml import (
     FORBIDDEN,
@@ -48,6 +48,7 @@ _SOURCE_URL_RULES = (
     ),
 )
 FACT_SUFFIXES = (".yml", ".yaml")
+T = TypeVar("T")
 
 
 def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
@@ -60,12 +61,12 @@ def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
     facts = load_facts(config, problems)
     if settings is None:
         return None, problems
-    broken = frozenset(facts.broken - facts.facts.keys())
     drafts = (
-        frozenset() if config.drafts else frozenset(i for i, f in facts.facts.items() if f.draft)
+        frozenset() if config.drafts else frozenset(i for i, f in facts.items.items() if f.draft)
     )
-    published = {fact_id: fact for fact_id, fact in facts.facts.items() if fact_id not in drafts}
-    return Site(settings, sources, published, broken, facts.partial, drafts), problems
+    published = {fact_id: fact for fact_id, fact in facts.items.items() if fact_id not in drafts}
+    site = Site(settings, sources.items, published, facts.unread(), sources.unread(), drafts)
+    return site, problems
 
 
 def is_inside(config: Config, path: Path) -> bool:
@@ -155,22 +156,25 @@ def drop_bad_urls(
             del data[key]
 
 
-def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
+def load_sources(config: Config, problems: list[Problem]) -> Loaded[Source]:
     """Read the sources registry and the text of every source it lists."""
     root = _read_root(config, config.registry_file, problems)
     must = (
         "the registry must be a non-empty list of sources",
         "write one '- id: …' entry per source",
     )
+    loaded: Loaded[Source] = Loaded()
     nodes = _entries(root, must, problems)
     if nodes is None:
-        return {}
-    sources: dict[str, Source] = {}
+        loaded.partial = True
+        return loaded
+    sources = loaded.items
     seeds = config.seeds_dir.resolve()
     for node in nodes:
         reader = Reader(problems)
         fields = reader.mapping(node, schema.SOURCE, "a source")
         if fields is None or not {"id", "file", "sha256", "title"} <= fields.keys():
+            loaded.broken.add(_raw_id(node) or "")
             continue
         drop_bad_urls(reader, fields, _SOURCE_URL_RULES, f"source '{fields['id']}': ")
         entry = Source(location=node.location, locations=reader.locations, **fields)
@@ -186,7 +190,7 @@ def load_sources(config: Config, problems: list[Problem]) -> dict[str, Source]:
             )
             continue
         sources[entry.id] = with_text(config, entry, problems, seeds)
-    return sources
+    return loaded
 
 
 def with_text(config: Config, source: Source, problems: list[Problem], seeds: Path) -> Source:
@@ -280,17 +284,21 @@ def fact_files(config: Config) -> list[Path]:
 
 
 @dataclass
-class LoadedFacts:
-    """Every fact of a site root, and what a reference check must know of those that failed."""
+class Loaded(Generic[T]):
+    """Every fact, or source, of a site root, and what the checks must know of those that
+    failed to load."""
 
-    facts: dict[str, Fact] = field(default_factory=dict)
-    # Ids of facts too broken to load ("" for one without a usable id).
+    items: dict[str, T] = field(default_factory=dict)
+    # Ids of entries too broken to load ("" for one without a usable id).
     broken: set[str] = field(default_factory=set)
-    # True when some facts file could not be read at all.
+    # True when some file could not be read at all.
     partial: bool = False
 
+    def unread(self) -> Unread:
+        return Unread(frozenset(self.broken - self.items.keys()), self.partial)
 
-def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
+
+def load_facts(config: Config, problems: list[Problem]) -> Loaded[Fact]:
     """Read every facts file; ids must be unique across all of them."""
     paths = fact_files(config)
     if not paths:
@@ -302,11 +310,11 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
                 hint="add a .yml file with a list of facts under facts/",
             )
         )
-    loaded = LoadedFacts()
+    loaded: Loaded[Fact] = Loaded()
     for path in paths:
         for fact in read_facts_file(config, path, problems, loaded):
-            if fact.id in loaded.facts:
-                first = loaded.facts[fact.id].location
+            if fact.id in loaded.items:
+                first = loaded.items[fact.id].location
                 problems.append(
                     Problem(
                         "duplicate-id",
@@ -317,12 +325,12 @@ def load_facts(config: Config, problems: list[Problem]) -> LoadedFacts:
                     )
                 )
             else:
-                loaded.facts[fact.id] = fact
+                loaded.items[fact.id] = fact
     return loaded
 
 
 def read_facts_file(
-    config: Config, path: Path, problems: list[Problem], loaded: LoadedFacts
+    config: Config, path: Path, problems: list[Problem], loaded: Loaded[Fact]
 ) -> list[Fact]:
     """Return a file's facts; mark in `loaded` the ids of broken ones and an unreadable file."""
     must = ("a facts file must be a non-empty list of facts", "start each fact with '- id: …'")

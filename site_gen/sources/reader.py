@@ -237,7 +237,7 @@ class Reader:
             node.location,
             "bad-date",
             f"'{name}' is {text!r}, not a valid ISO date",
-            'write YYYY-MM-DD, YYYY-MM or YYYY, e.g. "2022-01-06"',
+            'write YYYY-MM-DD, YYYY-MM or YYYY, e.g. "2025-03-04"',
         )
         return None
 

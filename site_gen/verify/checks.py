@@ -65,7 +65,7 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
     problems += references.check_settings_references(site)
     problems += references.duplicate_titles(site)
     for source in site.sources.values():
-        if source.text:
+        if source.text and not source.changed:
             problems += check_passages(check, source)
     for sentence in site.settings.lead:
         problems += check_cited_text(check, sentence)
@@ -127,13 +127,17 @@ def check_citation(check: _Check, citation: Citation, fact: str | None) -> Probl
     sources = check.site.sources
     source = sources.get(citation.source)
     if source is None:
+        if check.site.source_unread(citation.source):
+            return None  # Its registry entry's own problem is reported; fixing it may mend this.
         hint = (
             references.did_you_mean(citation.source, sources) or "use an id from seeds/sources.yml"
         )
         where = citation.source_location or citation.location
         return Problem("unknown-source", f"no source has id '{citation.source}'", where, fact, hint)
-    if not source.text:
-        return None  # The source text itself is missing or unreadable; that is reported once.
+    if not source.text or source.changed:
+        # The text is missing, unreadable or not the one pinned: that is reported once, and
+        # errors about quotes it has changed under would only bury it.
+        return None
     found = check.verdicts.match(citation.quote, source, QUOTE_MIN_WORDS)
     if isinstance(found, Match):
         check.spans[source.id, citation.quote] = found.spans
@@ -199,7 +203,7 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     quoted = (
         {value for c in fact.citations for _, value in numbers_in(c.quote)} if claims else set()
     )
-    for written, value in claims:
+    for written, value in dict.fromkeys(claims):  # A number written twice is one problem.
         if value not in quoted:
             yield Problem(
                 "number-not-quoted",

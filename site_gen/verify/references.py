@@ -88,9 +88,8 @@ def check_reference(
         return problem("unknown-reference", "is not a fact", hint)
     kinds = _REF_KINDS.get(key, ())
     if kinds and target.kind not in kinds:
-        return problem(
-            "wrong-reference-kind", f"is a {target.kind}", f"'{key}' takes a {' or '.join(kinds)}"
-        )
+        takes = " or ".join(_a(kind) for kind in kinds)
+        return problem("wrong-reference-kind", f"is {_a(target.kind)}", f"'{key}' takes {takes}")
     return None
 
 
@@ -120,7 +119,7 @@ def fact_reference_problems(site: Site, fact: Fact) -> Iterator[Problem]:
 def check_registry(sources: Iterable[Source]) -> Iterator[Problem]:
     """Pins must match the files, and every metadata field must say where it came from."""
     for source in sources:
-        if source.actual_sha256 and source.actual_sha256 != source.sha256.lower():
+        if source.changed:
             yield Problem(
                 "source-changed",
                 f"source '{source.id}': {source.file} no longer matches its sha256 pin "
@@ -173,3 +172,8 @@ def duplicate_titles(site: Site) -> Iterator[Problem]:
             hint,
             Severity.WARNING,
         )
+
+
+def _a(noun: str) -> str:
+    """Return a noun with its indefinite article: 'an event', 'a person'."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
