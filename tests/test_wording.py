@@ -224,6 +224,37 @@ def test_an_entity_none_of_its_quotes_names_is_caught_at_its_name(wire: Path) ->
     ]
 
 
+def figure(qualifier: str, value: str = "4400", quote: str = ARRESTED) -> str:
+    """Return a figure `probe` with one value, given the qualifier (none when empty)."""
+    given = f"\n      qualifier: {qualifier}" if qualifier else ""
+    return (
+        "- id: probe\n  kind: figure\n  label: people arrested\n"
+        "  text: How many people were arrested, as the reports give it.\n"
+        f"  values:\n    - value: {value}{given}\n"
+        f"      sources:\n        - {{source: wire, quote: {json.dumps(quote)}}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "message"),
+    [
+        ("about", "value is 'about 4,400', but its quotes say 'more than 4,400'"),
+        ("abut", "value is 'abut 4,400', but its quotes say 'more than 4,400'"),
+        ("", "value is '4,400', but its quotes say 'more than 4,400'"),
+    ],
+)
+def test_a_figure_value_keeps_its_quotes_qualifier(
+    wire: Path, qualifier: str, message: str
+) -> None:
+    """The home page shows a key figure's value with its qualifier: 'about' for 'more than' is
+    another number, and a dropped one hardens it."""
+    [found] = wording_found(wire, figure(qualifier))
+    assert (found.code, found.message) == ("qualifier", message)
+    assert found.location.line == (7 if qualifier else 6)
+    assert wording_found(wire, figure("more than")) == []
+    assert wording_found(wire, figure("About", "300", HELD)) == []
+
+
 def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:
     named = fact(HALL, HALL, kind="reform", extra="  proposed_by: ana-ruiz\n")
     assert wording_found(wire, named) == []

@@ -20,7 +20,16 @@ QUALIFIERS = MappingProxyType(
     {
         **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
         **dict.fromkeys(
-            ("up to", "fewer than", "less than", "under", "just under", "at most", "as many as"),
+            (
+                "up to",
+                "fewer than",
+                "less than",
+                "under",
+                "just under",
+                "at most",
+                "as many as",
+                "as much as",
+            ),
             "at most",
         ),
         **dict.fromkeys(

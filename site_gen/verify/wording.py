@@ -17,9 +17,19 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
-from site_gen.model import CitedText, Fact, Organization, Person, Place, Reform, Site, Statement
+from site_gen.model import (
+    CitedText,
+    Fact,
+    Figure,
+    Organization,
+    Person,
+    Place,
+    Reform,
+    Site,
+    Statement,
+)
 from site_gen.model.counts import QUALIFIERS
-from site_gen.verify.numbers import claimed_numbers_at, numbers_at
+from site_gen.verify.numbers import as_decimal, claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
@@ -121,7 +131,15 @@ def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
     """
     reading = _Reading(site, fact)
     # The same number written twice is one finding.
-    rules = (_unattributed, _qualifiers, _negations, _unnamed, _unnamed_actors, _unnamed_self)
+    rules = (
+        _unattributed,
+        _qualifiers,
+        _value_qualifiers,
+        _negations,
+        _unnamed,
+        _unnamed_actors,
+        _unnamed_self,
+    )
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
@@ -216,6 +234,32 @@ def _qualifiers(reading: _Reading) -> Iterator[Finding]:
                 "qualifier",
                 f"text says '{written}', but its quotes say {options}",
                 "write the number as a quote qualifies it",
+            )
+
+
+def _value_qualifiers(reading: _Reading) -> Iterator[Finding]:
+    """A figure's value carries a qualifier other than those its own quotes put before its
+    number: the pages would show a harder or a softer number than the reports give."""
+    fact = reading.fact
+    if not isinstance(fact, Figure):
+        return
+    for index, entry in enumerate(fact.values):
+        number = as_decimal(entry.value)
+        given = {
+            _qualifier(quote, found.start)
+            for quote in (_plain(c.quote) for c in entry.sources)
+            for found in numbers_at(quote)
+            if found.value == number
+        }
+        used = _plain(entry.qualifier)
+        if given and used not in given:
+            written = f"{entry.value:,}"
+            options = " or ".join(f"'{_qualified(q, written)}'" for q in sorted(given))
+            yield Finding(
+                "qualifier",
+                f"value is '{_qualified(used, written)}', but its quotes say {options}",
+                "write the qualifier as the quote gives it",
+                f"values[{index}].{'qualifier' if entry.qualifier else 'value'}",
             )
 
 
