@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from site_gen.errors import Location
-from site_gen.model import Citation, Figure, FigureValue, Settings, Site
+from site_gen.model import Citation, Figure, FigureValue, Settings, Site, Source
 from site_gen.render.views import SiteView
 from site_gen.verify.located import Located
 
@@ -34,3 +34,18 @@ def test_the_same_value_from_two_sources_is_corroboration() -> None:
     fact = figure((164, "a"), (164, "b"), (200, "c"))
     assert view_of(fact).corroborating_sources(fact) == ["a", "b"]
     assert view_of(fact).is_corroborated(fact)
+
+
+def test_two_reports_of_one_publisher_are_one_voice() -> None:
+    sources = {
+        name: Source(name, f"{name}.txt", "0" * 64, name, HERE, publisher=publisher)
+        for name, publisher in (("a", "Wire"), ("b", "wire"), ("c", ""))
+    }
+
+    def view(fact: Figure) -> SiteView:
+        return SiteView(Site(Settings("t", "d", HERE), sources, {fact.id: fact}), Located())
+
+    three = figure((164, "a"), (164, "b"), (164, "c"))
+    assert view(three).corroborating_sources(three) == ["a", "c"]
+    one_voice = figure((164, "a"), (164, "b"))
+    assert not view(one_voice).is_corroborated(one_voice)

@@ -279,9 +279,10 @@ class SiteView:
         return [view for fact in facts for view in self.citations(fact)]
 
     def corroborating_sources(self, fact: Fact) -> list[str]:
-        """Return the different sources that support the same claim of an event or a figure.
+        """Return the different sources that support the same claim of an event or a figure,
+        one per publisher: two reports of one outlet are one voice, not two.
 
-        For a figure that is the widest set of sources giving one count's latest value, or a
+        For a figure that is the widest set of outlets giving one count's latest value, or a
         restatement of it: sources that give different counts must not read as corroboration.
         A claim (a statement) is carried by reports, never corroborated by them: none here.
         """
@@ -292,13 +293,23 @@ class SiteView:
                 by_value.setdefault(count.latest.value, set()).update(
                     c.source for value in latest for c in value.sources
                 )
-            return sorted(max(by_value.values(), key=len, default=()))
+            groups = [self._one_per_publisher(sorted(ids)) for ids in by_value.values()]
+            return max(groups, key=len, default=[])
         if isinstance(fact, Event):
-            return self.source_ids(fact)
+            return self._one_per_publisher(self.source_ids(fact))
         return []
 
+    def _one_per_publisher(self, source_ids: list[str]) -> list[str]:
+        """Return the first source of each publisher; a source without one stands alone."""
+        outlets: dict[str, str] = {}
+        for source_id in source_ids:
+            source = self.site.sources.get(source_id)
+            publisher = source.publisher.casefold() if source and source.publisher else ""
+            outlets.setdefault(publisher or f"id:{source_id}", source_id)
+        return list(outlets.values())
+
     def is_corroborated(self, fact: Fact) -> bool:
-        """An event or figure is corroborated when two or more different sources support it."""
+        """An event or figure is corroborated when two or more outlets support it."""
         return len(self.corroborating_sources(fact)) >= 2
 
     def source_ids(self, fact: Fact) -> list[str]:
