@@ -25,6 +25,8 @@ Riverton, May 2 (Wire).- More than 4,400 people were arrested, the interior mini
 About 300 people were held at the border, according to the minister.
 Police said nobody was hurt.
 The mayor, Ana Ruiz, opened the new hall on Friday.
+Mayor Ruiz said nobody had been hurt in the fire.
+She added that the hall was open to all.
 """
 
 MAYOR = """\
@@ -41,6 +43,7 @@ ARRESTED = "More than 4,400 people were arrested, the interior ministry said."
 HELD = "About 300 people were held at the border, according to the minister."
 UNHURT = "Police said nobody was hurt."
 HALL = "The mayor, Ana Ruiz, opened the new hall on Friday."
+RUIZ_UNHURT = "Mayor Ruiz said nobody had been hurt in the fire."
 
 
 def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
@@ -159,7 +162,9 @@ FAITHFUL = [
         ),
         id="a-date-is-no-qualified-number",
     ),
-    pytest.param(fact("Nobody was hurt.", UNHURT, kind="statement"), id="statement-has-speaker"),
+    pytest.param(
+        fact("Nobody was hurt.", RUIZ_UNHURT, kind="statement"), id="statement-has-speaker"
+    ),
     pytest.param(
         fact("Mayor Ruiz opened the new hall.", HALL, extra="  people: [ana-ruiz]\n"),
         id="named-by-alias-in-quote",
@@ -224,13 +229,13 @@ def test_an_entity_none_of_its_quotes_names_is_caught_at_its_name(wire: Path) ->
     ]
 
 
-def figure(qualifier: str, value: str = "4400", quote: str = ARRESTED) -> str:
+def figure(qualifier: str, value: str = "4400", quote: str = ARRESTED, extra: str = "") -> str:
     """Return a figure `probe` with one value, given the qualifier (none when empty)."""
     given = f"\n      qualifier: {qualifier}" if qualifier else ""
     return (
         "- id: probe\n  kind: figure\n  label: people arrested\n"
         "  text: How many people were arrested, as the reports give it.\n"
-        f"  values:\n    - value: {value}{given}\n"
+        f"  values:\n    - value: {value}{given}\n{extra}"
         f"      sources:\n        - {{source: wire, quote: {json.dumps(quote)}}}\n"
     )
 
@@ -255,13 +260,31 @@ def test_a_figure_value_keeps_its_quotes_qualifier(
     assert wording_found(wire, figure("About", "300", HELD)) == []
 
 
+def test_a_statement_has_the_speaker_its_report_names(wire: Path) -> None:
+    """A report names its speaker before quoting on ("She added…"), but a speaker that no
+    quote's paragraph, nor the two before it, names is the editors' alone: "a claim by Ana
+    Ruiz" of what the minister said."""
+    added = "She added that the hall was open to all."
+    assert wording_found(wire, fact("The hall is open to all.", added, kind="statement")) == []
+    [found] = wording_found(
+        wire, fact("About 300 were held at the border.", HELD, kind="statement")
+    )
+    assert (found.code, found.location.line) == ("unnamed", 3)
+    assert found.message == (
+        "'speaker' names 'ana-ruiz', but no quote of this statement, in its paragraph or the two "
+        "before, names 'Ana Ruiz', 'Mayor Ruiz'"
+    )
+    [reported] = wording_found(wire, figure("about", "300", HELD, "      reported_by: ana-ruiz\n"))
+    assert (reported.code, reported.location.line) == ("unnamed", 8)
+
+
 def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:
     named = fact(HALL, HALL, kind="reform", extra="  proposed_by: ana-ruiz\n")
     assert wording_found(wire, named) == []
     supplied = fact(ARRESTED, ARRESTED, kind="reform", extra="  proposed_by: ana-ruiz\n")
     found = wording_found(wire, supplied)
     assert [(p.code, p.location.line) for p in found] == [("unnamed", 5)]
-    assert found[0].message.startswith("'proposed_by' names 'ana-ruiz', but no quote")
+    assert found[0].message.startswith("'proposed_by' names 'ana-ruiz', but no quote of this")
 
 
 def test_check_warns_with_file_line_and_strict_fails(sample: Path) -> None:

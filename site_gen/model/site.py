@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -94,11 +95,12 @@ class Site:
     # Ids of draft facts left out of this build.
     drafts: frozenset[str] = frozenset()
 
-    @property
+    @functools.cached_property
     def complete(self) -> bool:
-        """Tell whether every fact and source loaded: checks of the whole, such as coverage,
-        wait till then."""
-        return not self.unread_facts and not self.unread_sources
+        """Tell whether every fact and source loaded, each source with the text it pinned:
+        checks of the whole, such as coverage and stale accepts, wait till then."""
+        texts = all(source.text and not source.changed for source in self.sources.values())
+        return texts and not self.unread_facts and not self.unread_sources
 
     def unread(self, fact_id: str) -> bool:
         """Tell whether a fact that is not here may exist all the same: it failed to load."""

@@ -96,7 +96,7 @@ def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
     problems = [*check_numbers(text), *misquoted]
     # Wording is read against quotes that are really in their sources: fix those first.
     if not misquoted:
-        problems += wording.wording_problems(check.site, text)
+        problems += wording.wording_problems(check.site, text, Located(check.spans))
     return problems
 
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
 from site_gen.model import (
+    Citation,
     CitedText,
     Fact,
     Figure,
@@ -29,6 +30,7 @@ from site_gen.model import (
     Statement,
 )
 from site_gen.model.counts import QUALIFIERS
+from site_gen.verify.located import Located
 from site_gen.verify.numbers import as_decimal, claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
@@ -75,6 +77,8 @@ _QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z", re.IGNOREC
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
 _ARTICLE = re.compile(r"\Athe ")
+# How many paragraphs before a quote's own may name who speaks in it.
+_PARAGRAPHS_BEFORE = 2
 # Link targets are addresses, and emphasis marks are typography, not wording.
 _MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+")
 # The characters _MARKUP starts with: a text without any of them is left as it is.
@@ -95,9 +99,10 @@ class _Reading:
     """A fact's text, folded for comparison, and what it is compared with, folded only when a
     rule needs it: most texts give a rule nothing to ask of the quotes."""
 
-    def __init__(self, site: Site, fact: CitedText) -> None:
+    def __init__(self, site: Site, fact: CitedText, located: Located) -> None:
         self.site = site
         self.fact = fact
+        self.located = located
         # Case is kept where the numbers are found: "2 May" is a date, "2 may" is not.
         self.folded = _folded(fact.text)
         self.text = self.folded.casefold()
@@ -105,6 +110,19 @@ class _Reading:
     @functools.cached_property
     def quotes(self) -> list[str]:
         return [_plain(c.quote) for c in self.fact.citations]
+
+    def surroundings(self, citation: Citation) -> str:
+        """Return, folded, a quote's paragraph and the paragraphs just before it in its source:
+        where a report says who speaks ("…," Lind said), or said it before ("He added…")."""
+        source, spans = self.site.sources.get(citation.source), self.located.of(citation)
+        if source is None or not spans:
+            return ""
+        text = source.text
+        start = text.rfind("\n", 0, spans[0][0]) + 1  # Where the quote's paragraph starts.
+        for _ in range(_PARAGRAPHS_BEFORE):
+            start = text[:start].rstrip("\n").rfind("\n") + 1  # Over blank lines, if any.
+        end = text.find("\n", spans[-1][1])
+        return _plain(text[start : end if end >= 0 else len(text)])
 
     @functools.cached_property
     def linked(self) -> dict[str, Fact | None]:
@@ -123,13 +141,13 @@ class _Reading:
         return {ref: _plain(other.text) for ref, other in self.linked.items() if other}
 
 
-def wording_problems(site: Site, fact: CitedText) -> list[Problem]:
+def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Problem]:
     """Return a warning for each finding on a fact, or a sentence of the lead, that it does not
-    accept, and for each stale accept.
+    accept, and for each stale accept. `located` places each of the fact's quotes.
 
     A lead sentence links nothing and can accept nothing: its few words must stand on its quotes.
     """
-    reading = _Reading(site, fact)
+    reading = _Reading(site, fact, located)
     # The same number written twice is one finding.
     rules = (
         _unattributed,
@@ -332,23 +350,49 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
 
 
 def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
-    """A reform says who proposed, announced or reported it only where one of its quotes names
-    them: the editors must not supply a proposer that the source does not give."""
+    """A fact says who did something only where its report does: who proposed, announced or
+    reported a reform, who made a statement, who reported a figure's value. The editors must
+    not supply a speaker or a source the report does not give.
+
+    A report names a speaker once and quotes on ("He added…"), or after the quote ("…," Lind
+    said), so a quote's paragraph and the two before it count, as does the publisher of a cited
+    source (an agency that reports a count).
+    """
     fact = reading.fact
-    if not isinstance(fact, Reform):
-        return
-    for verb, ref in fact.acts:
-        actor = reading.linked[ref]
+    if not isinstance(fact, Fact):
+        return  # A sentence of the lead names no one by id.
+    for key, ref, citations in _actors(fact):
+        actor = reading.linked.get(ref)
         if not isinstance(actor, Person | Organization):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
-        if not _quoted(_name_forms(actor).values(), reading.quotes):
+        names = _name_forms(actor).values()
+        quotes = [_plain(c.quote) for c in citations]
+        if _quoted(names, [*quotes, *reading.publishers]):
+            continue  # Most quotes name who speaks: no source text needs reading.
+        if not all(map(reading.located.of, citations)):
+            continue  # A source that cannot be read, or is not the one pinned, is reported.
+        if not _quoted(names, [reading.surroundings(c) for c in citations]):
             yield Finding(
                 "unnamed",
-                f"'{verb}_by' names '{ref}', but no quote of this reform names "
-                f"{_listing([actor.name, *actor.aliases])}",
-                f"cite the passage that says who {verb} it, or leave '{verb}_by' out",
-                f"{verb}_by",
+                f"'{key}' names '{ref}', but no quote of this {fact.kind}, in its paragraph or "
+                f"the two before, names {_listing([actor.name, *actor.aliases])}",
+                "cite the passage that names them, add the name the report uses to their "
+                f"'aliases', or leave '{key}' out",
+                key,
             )
+
+
+def _actors(fact: Fact) -> Iterator[tuple[str, str, tuple[Citation, ...]]]:
+    """Return each key that names who did something, the id it names, and the citations that
+    must name them: a figure's value answers for its own."""
+    if isinstance(fact, Reform):
+        yield from ((f"{verb}_by", ref, fact.citations) for verb, ref in fact.acts)
+    elif isinstance(fact, Statement):
+        yield "speaker", fact.speaker, fact.citations
+    elif isinstance(fact, Figure):
+        for index, entry in enumerate(fact.values):
+            if entry.reported_by:
+                yield f"values[{index}].reported_by", entry.reported_by, entry.sources
 
 
 def _unnamed_self(reading: _Reading) -> Iterator[Finding]:
