@@ -231,6 +231,20 @@ def test_links_that_lead_nowhere_or_astray_are_warned_of_where_written(
     assert all(p.code == "bad-link" and not p.is_error for p in problems)
 
 
+def test_html_that_pages_drop_is_warned_of(sample: Path, write: Write) -> None:
+    """The sanitizer drops a script, a <b> and an onclick without a word: the editor who wrote
+    them would not know why the page shows less."""
+    text = (
+        "The bridge <b>reopened</b><script>go()</script> <em>fast</em>, "
+        "<a href='https://example.org' onclick=go() TITLE=x>here</a> <https://example.org><br/>"
+    )
+    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    _, problems = check_root(sample)
+    assert [(p.code, p.location.line, p.message, p.is_error) for p in problems] == [
+        ("raw-html", 5, "'text' has HTML that pages drop: <b>, <script>, onclick on <a>", False)
+    ]
+
+
 def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) -> None:
     text = (
         "The bridge [reopened](https://example.org/a_(b)) [mail](MAILTO:desk@example.org) "

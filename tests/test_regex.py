@@ -128,6 +128,8 @@ CASES = [
     _case(reader, "_DATE", "fullmatch", "date values"),
     _case(reader, "_LINK_TARGET", "finditer", "Markdown values with a bracket or an angle bracket"),
     _case(reader, "_SCHEME", "match", "link targets found in Markdown values"),
+    _case(reader, "_HTML_TAG", "finditer", "Markdown values with an angle bracket"),
+    _case(reader, "_ATTRIBUTE_VALUE", "sub", "what follows an HTML tag's name in a Markdown value"),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
     _case(site_yaml, "_QUOTED_VALUE", "match", "lines near a YAML syntax error"),
     _case(coverage, "_SENTENCE_END", "finditer", "each line of a source text"),

@@ -24,6 +24,12 @@ PUBLISH_MODES = ("full", "excerpts")
 # What a link in Markdown may lead to: pages drop any other target (render/markdown.py), and a
 # path would miss the site under a base URL.
 LINK_SCHEMES = ("http", "https", "mailto")
+# The HTML that Markdown values may hold: enough for a fact's prose, nothing that can run, embed
+# or restyle a page. Pages drop any other tag, and any attribute but a link's (render/markdown.py).
+MARKDOWN_TAGS = frozenset(
+    {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br", "sub", "sup"}
+)
+LINK_ATTRIBUTES = frozenset({"href", "title"})
 
 
 class Type(enum.Enum):

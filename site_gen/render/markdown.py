@@ -10,11 +10,6 @@ from markupsafe import Markup, escape
 
 from site_gen.model import schema
 
-# Enough for a fact's prose; nothing that can run, embed or restyle a page.
-_TAGS = frozenset(
-    {"p", "em", "strong", "a", "code", "ul", "ol", "li", "blockquote", "br", "sub", "sup"}
-)
-_LINK_ATTRIBUTES = frozenset({"href", "title"})
 _URL_SCHEMES = frozenset(schema.LINK_SCHEMES)
 # Text without these characters renders the same with or without Markdown; skip the parser.
 # Line starts are matched with [ \t]*, not \s*: \s* would scan every following blank line again
@@ -66,8 +61,8 @@ class MarkdownRenderer:
         return Markup(
             nh3.clean(
                 html,
-                tags=_TAGS,
-                attributes={"a": _LINK_ATTRIBUTES},  # nh3 takes a dict only.
+                tags=schema.MARKDOWN_TAGS,
+                attributes={"a": schema.LINK_ATTRIBUTES},  # nh3 takes a dict only.
                 url_schemes=_URL_SCHEMES,
                 link_rel="noopener noreferrer",
                 strip_comments=True,

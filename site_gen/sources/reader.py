@@ -26,6 +26,11 @@ _LINK_TARGET = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _LINKABLE = tuple(f"{scheme}:" for scheme in schema.LINK_SCHEMES)
+# An HTML tag in a Markdown value, and what follows its name up to its end. The name ends at a
+# space, "/" or ">", so an address written <https://…> is no tag.
+_HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^<>]*)>")
+# An attribute's value, quoted or not: what is left of a tag's rest is its attributes' names.
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*)""")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
 
@@ -156,7 +161,33 @@ class Reader:
             return None
         if text is not None and ("]" in text or "<" in text):  # Most texts link nothing.
             self.bad_links(node, name, text)
+        if text is not None and "<" in text:
+            self.dropped_html(node, name, text)
         return text
+
+    def dropped_html(self, node: Node, name: str, text: str) -> None:
+        """Warn of HTML that pages drop without a word: a tag that Markdown values may not hold,
+        or an attribute but a link's address and title (schema.MARKDOWN_TAGS)."""
+        dropped: list[str] = []
+        for found in _HTML_TAG.finditer(text):
+            tag, rest = found.group(1).lower(), found.group(2)
+            if tag not in schema.MARKDOWN_TAGS:
+                dropped.append(f"<{tag}>")
+                continue
+            kept = schema.LINK_ATTRIBUTES if tag == "a" else frozenset()
+            attributes = _ATTRIBUTE_VALUE.sub(" ", rest).replace("/", " ").split()
+            dropped += [f"{a} on <{tag}>" for a in attributes if a.lower() not in kept]
+        if dropped:
+            self.problems.append(
+                Problem(
+                    "raw-html",
+                    f"'{name}' has HTML that pages drop: {', '.join(dict.fromkeys(dropped))}",
+                    node.location,
+                    fact=self.fact,
+                    hint="write Markdown instead: *emphasis*, **strong**, [words](https://…)",
+                    severity=Severity.WARNING,
+                )
+            )
 
     def bad_links(self, node: Node, name: str, text: str) -> None:
         """Warn of each link that leads nowhere or to the wrong place on some page that shows it.
