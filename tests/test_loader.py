@@ -208,7 +208,7 @@ def test_links_that_lead_nowhere_or_astray_are_warned_of_where_written(
     """Pages drop a script link; a path or a fragment leads elsewhere from each page that shows
     the text, and a root path misses the site under a base URL."""
     text = (
-        "The bridge [reopened](/timeline/) [fast](javascript:go) <javascript:go> "
+        "The bridge [reopened](/timeline/) [fast](javascript:go(1)) <javascript:go> "
         "<a href='#top'>top</a>\\n\\n[ref]: ../x"
     )
     write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
@@ -222,7 +222,7 @@ def test_links_that_lead_nowhere_or_astray_are_warned_of_where_written(
         ("facts/zz.yml", 5, "extra", f"'text' links to '{target}', {why}")
         for target, why in [
             ("/timeline/", path),
-            ("javascript:go", dropped),
+            ("javascript:go(1)", dropped),
             ("javascript:go", dropped),
             ("#top", path),
             ("../x", path),

@@ -17,9 +17,10 @@ _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
 _ID_CHARS = LIMITS["id_chars"]
 # Where Markdown names a link's target: [words](target), a [label]: target line, <scheme:target>,
-# or an HTML href. Each part stops at its line's end or the target's, so a scan is linear.
+# or an HTML href. Each part stops at its line's end or the target's, so a scan is linear; a
+# target may hold balanced parentheses, as Markdown reads "javascript:go(1)" whole.
 _LINK_TARGET = re.compile(
-    r"\]\([ \t]*<?([^)\s>]*)"
+    r"\]\([ \t]*<?([^()\s>]*(?:\([^()\s>]*\)[^()\s>]*)*)"
     r"|^[ \t]*\[[^\]\n]*\]:[ \t]*<?([^\s>]*)"
     r"|<([A-Za-z][A-Za-z0-9+.-]*:[^\s>]*)>"
     r"|\bhref[ \t]*=[ \t]*[\"']?([^\"'\s>]*)",
