@@ -46,6 +46,19 @@ def test_a_quote_that_differs_only_in_punctuation_says_so(sample: Path) -> None:
     assert lines[4] == "    note: every word is the same: the punctuation between them differs"
 
 
+def test_a_quote_too_short_to_cite_shows_no_closest_passage(sample: Path) -> None:
+    """The passage is in the source as quoted: a diff against it would show nothing."""
+    replace_in(
+        sample / "facts/events.yml",
+        "quote: Harbour bridge reopens after storm",
+        "quote: Harbour bridge",
+    )
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert "error[quote-too-short] fact 'bridge-reopens'" in result.stderr
+    assert "closest passage" not in result.stderr and "diff (" not in result.stderr
+
+
 def test_yaml_syntax_error_shows_the_line_with_a_caret_under_the_fault(sample: Path) -> None:
     replace_in(sample / "facts/events.yml", "text: The harbour bridge", "text: The harbour: bridge")
     result = run_cli("check", "--root", sample)

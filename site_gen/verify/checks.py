@@ -165,7 +165,9 @@ def check_citation(check: _Check, citation: Citation, fact: str | None) -> Probl
         citation.location,
         fact,
         hint=_REASON_HINTS[found.reason],
-        detail=closest(check, citation.quote, source),
+        # A quote too short to cite is most likely in the source as it is: a diff against it
+        # would show nothing.
+        detail=() if found.reason is Reason.TOO_SHORT else closest(check, citation.quote, source),
     )
 
 
