@@ -154,6 +154,7 @@ CASES = [
     _case(wording, "_QUALIFIER", "search", "the words before a number in a text or quote"),
     _case(wording, "_ARTICLE", "sub", "names and aliases, folded"),
     _case(wording, "_MARKUP", "sub", "fact texts and quotes, before folding"),
+    _case(wording, "_SENTENCE_END", "finditer", "fact texts, folded (and search)"),
     _case(suggest, "DIFF_MARK", "finditer", "problem detail lines: YAML lines, passages (sub)"),
     _case(suggest, "_WORD", "finditer", "quotes and normalized source texts (findall)"),
     _case(suggest, "_SENTENCE_END", "search", "source text between two words"),

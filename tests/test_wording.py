@@ -116,6 +116,15 @@ DISTORTED = [
         id="according-to-dropped",
     ),
     pytest.param(
+        fact(
+            "The mayor opened the new hall. About 300 people were held at the border.", HALL, HELD
+        ),
+        "unattributed",
+        "text gives 300 as plain fact, but every quote that gives it attributes it "
+        "('according to')",
+        id="according-to-dropped-where-another-quote-is-plain",
+    ),
+    pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
         "negation",
         "text has 'not', but none of its quotes has a negation",
@@ -153,6 +162,15 @@ def test_a_distorted_text_is_caught_at_its_line(
 
 FAITHFUL = [
     pytest.param(fact(HELD, HELD), id="about-300-kept"),
+    pytest.param(
+        fact(
+            "The mayor opened the new hall; about 300 people were held at the border, the "
+            "minister said.",
+            HALL,
+            HELD,
+        ),
+        id="attributed-in-its-sentence",
+    ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
     pytest.param(

@@ -31,7 +31,7 @@ from site_gen.model import (
 )
 from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.located import Located
-from site_gen.verify.numbers import as_decimal, claimed_numbers_at, numbers_at
+from site_gen.verify.numbers import Number, as_decimal, claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_negations, fold_text
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
@@ -75,6 +75,8 @@ _ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
 _QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z", re.IGNORECASE)
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
+# Where a sentence of a text ends: a stop, then a space or the end ("4.5" goes on).
+_SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)")
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
 _ARTICLE = re.compile(r"\Athe ")
 # How many paragraphs before a quote's own may name who speaks in it.
@@ -110,6 +112,16 @@ class _Reading:
     @functools.cached_property
     def quotes(self) -> list[str]:
         return [_plain(c.quote) for c in self.fact.citations]
+
+    @functools.cached_property
+    def claimed(self) -> list[Number]:
+        """Return the numbers the text claims, at their offsets in `folded`."""
+        return claimed_numbers_at(self.folded)
+
+    @functools.cached_property
+    def quoted_numbers(self) -> list[list[Number]]:
+        """Return every number of each quote, dates and designations too."""
+        return [numbers_at(quote) for quote in self.quotes]
 
     def surroundings(self, citation: Citation) -> str:
         """Return, folded, a quote's paragraph and the paragraphs just before it in its source:
@@ -217,30 +229,63 @@ def _unattributed(reading: _Reading) -> Iterator[Finding]:
     ("the Kremlin said"), while their text says who or what they are, not what they said.
     """
     exempt = (Statement, Person, Organization, Place)
-    if isinstance(reading.fact, exempt) or _ATTRIBUTION.search(reading.text):
+    if isinstance(reading.fact, exempt):
         return
     quotes = reading.quotes
     # Most quotes attribute nothing: the first of those ends the rule, before any list is made.
-    if quotes and all(_ATTRIBUTION.search(quote) for quote in quotes):
-        words = sorted({word for quote in quotes for word in _ATTRIBUTION.findall(quote)})
+    if not _ATTRIBUTION.search(reading.text) and quotes and all(map(_ATTRIBUTION.search, quotes)):
         yield Finding(
             "unattributed",
-            f"every quote attributes the claim ({_listing(words)}), but the text states it as "
-            "plain fact",
+            f"every quote attributes the claim ({_attributions(quotes)}), but the text states it "
+            "as plain fact",
             "say in the text who says so",
         )
+        return
+    yield from _unattributed_numbers(reading)
+
+
+def _unattributed_numbers(reading: _Reading) -> Iterator[Finding]:
+    """A number of the text that every quote giving it attributes stands in a sentence that
+    attributes nothing: "police said traffic rose by 4,000" lost its "police said", where
+    another quote of the fact states its own claim plainly."""
+    for number in reading.claimed:
+        giving = [
+            quote
+            for quote, numbers in zip(reading.quotes, reading.quoted_numbers, strict=True)
+            if any(found.value == number.value for found in numbers)
+        ]
+        if not giving or not all(map(_ATTRIBUTION.search, giving)):
+            continue
+        if not _ATTRIBUTION.search(_sentence_at(reading.folded, number.start).casefold()):
+            yield Finding(
+                "unattributed",
+                f"text gives {number.written} as plain fact, but every quote that gives it "
+                f"attributes it ({_attributions(giving)})",
+                "say in that sentence of the text who says so",
+            )
+
+
+def _attributions(quotes: list[str]) -> str:
+    return _listing(sorted({word for quote in quotes for word in _ATTRIBUTION.findall(quote)}))
+
+
+def _sentence_at(text: str, index: int) -> str:
+    """Return the sentence of a text that holds the character at `index`."""
+    start = max((end.end() for end in _SENTENCE_END.finditer(text, 0, index)), default=0)
+    found = _SENTENCE_END.search(text, index)
+    return text[start : found.start() if found else len(text)]
 
 
 def _qualifiers(reading: _Reading) -> Iterator[Finding]:
     """A number in the text carries a qualifier other than the ones its quotes give it."""
     text = reading.folded
-    claimed = claimed_numbers_at(text)
+    claimed = reading.claimed
     if not claimed:
         return
     quoted: dict[Decimal, set[str]] = {}
-    for quote in reading.quotes:
+    for quote, numbers in zip(reading.quotes, reading.quoted_numbers, strict=True):
         # Every number of a quote: a date or a designation ("S-300") has no qualifier before it.
-        for number in numbers_at(quote):
+        for number in numbers:
             quoted.setdefault(number.value, set()).add(_qualifier(quote, number.start))
     for number in claimed:
         given = quoted.get(number.value, set())
