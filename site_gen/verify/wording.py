@@ -114,6 +114,12 @@ class _Reading:
         return [_plain(c.quote) for c in self.fact.citations]
 
     @functools.cached_property
+    def quote_of(self) -> dict[Citation, str]:
+        """Return each citation's quote, folded: a figure's value, or who spoke, answers to a
+        few of the fact's quotes only."""
+        return dict(zip(self.fact.citations, self.quotes, strict=True))
+
+    @functools.cached_property
     def claimed(self) -> list[Number]:
         """Return the numbers the text claims, at their offsets in `folded`."""
         return claimed_numbers_at(self.folded)
@@ -310,7 +316,7 @@ def _value_qualifiers(reading: _Reading) -> Iterator[Finding]:
         number = as_decimal(entry.value)
         given = {
             _qualifier(quote, found.start)
-            for quote in (_plain(c.quote) for c in entry.sources)
+            for quote in (reading.quote_of[c] for c in entry.sources)
             for found in numbers_at(quote)
             if found.value == number
         }
@@ -411,7 +417,7 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
         if not isinstance(actor, Person | Organization):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
         names = _name_forms(actor).values()
-        quotes = [_plain(c.quote) for c in citations]
+        quotes = [reading.quote_of[c] for c in citations]
         if _quoted(names, [*quotes, *reading.publishers]):
             continue  # Most quotes name who speaks: no source text needs reading.
         if not all(map(reading.located.of, citations)):
