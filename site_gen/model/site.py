@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -95,7 +94,7 @@ class Site:
     # Ids of draft facts left out of this build.
     drafts: frozenset[str] = frozenset()
 
-    @functools.cached_property
+    @property
     def complete(self) -> bool:
         """Tell whether every fact and source loaded, each source with the text it pinned:
         checks of the whole, such as coverage and stale accepts, wait till then."""
