@@ -273,14 +273,17 @@ def fact_files(config: Config) -> list[Path]:
     """
     if not config.facts_dir.is_dir():
         return []
-    paths = [
-        p
+    found = {
+        p.relative_to(config.facts_dir).as_posix(): p
         for p in config.facts_dir.rglob("*")
         if p.suffix in FACT_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(config.facts_dir).parts)
-        and p.is_file()
+    }
+    return [
+        found[relative]
+        for relative in sorted(found)
+        if not any(part.startswith(".") for part in relative.split("/"))
+        and found[relative].is_file()
     ]
-    return sorted(paths, key=lambda p: p.relative_to(config.facts_dir).as_posix())
 
 
 @dataclass

@@ -53,6 +53,11 @@ class _Check:
     spans: dict[tuple[str, str], tuple[Span, ...]] = field(default_factory=dict)
     # The closest-passage lines of each wrong passage, by source id and passage.
     details: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # The spans above, as the wording lint and the pages read them; filled as the check goes.
+    located: Located = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.located = Located(self.spans)
 
 
 def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
@@ -77,12 +82,11 @@ def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
             problems += check_roles(fact)
         problems += check_cited_text(check, fact)
     check.verdicts.save()
-    located = Located(check.spans)
     target = site.settings.coverage_target
     # A fact that failed to load may cite the passages that look uncited.
     if target > 0 and site.complete:
-        problems += coverage_problems(site_coverage(site, located), target)
-    return Verification(sorted(problems, key=Problem.sort_key), located)
+        problems += coverage_problems(site_coverage(site, check.located), target)
+    return Verification(sorted(problems, key=Problem.sort_key), check.located)
 
 
 def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
@@ -96,7 +100,7 @@ def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
     problems = [*check_numbers(text), *misquoted]
     # Wording is read against quotes that are really in their sources: fix those first.
     if not misquoted:
-        problems += wording.wording_problems(check.site, text, Located(check.spans))
+        problems += wording.wording_problems(check.site, text, check.located)
     return problems
 
 

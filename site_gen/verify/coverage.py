@@ -123,8 +123,7 @@ def site_coverage(site: Site, located: Located) -> list[SourceCoverage]:
 
 
 def coverage_problems(reports: list[SourceCoverage], target: float) -> list[Problem]:
-    """Warn about each source whose share of cited sentences is below the target; a source
-    changed since its pin is not measured, as no quote is held to it."""
+    """Warn about each source whose share of cited sentences is below the target."""
     return [
         Problem(
             "low-coverage",
@@ -135,5 +134,5 @@ def coverage_problems(reports: list[SourceCoverage], target: float) -> list[Prob
             severity=Severity.WARNING,
         )
         for r in reports
-        if r.ratio < target and not r.source.changed
+        if r.ratio < target
     ]
