@@ -68,11 +68,13 @@ def phase(timings: dict[str, float], name: str) -> Iterator[None]:
 
 @contextmanager
 def cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a build loads and checks its long-lived data.
+    """Pause Python's cycle collector while a build loads, checks and renders its data.
 
     A load makes a few objects per YAML value, and a check a few per quote; they all live
     until the build ends and hold no cycles, yet every automatic collection scanned them again
-    and found nothing: most of the load time of a large site (benchmarks/README.md).
+    and found nothing: most of the load time of a large site (benchmarks/README.md). While
+    rendering, a collection in the forked worker (render.parallel) would also touch every
+    object it inherited, and so copy the whole site's memory into the worker.
     This is the one place that touches the collector; it runs again as before afterwards.
     """
     enabled = gc.isenabled()
@@ -154,7 +156,10 @@ def render_files(site: Site, located: Located, config: Config, memory: Memory) -
 
     theme = Location(config.display(config.templates_dir))
     try:
-        return render_site(site, located, config.templates_dir, CompiledTemplates(memory.templates))
+        with cycle_collection_paused():
+            return render_site(
+                site, located, config.templates_dir, CompiledTemplates(memory.templates)
+            )
     except jinja2.TemplateSyntaxError as exc:
         template = Path(exc.filename or exc.name or "templates")
         where = Location(config.display(template), exc.lineno, 1)

@@ -11,8 +11,16 @@ from __future__ import annotations
 import collections
 import importlib
 import pkgutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import REPO
 
 import site_gen
+from site_gen import Config, build
+from site_gen.render import parallel
 
 MUTABLE = (list, dict, set, bytearray, collections.deque)
 
@@ -30,3 +38,25 @@ def test_no_module_holds_a_mutable_value() -> None:
         ]
     assert len(names) > 30, "the walk found too few modules to be the whole package"
     assert found == []
+
+
+def test_a_build_leaves_every_module_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing of a build stays behind in a module, with pages dealt out to a worker too: a
+    worker takes what it needs by fork, into its own process."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    build(Config.for_root(REPO, out=tmp_path / "first"))  # Imports what a build imports.
+    before = {name: dict(vars(module)) for name, module in site_gen_modules().items()}
+    build(Config.for_root(REPO, out=tmp_path / "second"))
+    changed = [
+        f"{name}.{key}"
+        for name, module in site_gen_modules().items()
+        for key, value in vars(module).items()
+        if before.get(name, {}).get(key, None) is not value
+    ]
+    assert changed == []
+
+
+def site_gen_modules() -> dict[str, ModuleType]:
+    return {name: m for name, m in sys.modules.items() if name.partition(".")[0] == "site_gen"}

@@ -3,5 +3,5 @@
 `views` indexes the site for templates; `markdown` turns untrusted Markdown into safe HTML;
 `templates` sets up Jinja, plans every page and renders them; `data` writes facts.json and
 search.json; `feeds` the Atom feed, sitemap, robots.txt and JSON-LD; `fragments` is the
-theme's per-build `{% cache %}` tag.
+theme's per-build `{% cache %}` tag; `parallel` deals a large site's pages out to a second core.
 """
