@@ -4,6 +4,9 @@ mistakes are reported as the building process would report them."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,6 +54,44 @@ def test_a_few_items_stay_in_this_process() -> None:
     items = ["index.html", "404.html"]
     with parallel.elsewhere(with_pid, items) as collect:
         assert collect() == {item: with_pid(item) for item in items}
+
+
+# A process that deals slow items out to a worker, prints the worker's pid, and waits.
+_BUILDING = """
+import multiprocessing, time
+from site_gen.render import parallel
+
+def slow(item):
+    time.sleep(60)
+    return b""
+
+with parallel.elsewhere(slow, [str(n) for n in range(parallel.MIN_ITEMS)]) as collect:
+    print(*[child.pid for child in multiprocessing.active_children()], flush=True)
+    time.sleep(60)
+"""
+
+
+@needs_fork
+def test_a_worker_ends_when_the_building_process_is_killed() -> None:
+    """Killed by `kill -9`, `timeout` or the kernel, a build leaves no worker waiting forever."""
+    command = [sys.executable, "-c", _BUILDING]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as building:
+        assert building.stdout is not None
+        [worker] = building.stdout.readline().split()
+        building.kill()
+    deadline = time.monotonic() + 10
+    while is_running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not is_running(worker)
+
+
+def is_running(pid: str) -> bool:
+    """Return whether a process exists and has not ended (an ended one waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
 
 
 def build_into(out: Path, root: Path = REPO) -> dict[str, bytes]:

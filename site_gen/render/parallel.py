@@ -13,6 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -25,12 +27,22 @@ MIN_ITEMS = 500
 _function: Callable[[str], bytes] | None = None
 
 
-def _adopt(function: Callable[[str], bytes]) -> None:
-    """Start a worker: keep the function that the fork handed over, and leave Ctrl+C to the
-    building process, which reports it once."""
+def _adopt(function: Callable[[str], bytes], parent: int) -> None:
+    """Start a worker: keep the function that the fork handed over, leave Ctrl+C to the
+    building process, which reports it once, and end with that process however it ends."""
     global _function  # In the worker's own process, never in the building one.
     _function = function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """Exit once the building process is gone. Killed, it no longer reads the worker's pages,
+    and the worker, which inherited the other end of their pipe, would wait to send them forever.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _apply(items: Sequence[str]) -> list[bytes]:
@@ -58,7 +70,9 @@ def elsewhere(
         yield lambda: {item: function(item) for item in items}
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, context, initializer=_adopt, initargs=(function,)) as pool:
+    with ProcessPoolExecutor(
+        1, context, initializer=_adopt, initargs=(function, os.getpid())
+    ) as pool:
         results = pool.submit(_apply, items)
 
         def collect() -> dict[str, bytes]:
