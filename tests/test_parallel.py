@@ -17,7 +17,7 @@ from site_gen import Config, build
 from site_gen.errors import CheckFailed
 from site_gen.render import parallel
 
-needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="needs Linux and two cores")
 
 
 def with_pid(item: str) -> bytes:

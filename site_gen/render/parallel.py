@@ -4,7 +4,7 @@ A large site's pages are dealt out to one forked worker process, which renders i
 the building process renders the rest and the data files. The worker is forked so that it
 starts with the site and its templates already in memory: sending them to a fresh process
 meant pickling the whole site, which cost as much as the worker saved (benchmarks/README.md).
-Where fork is missing, on one core, or for a site too small to gain, everything is rendered in
+Elsewhere than on Linux, on one core, or for a site too small to gain, everything is rendered in
 the building process, to the same bytes.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -51,9 +52,10 @@ def _apply(items: Sequence[str]) -> list[bytes]:
 
 
 def can_fork() -> bool:
-    """Return whether this machine can fork a worker and run it beside this process."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return "fork" in multiprocessing.get_all_start_methods() and (cores or 1) > 1
+    """Return whether a worker can be forked to run beside this process: on Linux, where a fork
+    is safe (macOS's system libraries are not, which is why Python spawns there), with a second
+    core to run on."""
+    return sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
 
 
 @contextmanager
