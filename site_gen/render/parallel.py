@@ -47,6 +47,7 @@ def _end_with(parent: int) -> None:
 
 
 def _apply(items: Sequence[str]) -> list[bytes]:
+    """Do a worker's share, in order: only results travel back, never the site."""
     assert _function is not None, "called outside a worker"
     return [_function(item) for item in items]
 

@@ -344,7 +344,8 @@ def render_site(
     """Return every output file, keyed by its path inside the output folder, in a fixed order.
 
     A worker renders every other page (`parallel`) while this process renders the rest and the
-    data files, which take about as long as the section pages that fall to the worker.
+    data files: the worker's start and its own copy of the shared fragments take about as long
+    (benchmarks/README.md).
     """
     render = SiteRender(site, located, templates, compiled)
     paths = list(render.pages)
