@@ -69,8 +69,12 @@ def elsewhere(
     error, the collector applies the function here instead: the same error is then raised in the
     building process, with the template line that an editor needs.
     """
+
+    def here() -> dict[str, bytes]:
+        return {item: function(item) for item in items}
+
     if len(items) < MIN_ITEMS or not can_fork():
-        yield lambda: {item: function(item) for item in items}
+        yield here
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
@@ -81,7 +85,7 @@ def elsewhere(
         def collect() -> dict[str, bytes]:
             try:
                 return dict(zip(items, results.result(), strict=True))
-            except Exception:  # Raised again below, with its template line.
-                return {item: function(item) for item in items}
+            except Exception:  # Raised again by `here`, with its template line.
+                return here()
 
         yield collect
