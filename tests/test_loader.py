@@ -6,11 +6,15 @@ import datetime
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 import pytest
 import yaml
 from conftest import check_root, replace_in
+from hypothesis import given
+from hypothesis import strategies as st
 
 from site_gen.sources import yaml as yamlfile
+from site_gen.sources.reader import without_code
 
 Write = Callable[[Path, str], Path]
 
@@ -243,6 +247,34 @@ def test_html_that_pages_drop_is_warned_of(sample: Path, write: Write) -> None:
     assert [(p.code, p.location.line, p.message, p.is_error) for p in problems] == [
         ("raw-html", 5, "'text' has HTML that pages drop: <b>, <script>, onclick on <a>", False)
     ]
+
+
+def test_links_and_tags_in_code_spans_are_shown_as_written_without_a_word(
+    sample: Path, write: Write
+) -> None:
+    """A page shows `<b>` or `[x](/y)` in backticks as written: neither drops, so no warning.
+    A link outside the spans, after one left open or past a paragraph's end, is still one."""
+    code = "The bridge `<b>` and `[x](/y)` and ``a ` <script>go()</script> `` reopened"
+    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{code}"'))
+    assert headlines(sample) == []
+    for text in ("The bridge `a` [x](/y) `b`", "The `bridge [x](/y)", "The `bridge\\n\\n[x](/y)`"):
+        write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+        _, problems = check_root(sample)
+        assert [(p.code, p.message) for p in problems] == [
+            (
+                "bad-link",
+                "'text' links to '/y', not to a web or mail address: a path, which "
+                "leads elsewhere from each page that shows the text",
+            )
+        ], text
+
+
+# Backticks always followed by a letter or a space, so every run is one backtick long: there,
+# CommonMark's rule and Python-Markdown's agree on every span.
+@given(st.lists(st.sampled_from(["`a", "` ", "a ", "\n\n", "<b>"]), max_size=16).map("".join))
+def test_code_spans_are_found_as_pages_find_them(text: str) -> None:
+    """Every <b> that Python-Markdown passes on as HTML, and only those, stands outside the spans."""
+    assert without_code(text).count("<b>") == markdown.markdown(text).count("<b>")
 
 
 def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) -> None:

@@ -130,6 +130,9 @@ CASES = [
     _case(reader, "_SCHEME", "match", "link targets found in Markdown values"),
     _case(reader, "_HTML_TAG", "finditer", "Markdown values with an angle bracket"),
     _case(reader, "_ATTRIBUTE_VALUE", "sub", "what follows an HTML tag's name in a Markdown value"),
+    _case(
+        reader, "_TICKS_OR_BREAK", "finditer", "Markdown values with a link or tag and a backtick"
+    ),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
     _case(site_yaml, "_QUOTED_VALUE", "match", "lines near a YAML syntax error"),
     _case(coverage, "_SENTENCE_END", "finditer", "each line of a source text"),

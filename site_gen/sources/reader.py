@@ -33,6 +33,8 @@ _HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^<>]*)>")
 # An attribute's value, quoted or not: what is left of a tag's rest is its attributes' names.
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*)""")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A run of backticks, which opens or closes a code span, or a blank line, which ends a paragraph.
+_TICKS_OR_BREAK = re.compile(r"`+|\n[ \t]*\n")
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
 
 
@@ -161,9 +163,10 @@ class Reader:
             )
             return None
         if text is not None and ("]" in text or "<" in text):  # Most texts link nothing.
-            self.bad_links(node, name, text)
-        if text is not None and "<" in text:
-            self.dropped_html(node, name, text)
+            outside = without_code(text)
+            self.bad_links(node, name, outside)
+            if "<" in outside:
+                self.dropped_html(node, name, outside)
         return text
 
     def dropped_html(self, node: Node, name: str, text: str) -> None:
@@ -342,3 +345,41 @@ def _is_calendar_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def without_code(text: str) -> str:
+    """Return Markdown text with the words of each code span replaced by a space.
+
+    Pages show a code span's words as written: `<b>` or `[x](/y)` in backticks is no tag and no
+    link, so the HTML and link warnings must not read it. A run of backticks opens a span that
+    the next run of as many, in the same paragraph, closes; a run that none closes is text
+    (CommonMark's rule). Where Python-Markdown closes a longer run on a shorter one, it shows
+    more as code than this finds, and the warnings read those words as before.
+    """
+    if "`" not in text:
+        return text
+    paragraphs: list[list[re.Match[str]]] = [[]]
+    for found in _TICKS_OR_BREAK.finditer(text):
+        if found.group().startswith("`"):
+            paragraphs[-1].append(found)
+        else:
+            paragraphs.append([])
+    parts: list[str] = []
+    last = 0
+    for runs in paragraphs:
+        # The next run of the same length after each run: its closer, found in one pass back.
+        closer: list[int | None] = [None] * len(runs)
+        after: dict[int, int] = {}
+        for index in range(len(runs) - 1, -1, -1):
+            length = len(runs[index].group())
+            closer[index], after[length] = after.get(length), index
+        index = 0
+        while index < len(runs):
+            end = closer[index]
+            if end is None:
+                index += 1
+                continue
+            parts += [text[last : runs[index].end()], " "]
+            last = runs[end].start()
+            index = end + 1
+    return "".join(parts) + text[last:]
