@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -145,6 +147,22 @@ def test_source_outside_seeds_is_refused(sample: Path) -> None:
     assert any(
         "error[source-path]: file '../site.yml' is outside seeds/" in h for h in headlines(sample)
     )
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b" \n\n"], ids=["empty", "bom", "blank"])
+def test_an_empty_source_text_is_an_error_not_a_source_of_any_quote(
+    sample: Path, content: bytes
+) -> None:
+    """An empty file, pinned with the sha256 of nothing, used to let every quote of it pass."""
+    (sample / "seeds/harbour.txt").write_bytes(content)
+    registry = sample / "seeds/sources.yml"
+    text = registry.read_text(encoding="utf-8")
+    pinned = re.sub(r"[0-9a-f]{64}", hashlib.sha256(content).hexdigest(), text)
+    registry.write_text(pinned, encoding="utf-8")
+    _, problems = check_root(sample)
+    assert [(p.code, p.message) for p in problems if p.is_error] == [
+        ("source-empty", "file 'harbour.txt' has no text")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from conftest import check_root, replace_in
 
-from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
+from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_at
 
 
 @pytest.mark.parametrize(
@@ -19,10 +21,12 @@ from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
         ("1,5 million", ["15"]),  # Ambiguous separators are read strictly, never skipped.
         ("no digits here", []),
         ("10² is not 102", ["10", "102"]),
+        ("fell by -5 percent, (-2.5) and -7,939", ["-5", "-2.5", "-7939"]),
+        ("the 2021-22 season, pages 5-7", ["2021", "22", "5", "7"]),
     ],
 )
-def test_numbers_in(text: str, expected: list[str]) -> None:
-    assert [value for _, value in numbers_in(text)] == [Decimal(e) for e in expected]
+def test_numbers_at(text: str, expected: list[str]) -> None:
+    assert [number.value for number in numbers_at(text)] == [Decimal(e) for e in expected]
 
 
 @pytest.mark.parametrize(
@@ -35,6 +39,8 @@ def test_numbers_in(text: str, expected: list[str]) -> None:
         ("See [the report](https://example.org/2022/01/10) of 300 arrests.", ["300"]),
         ("Nazarbayev handed over power in 2019.", ["2019"]),
         ("He denied a request for S-300 systems and 2 Su-27 jets.", ["2"]),
+        ("In January 9000 people were detained.", ["9000"]),  # No year: a count.
+        ("By January 10, 9000 people were detained.", ["9000"]),
     ],
 )
 def test_claimed_numbers_skip_dates_and_urls(text: str, expected: list[str]) -> None:
@@ -43,5 +49,49 @@ def test_claimed_numbers_skip_dates_and_urls(text: str, expected: list[str]) -> 
 
 def test_values_compare_by_value() -> None:
     assert as_decimal(7939) == Decimal("7939")
-    assert as_decimal(2.5) == numbers_in("2.5")[0][1]
-    assert as_decimal(2030.0) == numbers_in("2,030")[0][1]
+    assert as_decimal(2.5) == numbers_at("2.5")[0].value
+    assert as_decimal(2030.0) == numbers_at("2,030")[0].value
+
+
+QUOTE = "quote: The harbour bridge reopened on Tuesday after a storm closed it for 36 hours"
+TEXT = "text: The harbour bridge reopened after being closed for 36 hours by a storm."
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "claimed"),
+    [
+        # The quote matches with the invisible character or "[sic]" read out: 1,200, not 200.
+        (
+            'quote: "About 1,\\u200b200 vehicles crossed"',
+            "text: About 200 vehicles crossed.",
+            "200",
+        ),
+        ("quote: About 1,[sic]200 vehicles crossed", "text: About 200 vehicles crossed.", "200"),
+        # A date's day and a sign are no quantity the quote gives.
+        (
+            "quote: Port Elin, March 3 (Gazette).- The harbour bridge reopened",
+            "text: 3 bridges reopened.",
+            "3",
+        ),
+        (QUOTE, "text: The bridge was closed for -36 hours.", "-36"),
+        # What the page shows: "&#x33;&#x37;" is 37, and "March 9000" no date.
+        (QUOTE, "text: The bridge was closed for &#x33;&#x37; hours.", "37"),
+        (QUOTE, "text: In March 9000 hours went by.", "9000"),
+    ],
+    ids=["invisible", "sic", "date", "sign", "reference", "no-year"],
+)
+def test_a_number_is_read_as_the_page_shows_it_and_the_quote_matches(
+    sample: Path, quote: str, text: str, claimed: str
+) -> None:
+    """Each text passed the number check: it read a number its quotes do not give."""
+    events = sample / "facts/events.yml"
+    replace_in(events, QUOTE, quote)
+    replace_in(events, TEXT, text)
+    _, problems = check_root(sample)
+    errors = [(p.code, p.message) for p in problems if p.is_error]
+    assert errors == [
+        (
+            "number-not-quoted",
+            f"text says {claimed}, but no quote of this fact contains that number",
+        )
+    ]

@@ -137,6 +137,12 @@ DISTORTED = [
         id="negation-dropped",
     ),
     pytest.param(
+        fact("The mayor, Ana Ruiz, did n&#x6f;t open the new hall.", HALL),
+        "negation",
+        "text has 'not', but none of its quotes has a negation",
+        id="not-added-as-character-references",  # The page shows "not".
+    ),
+    pytest.param(
         fact(
             "Ana Ruiz said more than 4,400 people were arrested.",
             ARRESTED,

@@ -235,6 +235,13 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
     if problem:
         problems.append(problem)
         return source
+    if not text.strip():
+        # Pinned or not, an empty text backs no quote: nothing else would say so.
+        return without_text(
+            "source-empty",
+            f"file '{source.file}' has no text",
+            "copy the source's text into it, or remove the entry",
+        )
     forbidden = find_forbidden(text)
     if forbidden:
         # The file stays as it is, pinned; the pages show a stand-in of the same length, so every

@@ -7,8 +7,9 @@ as `Located`, for the pages to highlight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 
 from site_gen.errors import Problem
@@ -16,8 +17,16 @@ from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Sour
 from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.located import Located
-from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_in
-from site_gen.verify.quotes import QUOTE_MIN_WORDS, Match, Miss, Normalized, Reason, normalize
+from site_gen.verify.numbers import as_decimal, claimed_numbers
+from site_gen.verify.quotes import (
+    QUOTE_MIN_WORDS,
+    Match,
+    Miss,
+    Normalized,
+    Reason,
+    normalize,
+    strip_editorial,
+)
 from site_gen.verify.verdicts import Verdicts
 
 # Boilerplate and metadata evidence are often a word or two ("Related Articles", "GulfToday").
@@ -204,11 +213,9 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
 def check_numbers(fact: CitedText) -> Iterator[Problem]:
     """Every number in the text, and every figure value, must appear in the fact's quotes."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
-    claims = claimed_numbers(fact.text)
+    claims = claimed_numbers(wording.shown_text(fact.text))
     # Most texts claim no number; their quotes need no reading.
-    quoted = (
-        {value for c in fact.citations for _, value in numbers_in(c.quote)} if claims else set()
-    )
+    quoted = _quoted_numbers(fact.citations) if claims else set()
     for written, value in dict.fromkeys(claims):  # A number written twice is one problem.
         if value not in quoted:
             yield Problem(
@@ -220,7 +227,7 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
             )
     if isinstance(fact, Figure):
         for index, entry in enumerate(fact.values):
-            own = {value for c in entry.sources for _, value in numbers_in(c.quote)}
+            own = _quoted_numbers(entry.sources)
             if as_decimal(entry.value) not in own:
                 given = ", ".join(sorted(str(v) for v in own)) or "no numbers"
                 yield Problem(
@@ -231,6 +238,12 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
                     fact.id,
                     hint="write the value exactly as the quote gives it",
                 )
+
+
+def _quoted_numbers(citations: Iterable[Citation]) -> set[Decimal]:
+    """Return the quantities that quotes give, each quote read as the matcher reads it: without
+    "[sic]" and invisible characters, so "7,[sic]939" or "7,\u200b939" gives 7,939, not 939."""
+    return {value for c in citations for _, value in claimed_numbers(strip_editorial(c.quote))}
 
 
 def check_value_links(figure: Figure) -> Iterator[Problem]:

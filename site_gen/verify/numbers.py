@@ -7,20 +7,23 @@ from decimal import Decimal
 from typing import NamedTuple
 
 # A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
-# or "130" is read as a number of its own.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# or "130" is read as a number of its own; with its sign, unless the "-" joins it to what comes
+# before ("2021-22", "S-300").
+_NUMBER = re.compile(r"(?:(?<![\w.,)\]-])-)?\d+(?:[.,]\d+)*")
 _DIGIT = re.compile(r"\d")
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+# A year of a date: "January 9000 people" is a count, not a date.
+_YEAR = r"(?:1\d|20)\d\d"
 # Dates belong in date fields; written in a text they are not claims about quantities.
 _DATE = re.compile(
-    rf"\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
-    rf"|\b{_MONTH}\s+\d{{4}}\b"
+    rf"\b{_YEAR}-\d{{2}}(?:-\d{{2}})?\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?\b"
+    rf"|\b{_MONTH}\s+{_YEAR}\b"
 )
 # Link targets and bare URLs are addresses, not claims.
 # A link target stops at the next bracket too, so a text of many "](" is read in linear time.
@@ -37,11 +40,6 @@ class Number(NamedTuple):
     value: Decimal
 
 
-def numbers_in(text: str) -> list[tuple[str, Decimal]]:
-    """Return every number in `text` as (as written, value)."""
-    return [(written, _value(written)) for written in _NUMBER.findall(text)]
-
-
 def numbers_at(text: str) -> list[Number]:
     """Return every number in `text` with its offset, for rules that read the words before it."""
     return [Number(m.start(), m.group(), _value(m.group())) for m in _NUMBER.finditer(text)]
@@ -56,7 +54,8 @@ def _value(written: str) -> Decimal:
 
 
 def claimed_numbers(text: str) -> list[tuple[str, Decimal]]:
-    """Return the numbers a fact's text claims: all but those in dates, URLs and designations."""
+    """Return the quantities a text or a quote states: every number but those in dates, URLs
+    and designations, so a quote's "January 2" or "S-300" backs no "2" or "300" in a text."""
     return [(number.written, number.value) for number in claimed_numbers_at(text)]
 
 

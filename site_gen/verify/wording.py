@@ -11,6 +11,7 @@ the wording they excused.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -106,7 +107,7 @@ class _Reading:
         self.fact = fact
         self.located = located
         # Case is kept where the numbers are found: "2 May" is a date, "2 may" is not.
-        self.folded = _folded(fact.text)
+        self.folded = shown_text(fact.text)
         self.text = self.folded.casefold()
 
     @functools.cached_property
@@ -212,13 +213,17 @@ def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Prob
 
 def _plain(text: str) -> str:
     """Fold a text or quote as the quote matcher does, in one case, without Markdown."""
-    return _folded(text).casefold()
+    return shown_text(text).casefold()
 
 
-def _folded(text: str) -> str:
-    """Fold a text as the quote matcher does, without Markdown, keeping its case."""
+def shown_text(text: str) -> str:
+    """Return a Markdown text's words as its pages show them, folded as the quote matcher folds,
+    keeping their case: without emphasis marks and link targets, and with character references
+    read, so that no number or "not" hides in markup ("&#57;" is a 9 on the page)."""
     if any(mark in text for mark in _MARKS):  # Most texts and quotes have no Markdown.
         text = _MARKUP.sub(_unmark, text)
+    if "&" in text:
+        text = html.unescape(text)
     return fold_text(text)
 
 
