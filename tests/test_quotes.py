@@ -174,6 +174,17 @@ def test_normalize_empty_and_blank() -> None:
         ("they said we WON", "they said we WON'T"),
         ("said the caf", "said the cafe\u0301"),
         ("an old rule", "an old rule\u0332"),
+        # A space between thousands: "4 400", with a narrow or plain no-break space too.
+        ("400 people on Monday", "detained 4\u202f400 people on Monday"),
+        ("400 people on Monday", "detained 4\u00a0400 people on Monday"),
+        ("400 people on Monday", "detained 4 400 people on Monday"),
+        ("police detained 4", "police detained 4 400 people"),
+        # A multiplier after the number is part of it.
+        ("killed more than 5", "The virus killed more than 5 million people."),
+        ("killed more than 5", "The virus killed more than 5 Thousand people."),
+        # Apostrophes as keyboards write them: the "n't" stays part of its word.
+        ("they said we can", "they said we can\u00b4t"),
+        ("they said we can", "they said we can\uff07t"),
     ],
 )
 def test_boundaries_reject_partial_words_and_numbers(quote: str, text: str) -> None:
@@ -191,6 +202,14 @@ def test_boundaries_reject_partial_words_and_numbers(quote: str, text: str) -> N
         ("the race was", "the race was, said", "the race was"),
         ("said we can", "said we can's owner", "said we can"),
         ("(the race was)", "x(the race was)y", "(the race was)"),
+        ("5 people died", "on day 5 people died", "5 people died"),
+        ("more than 5 people", "more than 5 people, 400 more", "more than 5 people"),
+        ("they met 5", "they met 5 millionaires", "they met 5"),
+        (
+            "did not open fire",
+            "police didn\u00b4t open fire; they did not open fire",
+            "did not open fire",
+        ),
     ],
 )
 def test_boundaries_accept_whole_words(quote: str, text: str, passage: str) -> None:

@@ -148,6 +148,8 @@ CASES = [
     _case(quotes, "_SIC", "sub", "quotes"),
     _case(quotes, "_BRACKETED_LETTER", "finditer", "quotes"),
     _case(quotes, "_OMISSION", "finditer", "quotes"),
+    _case(quotes, "_NUMBER_GOES_ON", "match", "source texts after a match that ends on a digit"),
+    _case(quotes, "_THOUSANDS_GROUP", "match", "quotes that start with a digit"),
     _case(numbers, "_NUMBER", "findall", "fact texts and quotes"),
     _case(numbers, "_DIGIT", "search", "fact texts"),
     _case(numbers, "_DATE", "sub", "fact texts"),

@@ -27,7 +27,9 @@ _DELETED = frozenset(
 # Typographic variants that editors retype with a plain keyboard.
 _FOLDS = MappingProxyType(
     {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032", "'"),
+        # With the acute accent and the fullwidth apostrophe that keyboards put for one:
+        # "didn´t" is "didn't", and its "n't" a negation.
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032\u00b4\uff07", "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
         "\u2026": "...",
@@ -62,6 +64,13 @@ _FOLDED_NEGATION = re.compile(_NEGATION.pattern)
 _SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
 _BRACKETED_LETTER = re.compile(r"\[([^\W\d_])\]")
 _OMISSION = re.compile(r"\[ ?\.{3,} ?\]|\( ?\.{3,} ?\)|\.{3,}")
+# What goes on with a number after a match ends on its digits: "5" of "5,100", of "5 100" (a
+# space between thousands) or of "5 million" is not the number the source gives.
+_NUMBER_GOES_ON = re.compile(
+    r"[.,]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion)\b", re.IGNORECASE
+)
+# The last three digits of a number whose thousands a space sets apart ("4 400").
+_THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
 
 
 class Offsets(Sequence[int]):
@@ -523,13 +532,20 @@ def _bounded(hay: str, start: int, text: str) -> bool:
     if after and unicodedata.category(after).startswith("M"):
         return False
     if text[0].isdecimal():
-        # "5 percent" must not be found in "2.5 percent", "1,5 percent" or "-5 percent".
+        # "5 percent" must not be found in "2.5 percent", "1,5 percent" or "-5 percent", nor
+        # "400 people" in "4 400 people".
         if before in (".", ",") and hay[start - 2 : start - 1].isdecimal():
             return False
         if before == "-" and not _is_word(hay[max(0, start - 2) : start - 1]):
             return False
-    # "more than 5" must not be found in "more than 5,100".
-    return not (text[-1].isdecimal() and after in (".", ",") and hay[end + 1 : end + 2].isdecimal())
+        if (
+            before == " "
+            and hay[start - 2 : start - 1].isdecimal()
+            and _THOUSANDS_GROUP.match(text)
+        ):
+            return False
+    # "more than 5" must not be found in "more than 5,100", "5 100" or "5 million".
+    return not (text[-1].isdecimal() and _NUMBER_GOES_ON.match(hay, end))
 
 
 def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
