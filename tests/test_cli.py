@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import replace_in, run_cli
 
 
@@ -234,3 +235,23 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
                 undescribed.append(f"{' '.join(command)}: {line.strip()}")
     assert len(commands) > 8
     assert undescribed == []
+
+
+@pytest.mark.parametrize(
+    ("roles", "refused"),
+    [
+        ("[engineer]", []),
+        ("[Chief Engineer]", []),
+        ("[gineer]", ["gineer"]),
+        ("[chief eng]", ["chief eng"]),
+    ],
+)
+def test_a_role_is_quoted_in_whole_words(sample: Path, roles: str, refused: list[str]) -> None:
+    """Half a word of a quote is no role: "gineer" used to pass for a "chief engineer"."""
+    replace_in(sample / "facts/more/entities.yml", "roles: [chief engineer]", f"roles: {roles}")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == (1 if refused else 0)
+    assert (
+        re.findall(r"error\[role-not-quoted\] fact 'mara-lind': role '([^']*)'", result.stderr)
+        == refused
+    )

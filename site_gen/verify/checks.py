@@ -299,8 +299,14 @@ def check_value_links(figure: Figure) -> Iterator[Problem]:
 
 
 def check_roles(person: Person) -> list[Problem]:
-    """A role is shown as the sources give it, so it must appear in one of the person's quotes."""
+    """A role is shown as the sources give it, so it must appear in one of the person's quotes,
+    in whole words: "rime" is no role of a "Prime Minister"."""
     quoted = [normalize(c.quote).text.casefold() for c in person.citations]
+
+    def quotes_give(role: str) -> bool:
+        words = normalize(role).text.casefold()
+        return any(_in_words(words, quote) for quote in quoted)
+
     return [
         Problem(
             "role-not-quoted",
@@ -310,5 +316,18 @@ def check_roles(person: Person) -> list[Problem]:
             hint="write the role as a quote gives it, or cite a passage that gives it",
         )
         for index, role in enumerate(person.roles)
-        if not any(normalize(role).text.casefold() in quote for quote in quoted)
+        if not quotes_give(role)
     ]
+
+
+def _in_words(words: str, text: str) -> bool:
+    """Tell whether `words` stand in `text` with no letter or digit glued to either end."""
+    at = text.find(words)
+    while at >= 0:
+        end = at + len(words)
+        glued_before = words[:1].isalnum() and text[at - 1 : at].isalnum()
+        glued_after = words[-1:].isalnum() and text[end : end + 1].isalnum()
+        if not (glued_before or glued_after):
+            return True
+        at = text.find(words, at + 1)
+    return False
