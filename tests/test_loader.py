@@ -267,6 +267,19 @@ def test_html_that_pages_drop_is_warned_of(sample: Path, write: Write) -> None:
     ]
 
 
+def test_images_and_comments_that_pages_drop_are_warned_of(sample: Path, write: Write) -> None:
+    """A "not" in an image's words or a comment counted for the wording lint, and no page shows
+    it: the text read as the quote's negation and showed the opposite."""
+    text = "The bridge reopened![not](https://example.org/a.png) <!-- not --> fast"
+    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    _, problems = check_root(sample)
+    assert [p.message for p in problems if p.code == "raw-html"] == [
+        "'text' has HTML that pages drop: <!-- --> (a comment), ![…](…) (an image)"
+    ]
+    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", '"Wow![sic] x"'))
+    assert headlines(sample) == []
+
+
 def test_links_and_tags_in_code_spans_are_shown_as_written_without_a_word(
     sample: Path, write: Write
 ) -> None:

@@ -133,6 +133,7 @@ CASES = [
     _case(
         reader, "_TICKS_OR_BREAK", "finditer", "Markdown values with a link or tag and a backtick"
     ),
+    _case(reader, "_IMAGE", "search", "Markdown values with a bracket or an angle bracket"),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
     _case(site_yaml, "_QUOTED_VALUE", "match", "lines near a YAML syntax error"),
     _case(coverage, "_SENTENCE_END", "finditer", "each line of a source text"),

@@ -33,6 +33,8 @@ _HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])([^<>]*)>")
 # An attribute's value, quoted or not: what is left of a tag's rest is its attributes' names.
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*)""")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A Markdown image: pages drop it, and its words with it.
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(")
 # A run of backticks, which opens or closes a code span, or a blank line, which ends a paragraph.
 _TICKS_OR_BREAK = re.compile(r"`+|\n[ \t]*\n")
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
@@ -165,14 +167,17 @@ class Reader:
         if text is not None and ("]" in text or "<" in text):  # Most texts link nothing.
             outside = without_code(text)
             self.bad_links(node, name, outside)
-            if "<" in outside:
+            if "<" in outside or "![" in outside:
                 self.dropped_html(node, name, outside)
         return text
 
     def dropped_html(self, node: Node, name: str, text: str) -> None:
         """Warn of HTML that pages drop without a word: a tag that Markdown values may not hold,
-        or an attribute but a link's address and title (schema.MARKDOWN_TAGS)."""
-        dropped: list[str] = []
+        an attribute but a link's address and title (schema.MARKDOWN_TAGS), a comment, or an
+        image, whose words ("![not](…)") would count for the checks and show nowhere."""
+        dropped = ["<!-- --> (a comment)"] if "<!--" in text else []
+        if _IMAGE.search(text):
+            dropped.append("![…](…) (an image)")
         for found in _HTML_TAG.finditer(text):
             tag, rest = found.group(1).lower(), found.group(2)
             if tag not in schema.MARKDOWN_TAGS:
@@ -188,7 +193,8 @@ class Reader:
                     f"'{name}' has HTML that pages drop: {', '.join(dict.fromkeys(dropped))}",
                     node.location,
                     fact=self.fact,
-                    hint="write Markdown instead: *emphasis*, **strong**, [words](https://…)",
+                    hint="write Markdown instead: *emphasis*, **strong**, [words](https://…); "
+                    "pages show no images or comments",
                     severity=Severity.WARNING,
                 )
             )
