@@ -154,6 +154,20 @@ def test_json_ld_escapes_markup_in_values(sample: Path) -> None:
     assert json.loads(text)["name"] == "Mara </script> Lind"
 
 
+def test_a_link_whose_address_has_parentheses_is_a_link(sample: Path) -> None:
+    """Markdown reads a target's paired parentheses as part of it: the page showed the link's
+    Markdown as text, brackets and all."""
+    target = "https://en.wikipedia.org/wiki/Port_(city)"
+    replace_in(
+        sample / "facts/events.yml",
+        "text: The harbour bridge reopened",
+        f"text: The [harbour]({target}) bridge reopened",
+    )
+    assert run_cli("build", "--root", sample).returncode == 0
+    page = Tags((sample / "output/facts/bridge-reopens/index.html").read_text("utf-8"))
+    assert target in [link.get("href") for link in page.all("a")]
+
+
 def test_feed_has_one_entry_per_event_dated_from_the_data(built_site: Path) -> None:
     feed = ET.parse(built_site / "feed.xml").getroot()
     assert feed.tag == ATOM + "feed"

@@ -16,9 +16,10 @@ _URL_SCHEMES = frozenset(schema.LINK_SCHEMES)
 # from each line start, in quadratic time.
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&#\\]|^[ \t]*(?:[-+>]|\d+\.)\s|\n\s*\n", re.MULTILINE)
 _ONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
-# A link as facts write it: text and target without brackets, parentheses or line breaks. Each
+# A link as facts write it: text without brackets or line breaks, and a target without spaces
+# whose parentheses pair, as Markdown reads "https://en.wikipedia.org/wiki/A_(b)" whole. Each
 # "[" is scanned only up to the next bracket, so finding them all takes linear time.
-_LINK = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*\)")
+_LINK = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)")
 _STRAY_BRACKET = re.compile(r"(?<!\\)\[")
 
 
