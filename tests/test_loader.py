@@ -149,6 +149,23 @@ def test_source_outside_seeds_is_refused(sample: Path) -> None:
     )
 
 
+def test_one_text_under_two_entries_is_warned_of(sample: Path) -> None:
+    """Cited under both, with two publishers, one text read on the pages as two outlets."""
+    registry = sample / "seeds/sources.yml"
+    text = registry.read_text(encoding="utf-8")
+    again = text.replace("id: gazette", "id: wire").replace("publisher: Gazette", "publisher: Wire")
+    registry.write_text(text + again.replace("publisher: March 3 (Gazette)", "publisher: Gazette"))
+    _, problems = check_root(sample)
+    assert [(p.code, p.message, p.is_error) for p in problems if p.code != "low-coverage"] == [
+        (
+            "duplicate-source-text",
+            "source 'wire' has the same text as 'gazette' (harbour.txt); citations of either "
+            "count as one voice",
+            False,
+        )
+    ]
+
+
 @pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b" \n\n"], ids=["empty", "bom", "blank"])
 def test_an_empty_source_text_is_an_error_not_a_source_of_any_quote(
     sample: Path, content: bytes

@@ -49,3 +49,16 @@ def test_two_reports_of_one_publisher_are_one_voice() -> None:
     assert view(three).corroborating_sources(three) == ["a", "c"]
     one_voice = figure((164, "a"), (164, "b"))
     assert not view(one_voice).is_corroborated(one_voice)
+
+
+def test_one_text_under_two_entries_is_one_voice() -> None:
+    """Two registry entries for one file, with two publishers, read as two outlets."""
+    sources = {
+        name: Source(
+            name, "one.txt", "0" * 64, name, HERE, publisher=publisher, actual_sha256="0" * 64
+        )
+        for name, publisher in (("a", "Wire"), ("b", "Gazette"))
+    }
+    fact = figure((164, "a"), (164, "b"))
+    view = SiteView(Site(Settings("t", "d", HERE), sources, {fact.id: fact}), Located())
+    assert view.corroborating_sources(fact) == ["a"]

@@ -300,10 +300,16 @@ class SiteView:
         return []
 
     def _one_per_publisher(self, source_ids: list[str]) -> list[str]:
-        """Return the first source of each publisher; a source without one stands alone."""
+        """Return the first source of each publisher; a source without one stands alone, and one
+        text under two entries is one source (check warns of it)."""
         outlets: dict[str, str] = {}
+        texts: set[str] = set()
         for source_id in source_ids:
             source = self.site.sources.get(source_id)
+            text = source.actual_sha256 if source and source.actual_sha256 else source_id
+            if text in texts:
+                continue
+            texts.add(text)
             publisher = source.publisher.casefold() if source and source.publisher else ""
             outlets.setdefault(publisher or f"id:{source_id}", source_id)
         return list(outlets.values())

@@ -117,8 +117,21 @@ def fact_reference_problems(site: Site, fact: Fact) -> Iterator[Problem]:
 
 
 def check_registry(sources: Iterable[Source]) -> Iterator[Problem]:
-    """Pins must match the files, and every metadata field must say where it came from."""
+    """Pins must match the files, every metadata field must say where it came from, and each
+    text is one source: under two entries, with two publishers, it would read as two voices."""
+    first_with: dict[str, Source] = {}
     for source in sources:
+        if source.actual_sha256 and source.text:
+            first = first_with.setdefault(source.actual_sha256, source)
+            if first is not source:
+                yield Problem(
+                    "duplicate-source-text",
+                    f"source '{source.id}' has the same text as '{first.id}' ({first.file}); "
+                    "citations of either count as one voice",
+                    source.at("file"),
+                    hint=f"cite '{first.id}' and remove this entry",
+                    severity=Severity.WARNING,
+                )
         if source.changed:
             yield Problem(
                 "source-changed",
