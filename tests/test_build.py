@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import read_tree, replace_in, run_cli
+from conftest import REPO, read_tree, replace_in, run_cli
 
 
 def test_build_writes_pages_and_data(sample: Path) -> None:
@@ -103,3 +105,17 @@ def test_out_refuses_inputs_and_foreign_folders(sample: Path) -> None:
     assert result.returncode == 2
     assert "did not create" in result.stderr
     assert (foreign / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_two_builds_at_once_leave_the_output_whole(tmp_path: Path) -> None:
+    """Each took the other's staging folder for one a killed build left, and deleted it: one
+    build failed, and the output lost half its files for good."""
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", REPO, "--out", out).returncode == 0
+    whole = read_tree(out)
+    for _ in range(3):
+        command = [sys.executable, "-m", "site_gen", "-q", "build", "--root", REPO, "--out", out]
+        builds = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        errors = [build.communicate(timeout=120)[1] for build in builds]
+        assert [build.returncode for build in builds] == [0, 0], errors
+        assert read_tree(out) == whole

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +49,34 @@ def write_output(files: Mapping[str, bytes], out: Path, previous: Written | None
     builds again on every save and changes a few files: writing them all, and deleting the old
     ones, took longer than the rest of a rebuild on a slow disk (benchmarks/README.md).
     """
-    if previous is not None and previous.out == out and previous.marker == _marker(out):
-        _update(previous.files, files, out)
-    else:
-        _write_whole(files, out)
-    return Written(out, files, _marker(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _one_writer(out.parent):
+        if previous is not None and previous.out == out and previous.marker == _marker(out):
+            _update(previous.files, files, out)
+        else:
+            _write_whole(files, out)
+        return Written(out, files, _marker(out))
+
+
+@contextlib.contextmanager
+def _one_writer(parent: Path) -> Iterator[None]:
+    """Let one build at a time write beside `parent`'s outputs; another waits its turn.
+
+    Two builds into one output at once took each other's staging folder for one a killed build
+    left behind, deleted it, and with it the old output. The lock is the kernel's (flock on the
+    folder), so a killed build releases it; where the file system has none, builds go unlocked.
+    """
+    descriptor = os.open(parent, os.O_RDONLY)
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # Which releases the lock.
 
 
 def _write_whole(files: Mapping[str, bytes], out: Path) -> None:
     """Write every file into a staging folder beside `out`, then exchange the two."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=out.name), dir=out.parent))
     # mkdtemp makes a private folder; a web server running as another user must read the site.
@@ -129,10 +148,14 @@ def _umask() -> int:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Delete staging folders that a killed build left behind (only ones carrying the marker)."""
+    """Delete staging folders that a killed build left behind (only ones carrying the marker).
+
+    A build that finished may still be deleting its old output in one: gone is no error.
+    """
     for leftover in out.parent.glob(_STAGING.format(name=out.name) + "*"):
-        if leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
-            _discard(leftover)
+        with contextlib.suppress(FileNotFoundError):
+            if leftover.is_dir() and ((leftover / MARKER).is_file() or not any(leftover.iterdir())):
+                _discard(leftover)
 
 
 def _discard(folder: Path) -> None:
