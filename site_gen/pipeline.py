@@ -23,6 +23,7 @@ from site_gen.sources.loader import (
     is_inside,
     load_site,
 )
+from site_gen.sources.yaml import decode_utf8
 from site_gen.verify.checks import Verification, check_site
 from site_gen.verify.located import Located
 from site_gen.verify.verdicts import Verdicts
@@ -165,6 +166,14 @@ def render_files(site: Site, located: Located, config: Config, memory: Memory) -
         where = Location(config.display(template), exc.lineno, 1)
         message = (exc.message or "syntax error").rstrip(".")
         problem = Problem("template-syntax", message, where, hint="fix the template")
+    except jinja2.TemplateNotFound as exc:
+        where = failed_template_line(exc, config) or theme
+        problem = Problem(
+            "template-error",
+            f"template '{exc.name}' not found",
+            where,
+            hint=f"add {config.display(config.templates_dir / str(exc.name))} or fix the name",
+        )
     except jinja2.TemplateError as exc:
         where = failed_template_line(exc, config) or theme
         message = str(exc).rstrip(".")
@@ -179,13 +188,35 @@ def render_files(site: Site, located: Located, config: Config, memory: Memory) -
             hint="make sure no template extends or includes itself, directly or through others",
         )
     except UnicodeDecodeError as exc:
-        problem = Problem(
+        problem = undecodable_theme_file(config) or Problem(
             "encoding",
             f"a theme file is not UTF-8 (byte 0x{exc.object[exc.start]:02x})",
             theme,
             hint="save the templates and stylesheets as UTF-8",
         )
+    except Exception as exc:
+        # Template code can raise anything ({{ 1/0 }}, "a" + 1): it is the editor's mistake
+        # when a template's line raised it, and site_gen's own bug otherwise.
+        line = failed_template_line(exc, config)
+        if line is None:
+            raise
+        problem = Problem(
+            "template-error",
+            f"{type(exc).__name__}: {exc}".rstrip(": ."),
+            line,
+            hint="fix the template or the value it uses",
+        )
     raise CheckFailed([problem]) from None
+
+
+def undecodable_theme_file(config: Config) -> Problem | None:
+    """Return the problem of the first theme file that is not UTF-8, at its bad byte."""
+    for path in sorted(config.templates_dir.rglob("*")):
+        if path.is_file():
+            _, problem = decode_utf8(path.read_bytes(), config.display(path))
+            if problem is not None:
+                return problem
+    return None
 
 
 def failed_template_line(exc: Exception, config: Config) -> Location | None:

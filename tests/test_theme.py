@@ -135,6 +135,10 @@ def test_template_mistakes_name_the_template_line(
     cases = {
         "{{ nosuch.thing }}": "error[template-error]: 'nosuch' is undefined; fix the template",
         "{{ 1 | nosuchfilter }}": "error[template-syntax]: No filter named 'nosuchfilter'; fix",
+        # Template code can raise any Python error: a traceback used to follow.
+        "{{ 1 / 0 }}": "error[template-error]: ZeroDivisionError: division by zero; fix",
+        '{{ "a" + 1 }}': 'error[template-error]: TypeError: can only concatenate str (not "int")',
+        '{% include "nope.html" %}': "error[template-error]: template 'nope.html' not found; add",
     }
     for line, expected in cases.items():
         body = (
@@ -144,6 +148,11 @@ def test_template_mistakes_name_the_template_line(
         result = run_cli("build", "--root", sample)
         assert result.returncode == 1
         assert f"templates/timeline.html:3:1: {expected}" in result.stderr
+    (sample / "templates/timeline.html").write_bytes(b"{% extends 'default/timeline.html' %}\xff")
+    result = run_cli("build", "--root", sample)
+    assert "templates/timeline.html:1:38: error[encoding]: invalid UTF-8 (byte 0xff)" in (
+        result.stderr
+    )
     write(sample / "templates/timeline.html", '{% extends "timeline.html" %}')
     result = run_cli("build", "--root", sample)
     assert result.returncode == 1
