@@ -23,6 +23,7 @@ from site_gen.pipeline import load_and_check
 from site_gen.render.views import plural
 from site_gen.report import FORMATS, counts, printable, report
 from site_gen.sources import adding
+from site_gen.sources.loader import refuse_outside
 from site_gen.verify.coverage import site_coverage
 from site_gen.verify.verdicts import SWITCH_VARIABLE, Verdicts, default_folder
 
@@ -221,7 +222,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Compare the JSON Schemas in ROOT/schemas/ with site_gen's fields, or write them."""
     config = _config(args)
     folder = config.root / jsonschema.FOLDER
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{config.display(folder)} is a file; move it away to keep the schemas")
     if args.write:
+        for path in [folder, *(folder / name for name in jsonschema.rendered_schemas())]:
+            refuse_outside(config, path)
         for path in jsonschema.write_schemas(folder):
             log.info("wrote %s", config.display(path))
         return EXIT_OK

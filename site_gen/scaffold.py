@@ -11,6 +11,7 @@ from pathlib import Path
 from site_gen.config import OUTPUT_DEPTH_BYTES, Config, check_path_length
 from site_gen.errors import UsageError
 from site_gen.model import jsonschema
+from site_gen.sources.loader import refuse_outside
 
 # The example project, shipped as package data.
 SKELETON = "skeleton"
@@ -70,6 +71,8 @@ def eject_theme(config: Config, name: str | None = None) -> list[Path]:
             raise UsageError(f"the theme has no file {name!r}; name one of: {choices}")
         theme = {name: theme[name]}
     targets = {config.templates_dir / relative: data for relative, data in sorted(theme.items())}
+    for path in targets:
+        refuse_outside(config, path)
     taken = [config.display(path) for path in targets if path.exists() or path.is_symlink()]
     if taken:
         raise UsageError(

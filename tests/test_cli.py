@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -255,3 +256,20 @@ def test_a_role_is_quoted_in_whole_words(sample: Path, roles: str, refused: list
         re.findall(r"error\[role-not-quoted\] fact 'mara-lind': role '([^']*)'", result.stderr)
         == refused
     )
+
+
+def test_schema_reads_any_bytes_and_names_a_file_in_the_folders_place(sample: Path) -> None:
+    """A schema file that is not UTF-8 printed a traceback; a file named schemas was "out of
+    date", and writing then failed with "File exists"."""
+    assert run_cli("schema", "--write", "--root", sample).returncode == 0
+    (sample / "schemas/facts.schema.json").write_bytes(b"\xff")
+    result = run_cli("schema", "--root", sample)
+    assert result.returncode == 1
+    assert "schemas/facts.schema.json: out of date" in result.stderr
+    assert "Traceback" not in result.stderr
+    shutil.rmtree(sample / "schemas")
+    (sample / "schemas").write_text("mine", encoding="utf-8")
+    for args in (["schema"], ["schema", "--write"]):
+        result = run_cli(*args, "--root", sample)
+        assert result.returncode == 2
+        assert "schemas is a file; move it away to keep the schemas" in result.stderr

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO, replace_in, run_cli
 
 INPUTS = ("seeds", "facts", "templates")
@@ -59,3 +61,26 @@ def test_only_reviewed_modules_create_markup() -> None:
         and re.search(r"\bMarkup\(", p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("link", "command"),
+    [
+        ("templates", ["theme", "eject", "base.html"]),
+        ("schemas", ["schema", "--write"]),
+        ("schemas/site.schema.json", ["schema", "--write"]),
+    ],
+)
+def test_no_command_writes_through_a_link_out_of_the_root(
+    sample: Path, tmp_path: Path, link: str, command: list[str]
+) -> None:
+    """A link in a pull request made `theme eject` or `schema --write` write elsewhere."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(sample / "templates")
+    (sample / link).parent.mkdir(exist_ok=True)
+    (sample / link).symlink_to(elsewhere if "." not in link else elsewhere / "x.json")
+    result = run_cli(*command, "--root", sample)
+    assert result.returncode == 2
+    assert "leads out of the site root through a link; refusing to write" in result.stderr
+    assert list(elsewhere.iterdir()) == []

@@ -168,6 +168,6 @@ def stale_schemas(folder: Path) -> list[Path]:
     stale = []
     for name, text in rendered_schemas().items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if not path.is_file() or path.read_bytes() != text.encode():
             stale.append(path)
     return stale

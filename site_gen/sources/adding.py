@@ -25,7 +25,7 @@ from site_gen.config import REGISTRY_FILE, Config
 from site_gen.errors import Problem, UsageError
 from site_gen.model import Source, schema
 from site_gen.publish.output import replace_file
-from site_gen.sources.loader import is_inside, load_sources
+from site_gen.sources.loader import load_sources, refuse_outside
 from site_gen.sources.yaml import FORBIDDEN, LIMITS, MAX_FILE_BYTES, Node, decode_utf8, parse_yaml
 from site_gen.verify.checks import PASSAGE_MIN_WORDS, closest_detail
 from site_gen.verify.coverage import split_sentences
@@ -153,7 +153,7 @@ def add_source(config: Config, file: Path, source_id: str | None) -> Added:
     name = file.name
     if name == REGISTRY_FILE:
         raise UsageError(f"{name} is the registry's own name; rename the text file first")
-    _refuse_outside(config, config.seeds_dir)
+    refuse_outside(config, config.seeds_dir)
     target = config.seeds_dir / name
     old_registry, entries = _registry(config)
     copied = _must_copy(target, data)
@@ -191,14 +191,6 @@ def _read_text(file: Path) -> tuple[bytes, str]:
     return data, text
 
 
-def _refuse_outside(config: Config, path: Path) -> None:
-    """Refuse to write through a link that leads out of the site root."""
-    if (path.exists() or path.is_symlink()) and not is_inside(config, path):
-        raise UsageError(
-            f"{config.display(path)} is a link out of the site root; refusing to write"
-        )
-
-
 def _must_copy(target: Path, data: bytes) -> bool:
     """Tell whether the text still has to be copied; refuse to overwrite anything else."""
     if target.is_symlink() or (target.exists() and not target.is_file()):
@@ -220,7 +212,7 @@ def _registry(config: Config) -> tuple[bytes, list[dict[str, str]]]:
     The raw entries are read, not the loaded sources: an entry with a problem still owns its id.
     """
     path = config.registry_file
-    _refuse_outside(config, path)
+    refuse_outside(config, path)
     if not path.exists():
         return b"", []
     data = path.read_bytes()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from site_gen.config import Config
-from site_gen.errors import Location, Problem, Severity
+from site_gen.errors import Location, Problem, Severity, UsageError
 from site_gen.model import FACT_CLASSES, Fact, Settings, Site, Source, Unread, schema
 from site_gen.sources.reader import Reader
 from site_gen.sources.yaml import (
@@ -80,6 +80,15 @@ def is_inside(config: Config, path: Path) -> bool:
         return config.root in path.resolve().parents
     except (RuntimeError, OSError):
         return False
+
+
+def refuse_outside(config: Config, path: Path) -> None:
+    """Refuse to write a file whose path, through a link on the way, leads out of the site root:
+    a link in a pull request must never make a command write elsewhere on the machine."""
+    if not is_inside(config, path):
+        raise UsageError(
+            f"{config.display(path)} leads out of the site root through a link; refusing to write"
+        )
 
 
 def outside_problem(config: Config, path: Path) -> Problem:
