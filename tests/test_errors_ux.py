@@ -75,6 +75,25 @@ def test_yaml_syntax_error_shows_the_line_with_a_caret_under_the_fault(sample: P
     assert lines[2] == "          |                    ^"
 
 
+def test_words_without_a_colon_are_shown_on_their_own_line(sample: Path) -> None:
+    """The parser fails where the next key begins, or past the file's end: the headline named
+    that line, a blank one or one the file does not have."""
+    events = sample / "facts/events.yml"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    for text, number in (
+        ("".join([*lines[:8], "  oops\n", *lines[8:]]), 9),
+        ("".join(lines) + "x\n", len(lines) + 1),
+    ):
+        events.write_text(text, encoding="utf-8")
+        result = run_cli("check", "--root", sample)
+        column = 3 if number == 9 else 1
+        assert result.stderr.splitlines()[0] == (
+            f"facts/events.yml:{number}:{column}: error[yaml-syntax]: a line has no ':' after its "
+            "words where a key was expected; write 'key: value', or indent the words to go on "
+            "with the value above"
+        )
+
+
 def test_unclosed_bracket_shows_where_it_opened(sample: Path) -> None:
     replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [mara-lind")
     result = run_cli("check", "--root", sample)

@@ -428,6 +428,19 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Proble
             line, column = start[0], start[1]
             what = f"{cause} (the parser then fails at line {mark.line + 1}: {what})"
             detail = _caret(lines, line, column, " here")
+    elif exc.context == "while scanning a simple key" and context is not None:
+        # Words without ':' read as the start of a key, and the parser fails only where the
+        # next key begins, or past the file's end: the fault is the line of those words.
+        where = Location(display, context.line + 1, context.column + 1)
+        what = "a line has no ':' after its words where a key was expected"
+        hint = "write 'key: value', or indent the words to go on with the value above"
+        return Problem(
+            "yaml-syntax",
+            what,
+            where,
+            hint=hint,
+            detail=_caret(lines, context.line, context.column),
+        )
     elif context and context.line < mark.line and exc.context:
         label = f" {exc.context.removeprefix('while parsing ')} starts here"
         detail = _caret(lines, context.line, context.column, label)
