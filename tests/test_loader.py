@@ -334,6 +334,22 @@ def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) 
     assert headlines(sample) == []
 
 
+def test_a_facts_link_that_leads_nowhere_is_reported_not_skipped(sample: Path) -> None:
+    """A broken or looping link in facts/ was left out without a word, and check passed."""
+    (sample / "facts/gone.yml").symlink_to(sample / "facts/nowhere.yml")
+    (sample / "facts/loop.yml").symlink_to(sample / "facts/loop.yml")
+    (sample / "site.yml").rename(sample / "settings.yml")
+    (sample / "site.yml").mkdir()
+    assert [h for h in headlines(sample) if "missing-file" in h] == [
+        "facts/gone.yml: error[missing-file]: a link that leads to no file (it is broken, or "
+        "loops); link it to a file; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
+        "facts/loop.yml: error[missing-file]: a link that leads to no file (it is broken, or "
+        "loops); link it to a file; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
+        "site.yml: error[missing-file]: a folder, where a file was expected; move the folder "
+        "away; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
+    ]
+
+
 def test_hidden_files_beside_the_facts_are_not_read(sample: Path, write: Write) -> None:
     """Editors and systems leave these: an Emacs autosave, macOS metadata, a hidden folder."""
     write(sample / "facts/.#events.yml", GOOD_FACT)

@@ -107,14 +107,15 @@ def _read_root(config: Config, path: Path, problems: list[Problem]) -> Node | No
         problems.append(outside_problem(config, path))
         return None
     if not path.is_file():
-        problems.append(
-            Problem(
-                "missing-file",
-                "file not found",
-                Location(display),
-                hint="create it; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
-            )
-        )
+        if path.is_symlink():
+            what = ("a link that leads to no file (it is broken, or loops)", "link it to a file")
+        elif path.is_dir():
+            what = ("a folder, where a file was expected", "move the folder away")
+        else:
+            what = ("file not found", "create it")
+        message, fix = what
+        hint = f"{fix}; `site-gen init NEW_FOLDER` writes a briefing with one to copy"
+        problems.append(Problem("missing-file", message, Location(display), hint=hint))
         return None
     data, problem = read_file(path, display)
     if problem:
@@ -285,7 +286,8 @@ def fact_files(config: Config) -> list[Path]:
     """Return every facts file in a stable order, so output never depends on the file system.
 
     Hidden files and folders are left out: editors and systems leave them beside the facts
-    (`.#events.yml`, macOS's `._events.yml`), and they are never facts.
+    (`.#events.yml`, macOS's `._events.yml`), and they are never facts. A link is kept even
+    when it leads nowhere, so that it is reported, not skipped without a word.
     """
     if not config.facts_dir.is_dir():
         return []
@@ -298,7 +300,7 @@ def fact_files(config: Config) -> list[Path]:
         found[relative]
         for relative in sorted(found)
         if not any(part.startswith(".") for part in relative.split("/"))
-        and found[relative].is_file()
+        and (found[relative].is_file() or found[relative].is_symlink())
     ]
 
 
