@@ -185,12 +185,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Every request, 404 and reload would otherwise scroll the build messages away.
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
-    # The preview shows drafts, at the server's root whatever base URL the published site uses:
-    # it is built into a folder of its own, removed when the server stops, never into the output
-    # that `build` writes for publishing. A stop asked for by `kill` is as clean as Ctrl+C.
+    # The preview shows drafts, at the server's root whatever base URL and address the
+    # published site has: it is built into a folder of its own, removed when the server stops,
+    # never into the output that `build` writes for publishing. A stop asked for by `kill` is
+    # as clean as Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="site-gen-preview-") as folder:
-        config = Config.for_root(root, Path(folder) / "site", base_url="/", drafts=True)
+        config = Config.for_root(
+            root, Path(folder) / "site", base_url="/", site_url="", drafts=True
+        )
         memory = Memory(_verdicts(args))
         Preview(config, _preview_reporter(config), memory).serve(args.host, args.port)
     return EXIT_OK

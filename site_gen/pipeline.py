@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
@@ -141,10 +142,21 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
 
 
 def with_options(site: Site, config: Config) -> Site:
-    """Return the site with the URLs of the command line in place of those of site.yml."""
+    """Return the site with the URLs of the command line in place of those of site.yml.
+
+    The published address must end in the base URL: with "https://owner.github.io/" and
+    "/brief/", every canonical link, feed link and sitemap entry would lead out of the site.
+    """
     settings = site.settings
     base_url = settings.base_url if config.base_url is None else config.base_url
     site_url = settings.site_url if config.site_url is None else config.site_url
+    if site_url and urlsplit(site_url).path.strip("/") != base_url.strip().strip("/"):
+        raise UsageError(
+            f"the site URL {site_url} does not end in the base URL {base_url or '/'}: the "
+            "pages' canonical, feed and sitemap links would lead out of the site; give the "
+            "address and the path it is published under, like https://owner.github.io/brief/ "
+            "and /brief/"
+        )
     return replace(site, settings=replace(settings, base_url=base_url, site_url=site_url))
 
 
@@ -239,7 +251,7 @@ def check_options(config: Config) -> None:
         raise UsageError(
             f"--base-url {config.base_url!r} is not a URL path; write it like {BASE_URL_EXAMPLE}"
         )
-    if config.site_url is not None and not SITE_URL.fullmatch(config.site_url):
+    if config.site_url and not SITE_URL.fullmatch(config.site_url):  # "" is none, as in site.yml.
         raise UsageError(
             f"--site-url {config.site_url!r} is not an http(s) address; write it like "
             f"{SITE_URL_EXAMPLE}"

@@ -196,6 +196,19 @@ def test_search_index_lists_every_fact_under_the_base_path(built_site: Path) -> 
     assert coup["t"] == "Kassym-Jomart Tokayev on the attempted coup"
 
 
+def test_a_site_url_off_the_base_url_is_refused(sample: Path) -> None:
+    """Canonical, feed and sitemap links led out of the site: https://owner.github.io/timeline/
+    for a site published under /brief/."""
+    result = run_cli(
+        "build", "--root", sample, "--base-url", "/brief/", "--site-url", "https://owner.github.io/"
+    )
+    assert result.returncode == 2
+    assert "the site URL https://owner.github.io/ does not end in the base URL /brief/" in (
+        result.stderr
+    )
+    assert not (sample / "output").exists()
+
+
 def test_pages_files_for_github_pages(built_site: Path) -> None:
     assert (built_site / ".nojekyll").read_bytes() == b""
     assert (built_site / "404.html").is_file()

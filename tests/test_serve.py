@@ -136,6 +136,8 @@ def test_the_preview_builds_apart_from_the_published_output_and_cleans_up(
     """The preview shows drafts, at the server's root: built into output/, it would be one
     upload away from publishing them, with links that miss a Pages subpath."""
     preview.wait_for(PAGE, is_clean)
+    # Where the site is published does not move the preview off the server's root.
+    preview.edit("site.yml", "language: en\n", "language: en\nsite_url: https://example.org/x/\n")
     assert run_cli("build", "--root", preview.root, "--base-url", "/x/").returncode == 0
     published = read_tree(preview.root / "output")
     preview.edit("facts/events.yml", "title: Bridge reopens", "title: Bridge opens again")
