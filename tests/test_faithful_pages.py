@@ -4,6 +4,7 @@ order, claims that are carried rather than corroborated, and dates that are only
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +94,20 @@ def test_successive_counts_read_as_a_series_with_their_qualifier_and_attribution
     assert "reported by City transport office" in shown
     assert "Also given as over 500" in shown
     assert "disagree" not in shown
+
+
+def test_successive_counts_from_two_reporters_each_name_their_own(toll: Path) -> None:
+    """The series used to be credited whole to its latest value's reporter."""
+    replace_in(
+        toll / "facts/toll.yml",
+        'as_of: "2025-03-09"\n      reported_by: transport-office',
+        'as_of: "2025-03-09"\n      reported_by: mara-lind',
+    )
+    shown = key_figure(built(toll))
+    assert (
+        "Successive counts: more than 400 (Mara Lind, 9 March 2025), then 515 (City transport "
+        "office)."
+    ) in shown
 
 
 def test_the_chart_draws_a_series_oldest_first_and_leaves_out_the_rounding(toll: Path) -> None:
@@ -270,3 +285,18 @@ def test_a_date_that_is_only_the_reports_says_reported(sample: Path) -> None:
     assert "Claim · reported 4 March 2025" in page
     listing = text_of((out / "statements/index.html").read_text(encoding="utf-8"))
     assert "Reported 4 March 2025" in listing
+
+
+def test_no_summary_cuts_a_claim_short(built_site: Path) -> None:
+    """Source pages linked each claim by its first 60 characters, and a claim's page was titled
+    by its first 90: "Tokayev said the legislation on presidential terms would…" left out
+    the "not be changed" that followed."""
+    facts = json.loads((built_site / "facts.json").read_text("utf-8"))["facts"]
+    claims = {fact["id"]: fact["text"] for fact in facts if fact["kind"] == "statement"}
+    for page in (built_site / "sources").glob("*/index.html"):
+        for link in re.findall(r'<span class="citers">(.*?)</span></p>', page.read_text("utf-8")):
+            assert "…</a>" not in link, page
+    for fact_id in claims:
+        html = (built_site / f"facts/{fact_id}/index.html").read_text("utf-8")
+        title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+        assert title is not None and "…" not in title.group(1), fact_id
