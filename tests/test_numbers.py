@@ -77,8 +77,17 @@ TEXT = "text: The harbour bridge reopened after being closed for 36 hours by a s
         # What the page shows: "&#x33;&#x37;" is 37, and "March 9000" no date.
         (QUOTE, "text: The bridge was closed for &#x33;&#x37; hours.", "37"),
         (QUOTE, "text: In March 9000 hours went by.", "9000"),
+        # The page shows one number, 36,000, where the markup parted two.
+        (QUOTE, 'text: "The bridge was closed for <strong>36</strong>,000 hours."', "36,000"),
+        (
+            QUOTE,
+            'text: "The bridge was closed for [36](https://example.org/),000 hours."',
+            "36,000",
+        ),
+        # A currency is no name such as "S-300": "KZT900" counts 900.
+        (QUOTE, "text: The bridge was closed for 36 hours and cost KZT900.", "900"),
     ],
-    ids=["invisible", "sic", "date", "sign", "reference", "no-year"],
+    ids=["invisible", "sic", "date", "sign", "reference", "no-year", "tag", "link", "currency"],
 )
 def test_a_number_is_read_as_the_page_shows_it_and_the_quote_matches(
     sample: Path, quote: str, text: str, claimed: str
@@ -94,4 +103,16 @@ def test_a_number_is_read_as_the_page_shows_it_and_the_quote_matches(
             "number-not-quoted",
             f"text says {claimed}, but no quote of this fact contains that number",
         )
+    ]
+
+
+def test_a_number_in_a_title_is_held_to_the_quotes(sample: Path) -> None:
+    """Every list, the feed and search show the title in the fact's place: "Bridge closed 90
+    hours" passed, with quotes that say 36."""
+    replace_in(
+        sample / "facts/events.yml", "title: Bridge reopens", "title: Bridge closed 90 hours"
+    )
+    _, problems = check_root(sample)
+    assert [(p.code, p.message, p.location.line) for p in problems if p.is_error] == [
+        ("number-not-quoted", "title says 90, but no quote of this fact contains that number", 3)
     ]

@@ -143,6 +143,20 @@ DISTORTED = [
         id="not-added-as-character-references",  # The page shows "not".
     ),
     pytest.param(
+        fact("The mayor, Ana Ruiz, did n<em>o</em>t open the new hall.", HALL),
+        "negation",
+        "text has 'not', but none of its quotes has a negation",
+        id="not-added-across-a-tag",
+    ),
+    pytest.param(
+        fact(
+            'More than 4,400 people were <a href="https://example.org/said">arrested</a>.', ARRESTED
+        ),
+        "unattributed",
+        "every quote attributes the claim ('said'), but the text states it as plain fact",
+        id="said-only-in-a-link-address",
+    ),
+    pytest.param(
         fact(
             "Ana Ruiz said more than 4,400 people were arrested.",
             ARRESTED,

@@ -210,21 +210,29 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
     return tuple(lines)
 
 
+# The keys whose words every page shows as the fact's own: its text, and the title or subject
+# that lists, feeds and search show in its place.
+_CLAIMING_KEYS = ("text", "title", "about")
+
+
 def check_numbers(fact: CitedText) -> Iterator[Problem]:
-    """Every number in the text, and every figure value, must appear in the fact's quotes."""
+    """Every number in the text and the title, and every figure value, must appear in the
+    fact's quotes."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
-    claims = claimed_numbers(wording.shown_text(fact.text))
-    # Most texts claim no number; their quotes need no reading.
-    quoted = _quoted_numbers(fact.citations) if claims else set()
-    for written, value in dict.fromkeys(claims):  # A number written twice is one problem.
-        if value not in quoted:
-            yield Problem(
-                "number-not-quoted",
-                f"text says {written}, but no quote of this {what} contains that number",
-                fact.at("text"),
-                fact.fact_id,
-                hint=f"correct the number or cite a passage that gives {written}",
-            )
+    quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
+    for key in _CLAIMING_KEYS:
+        claims = claimed_numbers(wording.shown_text(getattr(fact, key, "") or ""))
+        for written, value in dict.fromkeys(claims):  # A number written twice is one problem.
+            if quoted is None:
+                quoted = _quoted_numbers(fact.citations)
+            if value not in quoted:
+                yield Problem(
+                    "number-not-quoted",
+                    f"{key} says {written}, but no quote of this {what} contains that number",
+                    fact.at(key),
+                    fact.fact_id,
+                    hint=f"correct the number or cite a passage that gives {written}",
+                )
     if isinstance(fact, Figure):
         for index, entry in enumerate(fact.values):
             own = _quoted_numbers(entry.sources)

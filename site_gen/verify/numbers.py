@@ -28,8 +28,8 @@ _DATE = re.compile(
 # Link targets and bare URLs are addresses, not claims.
 # A link target stops at the next bracket too, so a text of many "](" is read in linear time.
 _URL = re.compile(r"\]\([^)\]]*\)|https?://\S+")
-# Names such as "S-300" or "Su-27" carry digits but count nothing.
-_DESIGNATION = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
+# Names such as "S-300", "Su-27" or "G7" carry digits but count nothing; "KZT900" counts.
+_DESIGNATION = re.compile(r"\b(?:[A-Za-z]+-|[A-Za-z]{1,2})\d[\w-]*")
 
 
 class Number(NamedTuple):

@@ -82,10 +82,11 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)")
 _ARTICLE = re.compile(r"\Athe ")
 # How many paragraphs before a quote's own may name who speaks in it.
 _PARAGRAPHS_BEFORE = 2
-# Link targets are addresses, and emphasis marks are typography, not wording.
-_MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+")
+# Link targets are addresses, and emphasis marks and the tags Markdown may hold are typography,
+# not wording: "n<em>o</em>t" is a "not" on the page, and "**164**,250" one number.
+_MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+|<br\s*/?>|</?[A-Za-z][^<>]*>")
 # The characters _MARKUP starts with: a text without any of them is left as it is.
-_MARKS = ("]", "*", "_", "`")
+_MARKS = ("]", "*", "_", "`", "<")
 
 
 class Finding(NamedTuple):
@@ -228,8 +229,8 @@ def shown_text(text: str) -> str:
 
 
 def _unmark(found: re.Match[str]) -> str:
-    """Drop emphasis marks where they stand; a link target leaves a space, as the numbers do."""
-    return " " if found.group().startswith("]") else ""
+    """Drop the markup where it stands, as the page shows its words; a line break is a space."""
+    return " " if found.group().startswith("<br") else ""
 
 
 def _unattributed(reading: _Reading) -> Iterator[Finding]:
