@@ -108,6 +108,8 @@ SYLLABLES = _words(
 )
 
 NEGATION_ACCEPTED = "The quotes say 'not' in a sentence that the text does not restate."
+# The negations the checker reads just outside a quote ("without" only before one).
+NEGATIONS = frozenset(_words("not no never nor none neither cannot nothing nobody nowhere"))
 # Sentence templates; each slot is filled by `_Writer.fill`. Multi-word values become tokens.
 TEMPLATES = (
     "The {adj} {noun} in {place} {verbed} {qual}{num} {nouns} on {weekday}, {org} said.",
@@ -365,12 +367,26 @@ class Quote:
         return any(t.text == "not" for t in self.tokens)
 
 
+def uncut(paragraph: list[Token], start: int, end: int) -> tuple[Token, ...]:
+    """Return the tokens from `start` to `end`, widened as the checker asks of a quote: with the
+    "not" just before or after them, and the qualifier of a count they start with."""
+    while True:
+        if start > 0 and paragraph[start - 1].text.lower() in NEGATIONS | {"without"}:
+            start -= 1
+        elif paragraph[start].qualifier:
+            start -= len(paragraph[start].qualifier.split())
+        elif end < len(paragraph) and paragraph[end].text.lower() in NEGATIONS:
+            end += 1
+        else:
+            return tuple(paragraph[start:end])
+
+
 def random_slice(rng: random.Random, source: SourceText) -> Quote:
     """Cut a word-aligned quote of 8–30 words out of a random paragraph."""
     paragraph = rng.choice(source.paragraphs)
     length = min(len(paragraph), rng.randint(*QUOTE_WORDS))
     start = rng.randint(0, len(paragraph) - length)
-    return Quote(source.id, tuple(paragraph[start : start + length]))
+    return Quote(source.id, uncut(paragraph, start, start + length))
 
 
 def number_slice(rng: random.Random, source: SourceText) -> tuple[Quote, Token, str]:
@@ -389,14 +405,14 @@ def number_slice(rng: random.Random, source: SourceText) -> tuple[Quote, Token, 
     start = rng.randint(lowest, max(lowest, highest))
     unit = paragraph[at + 1].text if at + 1 < len(paragraph) else ""
     unit = unit if unit.isalpha() else rng.choice(PLURALS)
-    return Quote(source.id, tuple(paragraph[start : start + length])), paragraph[at], unit
+    return Quote(source.id, uncut(paragraph, start, start + length)), paragraph[at], unit
 
 
 def planted_slice(rng: random.Random, source: SourceText, entity_id: str) -> Quote:
     """Quote an entity's introducing sentence from its start, so a person's role is covered."""
     index, start, end = source.planted[entity_id]
     length = min(end - start, rng.randint(12, QUOTE_WORDS[1]))
-    return Quote(source.id, tuple(source.paragraphs[index][start : start + length]))
+    return Quote(source.id, uncut(source.paragraphs[index], start, start + length))
 
 
 def paraphrase(rng: random.Random, quote: Quote, lead: str) -> str:

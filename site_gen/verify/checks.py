@@ -40,6 +40,7 @@ _REASON_HINTS = MappingProxyType(
         Reason.FRAGMENT_ORDER: "keep the parts in source order, each within 300 characters of the last",
         Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
         Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
+        Reason.CUT: "quote that word too: without it the quote says other than its source",
     }
 )
 
@@ -155,7 +156,7 @@ def check_citation(check: _Check, citation: Citation, fact: str | None) -> Probl
     if isinstance(found, Match):
         check.spans[source.id, citation.quote] = found.spans
         return None
-    if found.reason is not Reason.TOO_SHORT:
+    if found.reason not in (Reason.TOO_SHORT, Reason.CUT):  # Both are in this source.
         elsewhere = [
             other.id
             for other in sources.values()
@@ -178,9 +179,11 @@ def check_citation(check: _Check, citation: Citation, fact: str | None) -> Probl
         citation.location,
         fact,
         hint=_REASON_HINTS[found.reason],
-        # A quote too short to cite is most likely in the source as it is: a diff against it
-        # would show nothing.
-        detail=() if found.reason is Reason.TOO_SHORT else closest(check, citation.quote, source),
+        # A quote too short to cite, or cut beside a word it needs, is most likely in the source
+        # as it is: a diff against it would show nothing.
+        detail=()
+        if found.reason in (Reason.TOO_SHORT, Reason.CUT)
+        else closest(check, citation.quote, source),
     )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple, overload
 
+from site_gen.model.counts import QUALIFIERS
+
 # A quote needs this many words, so the passage it names is unambiguous.
 QUOTE_MIN_WORDS = 3
 # A fragment must start at most this many normalized characters after the previous one ends.
@@ -54,23 +56,34 @@ _SPECIAL_SPARSE = re.compile(r"[\s\u2026](?:(?<=[^\S ])\s*|(?<= )\s+|(?<=\A )|(?
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # "cannot", "nothing", "nobody" and "nowhere" negate as surely as "not", so they are held too.
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|without|nor|none|neither|cannot|nothing|nobody|nowhere)\b|n't\b",
-    re.IGNORECASE,
-)
+_NEGATION_WORDS = "not|no|never|without|nor|none|neither|cannot|nothing|nobody|nowhere"
+_NEGATION = re.compile(rf"\b(?:{_NEGATION_WORDS})\b|n't\b", re.IGNORECASE)
 # The same words in text already case-folded, which a case-blind search would read at half speed.
 _FOLDED_NEGATION = re.compile(_NEGATION.pattern)
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
 _SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
 _BRACKETED_LETTER = re.compile(r"\[([^\W\d_])\]")
 _OMISSION = re.compile(r"\[ ?\.{3,} ?\]|\( ?\.{3,} ?\)|\.{3,}")
-# What goes on with a number after a match ends on its digits: "5" of "5,100", of "5 100" (a
-# space between thousands) or of "5 million" is not the number the source gives.
+# What goes on with a number after a match ends on its digits: "5" of "5,100", "5'000",
+# "5/6", "5 100" (a space between thousands) or "5 million" is not the number the source gives.
 _NUMBER_GOES_ON = re.compile(
-    r"[.,]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion)\b", re.IGNORECASE
+    r"[.,'/]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion|bn|mn|mln|dozen)\b",
+    re.IGNORECASE,
 )
 # The last three digits of a number whose thousands a space sets apart ("4 400").
 _THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
+# A negation just outside a match governs the quoted words: "allow" in "would not allow", or
+# "would" before "not allow", quotes the opposite of the source. After a match, "without" adds
+# how, not whether ("shot at them without warning"), so it does not count there.
+_NEGATION_BEFORE = re.compile(rf"\b(?:{_NEGATION_WORDS}) \Z", re.IGNORECASE)
+_NEGATION_AFTER = re.compile(rf" (?:{_NEGATION_WORDS.replace('without|', '')})\b", re.IGNORECASE)
+# A qualifier just before a quoted number bounds it: "8,000 people" in "nearly 8,000 people".
+_QUALIFIER_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))}) \Z",
+    re.IGNORECASE,
+)
+# How far before or after a match those words are looked for: the longest of them, and a space.
+_REACH = 1 + max(len(word) for word in (*_NEGATION_WORDS.split("|"), *QUALIFIERS))
 
 
 class Offsets(Sequence[int]):
@@ -173,6 +186,7 @@ class Reason(enum.Enum):
     FRAGMENT_ORDER = "fragment-order"
     OMITTED_NUMBER = "omitted-number"
     OMITTED_NEGATION = "omitted-negation"
+    CUT = "cut"
 
 
 @dataclass(frozen=True)
@@ -392,12 +406,14 @@ def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORD
     else:
         first = _first_letter(literal)
         needle = _Needle(literal, frozenset() if first is None else frozenset({first}))
-    start = next(_starts(source.text, needle), None)
-    if start is not None:
-        return Match((source.span(start, start + len(literal)),))
+    cut = None
+    for start in _starts(source.text, needle):
+        cut = cut or _cut(source.text, start, start + len(literal))
+        if cut is None:
+            return Match((source.span(start, start + len(literal)),))
     needles = _fragments(edited, fold)
     if needles == [needle]:
-        return Miss(Reason.NOT_FOUND, "the quote was not found in the source")
+        return cut or Miss(Reason.NOT_FOUND, "the quote was not found in the source")
     if len(needles) > 1:
         for number, fragment in enumerate(needles, start=1):
             count = len(_WORD.findall(fragment.text))
@@ -534,7 +550,7 @@ def _bounded(hay: str, start: int, text: str) -> bool:
     if text[0].isdecimal():
         # "5 percent" must not be found in "2.5 percent", "1,5 percent" or "-5 percent", nor
         # "400 people" in "4 400 people".
-        if before in (".", ",") and hay[start - 2 : start - 1].isdecimal():
+        if before in (".", ",", "'", "/") and hay[start - 2 : start - 1].isdecimal():
             return False
         if before == "-" and not _is_word(hay[max(0, start - 2) : start - 1]):
             return False
@@ -546,6 +562,28 @@ def _bounded(hay: str, start: int, text: str) -> bool:
             return False
     # "more than 5" must not be found in "more than 5,100", "5 100" or "5 million".
     return not (text[-1].isdecimal() and _NUMBER_GOES_ON.match(hay, end))
+
+
+def _cut(hay: str, start: int, end: int) -> Miss | None:
+    """Say why a match from `start` to `end` says other than its source, cut where it is.
+
+    A negation just outside it governs its words ("allow" of "would not allow"; "would" of
+    "would not allow"), and a qualifier just before its first number bounds that number ("8,000"
+    of "nearly 8,000"). Quoted apart, each says the opposite, or more, than the source.
+    """
+    before = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start)
+    if before or (after := _NEGATION_AFTER.match(hay, end)):
+        word = (before or after).group().strip()  # type: ignore[union-attr]
+        where = "before" if before else "after"
+        return Miss(
+            Reason.CUT, f"the source has '{word}' right {where} the quote, which reverses it"
+        )
+    if hay[start : start + 1].isdecimal() and (
+        qualifier := _QUALIFIER_BEFORE.search(hay, max(0, start - _REACH), start)
+    ):
+        word = qualifier.group().strip()
+        return Miss(Reason.CUT, f"the source has '{word}' right before the quote's number")
+    return None
 
 
 def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
@@ -561,7 +599,7 @@ def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
             )
     chain = _chain(hay, needles, occurrences, strict=True)
     if chain is not None:
-        return Match(
+        return _cut(hay, chain[0], chain[-1] + len(needles[-1].text)) or Match(
             tuple(source.span(s, s + len(n.text)) for s, n in zip(chain, needles, strict=True))
         )
     loose = _chain(hay, needles, occurrences, strict=False)
