@@ -187,9 +187,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
     # The preview shows drafts, at the server's root whatever base URL and address the
     # published site has: it is built into a folder of its own, removed when the server stops,
-    # never into the output that `build` writes for publishing. A stop asked for by `kill` is
-    # as clean as Ctrl+C.
+    # never into the output that `build` writes for publishing. A stop asked for by `kill`, or
+    # by closing the terminal, is as clean as Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGHUP, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="site-gen-preview-") as folder:
         config = Config.for_root(
             root, Path(folder) / "site", base_url="/", site_url="", drafts=True

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import REPO, read_tree, replace_in, run_cli
 
+from site_gen.publish.output import MARKER, write_output
+
 
 def test_build_writes_pages_and_data(sample: Path) -> None:
     result = run_cli("build", "--root", sample)
@@ -119,3 +121,13 @@ def test_two_builds_at_once_leave_the_output_whole(tmp_path: Path) -> None:
         errors = [build.communicate(timeout=120)[1] for build in builds]
         assert [build.returncode for build in builds] == [0, 0], errors
         assert read_tree(out) == whole
+
+
+def test_a_preview_write_survives_a_file_becoming_a_folder_and_back(tmp_path: Path) -> None:
+    """The preview updates only the files that changed; a theme asset turned into a folder of
+    assets made every later rebuild fail until the server restarted."""
+    out = tmp_path / "out"
+    written = write_output({"index.html": b"i", "assets/extra": b"1"}, out)
+    for files in ({"index.html": b"i", "assets/extra/b.css": b"2"}, {"assets/extra": b"3"}):
+        written = write_output(files, out, written)
+        assert {k: v for k, v in read_tree(out).items() if k != MARKER} == files

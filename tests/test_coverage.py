@@ -36,6 +36,16 @@ def test_offsets_and_lines_point_into_the_text() -> None:
     assert [s.line for s in split_sentences(TEXT)] == [1, 2, 2, 2, 2, 3, 4]
 
 
+def test_lines_end_at_line_feeds_only_as_check_counts_them() -> None:
+    """A U+2028 or a lone carriage return numbered every later line one higher than check."""
+    text = "First line here.\nSecond\u2028part, with\rmore. Third.\r\nFourth line."
+    found = split_sentences(text)
+    assert [(s.line, s.text) for s in found][-1] == (3, "Fourth line.")
+    for sentence in found:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.line == text.count("\n", 0, sentence.start) + 1
+
+
 def span_of(part: str) -> tuple[int, int]:
     start = TEXT.index(part)
     return start, start + len(part)

@@ -6,7 +6,9 @@ editor saves them, and polls the served page over HTTP; nothing is restarted in 
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -187,16 +189,22 @@ def test_server_survives_syntax_errors_and_bad_edits_in_a_row(preview: Preview) 
     preview.wait_for("/", is_clean)
 
 
-def raw_get(base: str, target: str) -> tuple[int, bytes]:
-    """Send a request line exactly as written, so no client library normalizes the path first."""
+def raw_response(base: str, target: str) -> bytes:
+    """Send a request line exactly as written, so no client library normalizes the path first;
+    return the whole response."""
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         conn.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
         response = b""
         while chunk := conn.recv(65536):
             response += chunk
-    status = int(response.split(b" ", 2)[1])
-    return status, response.partition(b"\r\n\r\n")[2]
+    return response
+
+
+def raw_get(base: str, target: str) -> tuple[int, bytes]:
+    """Return the status and body of raw_response."""
+    response = raw_response(base, target)
+    return int(response.split(b" ", 2)[1]), response.partition(b"\r\n\r\n")[2]
 
 
 @pytest.mark.parametrize(
@@ -268,3 +276,37 @@ def test_the_panel_is_in_sight_after_the_reload_and_gone_after_the_fix(
         assert "reopened after being closed for 36 hours" in page.content()
     finally:
         page.close()
+
+
+def test_a_file_moved_in_with_an_old_time_is_built(preview: Preview, tmp_path: Path) -> None:
+    """livereload took a new file for a change only when newer than the server: a fact moved
+    in with `mv` or `cp -p` stayed out of the preview until some other save."""
+    preview.wait_for(PAGE, is_clean)
+    made = tmp_path / "moved.yml"
+    fact = (preview.root / "facts/events.yml").read_text(encoding="utf-8")
+    made.write_text(
+        fact.replace("id: bridge-reopens", "id: moved-in").replace(
+            "title: Bridge reopens", "title: Moved in"
+        ),
+        encoding="utf-8",
+    )
+    an_hour_ago = time.time() - 3600
+    os.utime(made, (an_hour_ago, an_hour_ago))
+    made.rename(preview.root / "facts/moved.yml")
+    assert "Moved in" in preview.wait_for("/facts/moved-in/", lambda body: "Moved in" in body)
+
+
+def test_odd_paths_are_answered_not_crashed_on(preview: Preview) -> None:
+    preview.wait_for("/", is_clean)
+    assert raw_get(preview.base, "/" + "a" * 300)[0] == 404  # Longer than a file name may be.
+    # Not "//facts/", which names a host.
+    assert b"\r\nLocation: /facts/\r\n" in raw_response(preview.base, "//facts")
+
+
+def test_closing_the_terminal_removes_the_preview_folder(preview: Preview) -> None:
+    preview.wait_for(PAGE, is_clean)
+    built = re.search(r"-> (\S+)$", preview.log.read_text(encoding="utf-8"), re.MULTILINE)
+    assert built is not None
+    preview.process.send_signal(signal.SIGHUP)
+    assert preview.process.wait(timeout=10) == 0
+    assert not Path(built[1]).parent.exists()

@@ -135,7 +135,16 @@ class Preview:
         server.watcher.examine()
         log.info("serving http://%s:%d/ ; rebuilding on changes; Ctrl+C stops", host, port)
         try:
-            server.serve(host=host, port=port, debug=False, restart_delay=0, open_url_delay=None)
+            # Every change reloads the whole page: with live CSS, a stylesheet saved with a fact
+            # in one poll swapped the stylesheet and kept the old page.
+            server.serve(
+                host=host,
+                port=port,
+                debug=False,
+                restart_delay=0,
+                open_url_delay=None,
+                live_css=False,
+            )
         except OSError as exc:
             raise _cannot_listen(host, port, exc) from None
 
@@ -147,7 +156,9 @@ class Preview:
             return _respond(start_response, "200 OK", "text/css; charset=utf-8", PANEL_CSS)
         target = self._file_for(path)
         if target is not None and target.is_dir():
-            start_response("301 Moved Permanently", [("Location", path + "/")])
+            # From the folder's own path: "//facts/" would name a host.
+            folder = "/" + target.relative_to(self.config.out).as_posix() + "/"
+            start_response("301 Moved Permanently", [("Location", folder)])
             return [b""]
         status = "200 OK"
         if target is None:
@@ -166,9 +177,12 @@ class Preview:
         if any(part == ".." or "\\" in part or "\0" in part for part in parts):
             return None
         target = self.config.out.joinpath(*parts)
-        if target.is_dir() and path.endswith("/"):
-            target = target / "index.html"
-        return target if target.exists() else None
+        try:
+            if target.is_dir() and path.endswith("/"):
+                target = target / "index.html"
+            return target if target.exists() else None
+        except OSError:  # A name longer than the file system allows: no such page.
+            return None
 
     def _decorate(self, page: bytes) -> bytes:
         """Add the live-reload client, and the error panel while the last build failed."""
@@ -190,6 +204,14 @@ class _PollingWatcher(Watcher):  # type: ignore[misc]  # livereload has no type 
     def start(self, callback: Callable[[], None]) -> bool:
         PeriodicCallback(callback, POLL_SECONDS * 1000).start()
         return True  # Tells livereload that this watcher polls by itself.
+
+    def examine(self) -> Any:
+        found = super().examine()
+        # From the first look on, a file not seen before is a change however old its time:
+        # livereload counts one only when it is newer than the server, so a fact moved in with
+        # `mv` or `cp -p` stayed out of the preview.
+        self._start = float("-inf")
+        return found
 
 
 class _LiveServer(Server):  # type: ignore[misc]  # livereload has no type hints

@@ -52,7 +52,12 @@ def write_output(files: Mapping[str, bytes], out: Path, previous: Written | None
     out.parent.mkdir(parents=True, exist_ok=True)
     with _one_writer(out.parent):
         if previous is not None and previous.out == out and previous.marker == _marker(out):
-            _update(previous.files, files, out)
+            try:
+                _update(previous.files, files, out)
+            except OSError:
+                # A file became a folder, or a folder a file, since the last build: the whole
+                # output, written anew, is right whatever the update left.
+                _write_whole(files, out)
         else:
             _write_whole(files, out)
         return Written(out, files, _marker(out))

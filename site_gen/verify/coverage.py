@@ -43,10 +43,14 @@ class SourceCoverage:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split a source into sentences with their offsets and line numbers."""
+    """Split a source into sentences with their offsets and line numbers.
+
+    Lines end at "\n" only, as check and `quote` count them: str.splitlines also ends one at
+    U+2028 and a lone "\r", which would number every later line differently.
+    """
     sentences: list[Sentence] = []
     offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         start = 0
         pieces = []
         for end_match in _SENTENCE_END.finditer(line):
@@ -64,7 +68,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 lead = len(chunk) - len(chunk.lstrip())
                 first = offset + begin + lead
                 sentences.append(Sentence(first, first + len(stripped), stripped, number))
-        offset += len(line)
+        offset += len(line) + 1
     return sentences
 
 
