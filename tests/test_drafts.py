@@ -51,6 +51,24 @@ def test_a_published_fact_may_not_name_a_draft(sample: Path) -> None:
     )
 
 
+def test_the_preview_warns_of_a_draft_that_a_published_fact_names(sample: Path) -> None:
+    """The preview, which shows drafts, used to build it without a word; `build` then failed."""
+    events = sample / "facts/events.yml"
+    events.write_text(events.read_text(encoding="utf-8") + DRAFT, encoding="utf-8")
+    replace_in(events, "places: [port-elin]", "places: [port-elin]\n  related: [ferry-resumes]")
+    reported: list[str] = []
+    config = Config.for_root(sample, base_url="/", drafts=True)
+    preview = Preview(
+        config, lambda _, found: reported.extend(p.headline() for p in found), Memory()
+    )
+    preview.rebuild()
+    assert preview.failure is None, preview.failure
+    assert any(
+        "warning[draft-reference] fact 'bridge-reopens': 'related' names 'ferry-resumes'" in line
+        for line in reported
+    ), reported
+
+
 def test_sections_without_facts_have_no_page_and_no_link(sample: Path, tmp_path: Path) -> None:
     result = run_cli("build", "--root", sample, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from site_gen.errors import Location, Problem, Severity
@@ -78,6 +79,11 @@ def check_reference(
             "is a draft",
             "publish it (remove 'draft: true') or leave it out here",
         )
+    referrer = site.facts.get(fact or "")
+    if target is not None and target.draft and not (referrer is not None and referrer.draft):
+        # Only the preview shows drafts: it warns of what `build` will refuse.
+        warning = problem("draft-reference", "is a draft", "`build` refuses it: publish it first")
+        return replace(warning, severity=Severity.WARNING)
     if site.unread(ref):
         return None  # Its own problem is reported; fixing it may well make this one go away.
     if target is None:
