@@ -468,7 +468,7 @@ def test_window_of_300_characters(length: int, ok: bool) -> None:
 
 def test_window_counts_normalized_characters() -> None:
     # 400 characters of whitespace collapse to one space, so the gap is exactly 300.
-    text = "alpha beta" + " \n" * 200 + "x" * (WINDOW - 2) + " gamma delta"
+    text = "alpha beta" + " \t" * 200 + "x" * (WINDOW - 2) + " gamma delta"
     assert found("alpha beta ... gamma delta", text) == ["alpha beta", "gamma delta"]
 
 
@@ -903,3 +903,17 @@ def test_a_quote_cut_beside_a_word_it_needs_is_refused(quote: str, text: str, de
 def test_a_quote_may_stop_beside_a_negation_of_another_clause() -> None:
     assert found("members would allow revolutions", "members would allow revolutions, not riots")
     assert found("8,000 people were detained", "In all, 8,000 people were detained.")
+
+
+def test_an_omission_stays_in_its_paragraph() -> None:
+    """Past a paragraph's end another speaker may talk: "Putin confirmed ... had used the
+    protests" put Tokayev's words, the next paragraph's, in Putin's mouth."""
+    text = (
+        "Vladimir Putin confirmed the troops would leave soon.\n"
+        'Tokayev said "armed militants" had used the protests to seize power.'
+    )
+    assert match("Vladimir Putin confirmed ... had used the protests", text) == Miss(
+        Reason.OMITTED_BREAK,
+        "the omitted text between fragments 1 and 2 runs on into another paragraph",
+    )
+    assert found("Tokayev said ... had used the protests", text)

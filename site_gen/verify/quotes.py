@@ -70,6 +70,9 @@ _NUMBER_GOES_ON = re.compile(
     r"[.,'/]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion|bn|mn|mln|dozen)\b",
     re.IGNORECASE,
 )
+# Where a paragraph ends in a source: a line that ends a sentence, or a blank line. A line
+# break inside a sentence is only the source's wrapping.
+_PARAGRAPH_END = re.compile(r"[.!?:\"”’)][^\S\n]*\n|\n[^\S\n]*\n")
 # The last three digits of a number whose thousands a space sets apart ("4 400").
 _THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
 # A negation just outside a match governs the quoted words: "allow" in "would not allow", or
@@ -186,6 +189,7 @@ class Reason(enum.Enum):
     FRAGMENT_ORDER = "fragment-order"
     OMITTED_NUMBER = "omitted-number"
     OMITTED_NEGATION = "omitted-negation"
+    OMITTED_BREAK = "omitted-break"
     CUT = "cut"
 
 
@@ -597,12 +601,12 @@ def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
             return Miss(
                 Reason.NOT_FOUND, f'fragment {number} "{needle.text}" was not found in the source'
             )
-    chain = _chain(hay, needles, occurrences, strict=True)
+    chain = _chain(source, needles, occurrences, strict=True)
     if chain is not None:
         return _cut(hay, chain[0], chain[-1] + len(needles[-1].text)) or Match(
             tuple(source.span(s, s + len(n.text)) for s, n in zip(chain, needles, strict=True))
         )
-    loose = _chain(hay, needles, occurrences, strict=False)
+    loose = _chain(source, needles, occurrences, strict=False)
     if loose is None:
         return Miss(
             Reason.FRAGMENT_ORDER,
@@ -610,17 +614,16 @@ def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
             f"within {WINDOW} characters after the previous one",
         )
     for k in range(len(needles) - 1):
-        problem = _omitted_problem(hay, loose[k] + len(needles[k].text), loose[k + 1])
+        problem = _omitted_problem(source, loose[k] + len(needles[k].text), loose[k + 1])
         if problem is not None:
             reason, what = problem
-            kind = "number" if reason is Reason.OMITTED_NUMBER else "negation"
             between = f"between fragments {k + 1} and {k + 2}"
-            return Miss(reason, f"the omitted text {between} contains the {kind} '{what}'")
+            return Miss(reason, f"the omitted text {between} {what}")
     raise AssertionError("a chain with clean omissions would have matched")
 
 
 def _chain(
-    hay: str, needles: list[_Needle], occurrences: list[list[int]], *, strict: bool
+    source: Normalized, needles: list[_Needle], occurrences: list[list[int]], *, strict: bool
 ) -> list[int] | None:
     """Return the earliest chain of fragment starts in order and within the window.
 
@@ -637,7 +640,7 @@ def _chain(
             link = -1
             j = bisect.bisect_left(following, end)
             while j < len(following) and following[j] - end <= WINDOW:
-                if alive[j] and not (strict and _omitted_problem(hay, end, following[j])):
+                if alive[j] and not (strict and _omitted_problem(source, end, following[j])):
                     link = j
                     break
                 j += 1
@@ -653,14 +656,19 @@ def _chain(
     return chain
 
 
-def _omitted_problem(hay: str, start: int, end: int) -> tuple[Reason, str] | None:
-    """Return what forbids omitting hay[start:end]: a number or a negation, if any."""
+def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, str] | None:
+    """Return what forbids omitting the normalized text from `start` to `end`, and what it
+    holds: a number, a negation, or the end of a paragraph (past it, another speaker may talk,
+    and the quote would put the next paragraph's words in the first one's mouth)."""
+    hay = source.text
     number = _NUMBER.search(hay, start, end)
     if number is not None:
-        return Reason.OMITTED_NUMBER, number.group()
+        return Reason.OMITTED_NUMBER, f"contains the number '{number.group()}'"
     # A contraction may straddle a cut ("can" omitted before a fragment starting "'t"), so the
     # search looks just past both ends.
     for negation in _NEGATION.finditer(hay, max(0, start - 1), end + 2):
         if negation.end() > start and negation.start() < end:
-            return Reason.OMITTED_NEGATION, negation.group()
+            return Reason.OMITTED_NEGATION, f"contains the negation '{negation.group()}'"
+    if _PARAGRAPH_END.search(source.original, source.offsets[start], source.offsets[end]):
+        return Reason.OMITTED_BREAK, "runs on into another paragraph"
     return None
