@@ -23,6 +23,7 @@ from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_at
         ("10² is not 102", ["10", "102"]),
         ("fell by -5 percent, (-2.5) and -7,939", ["-5", "-2.5", "-7939"]),
         ("the 2021-22 season, pages 5-7", ["2021", "22", "5", "7"]),
+        ("killed 164 250 people in 2022 400 times", ["164250", "2022", "400"]),
     ],
 )
 def test_numbers_at(text: str, expected: list[str]) -> None:
@@ -84,10 +85,22 @@ TEXT = "text: The harbour bridge reopened after being closed for 36 hours by a s
             'text: "The bridge was closed for [36](https://example.org/),000 hours."',
             "36,000",
         ),
+        (QUOTE, "text: The bridge was closed for 36 000 hours.", "36 000"),
         # A currency is no name such as "S-300": "KZT900" counts 900.
         (QUOTE, "text: The bridge was closed for 36 hours and cost KZT900.", "900"),
     ],
-    ids=["invisible", "sic", "date", "sign", "reference", "no-year", "tag", "link", "currency"],
+    ids=[
+        "invisible",
+        "sic",
+        "date",
+        "sign",
+        "reference",
+        "no-year",
+        "tag",
+        "link",
+        "space",
+        "currency",
+    ],
 )
 def test_a_number_is_read_as_the_page_shows_it_and_the_quote_matches(
     sample: Path, quote: str, text: str, claimed: str

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 # A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
-# or "130" is read as a number of its own; with its sign, unless the "-" joins it to what comes
-# before ("2021-22", "S-300").
-_NUMBER = re.compile(r"(?:(?<![\w.,)\]-])-)?\d+(?:[.,]\d+)*")
+# or "130" is read as a number of its own; "4 400" too, thousands set apart by a space (a
+# no-break one folds to a space), as the quote matcher reads them; with its sign, unless the
+# "-" joins it to what comes before ("2021-22", "S-300").
+_NUMBER = re.compile(r"(?:(?<![\w.,)\]-])-)?(?:\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)")
 _DIGIT = re.compile(r"\d")
 
 _MONTH = (
@@ -46,8 +47,8 @@ def numbers_at(text: str) -> list[Number]:
 
 
 def _value(written: str) -> Decimal:
-    """Read commas as thousands separators; several dots ("1.000.000") are separators too."""
-    digits = written.replace(",", "")
+    """Read commas and spaces as thousands separators; several dots ("1.000.000") are too."""
+    digits = written.replace(",", "").replace(" ", "")
     if digits.count(".") > 1:
         digits = digits.replace(".", "")
     return Decimal(digits)
