@@ -385,6 +385,22 @@ def test_search_finds_people_and_quotes(browser: Browser, base_url: str) -> None
     page.close()
 
 
+def test_a_result_found_in_a_quote_shows_the_facts_own_words_too(
+    browser: Browser, base_url: str
+) -> None:
+    """A result shown by its quote alone lost the fact's attribution: "More than 4,400
+    people, including an undisclosed number of foreign citizens, have been arrested" stops
+    before the source's "according to the Kazakh Interior Ministry"."""
+    page = browser.new_page()
+    page.goto(base_url + "search/?q=undisclosed")
+    result = page.locator("#search-results > li", has_text="Thousands arrested or detained")
+    texts = result.locator(".entry-text").all_inner_texts()
+    assert texts[0].startswith("Thousands of people were arrested or detained"), texts
+    assert texts[1].startswith("Quoted: “More than 4,400 people, including an undisclosed"), texts
+    assert result.locator("mark").all_inner_texts() == ["undisclosed"]
+    page.close()
+
+
 def test_search_reaches_every_result_with_show_more_and_marks_matches(
     browser: Browser, base_url: str
 ) -> None:

@@ -93,18 +93,23 @@
     return terms.every(function (term) { return folded.indexOf(term) !== -1; });
   }
 
-  // Show the fact's own text, or where only a quote holds every term, that quote.
+  // The fact's own words always show, with their attribution and hedges; a quote that holds
+  // the words searched for follows them, marked as quoted. Shown alone, a quote cut before its
+  // "according to" read as plain fact.
   function snippet(item) {
+    var shown = document.createDocumentFragment();
     var text = element("p", "entry-text");
+    text.appendChild(marked(item.x));
+    shown.appendChild(text);
     var quote = holdsEveryTerm(item.x) ? null : item.q.filter(holdsEveryTerm)[0];
     if (quote) {
-      text.appendChild(document.createTextNode("“"));
-      text.appendChild(marked(quote));
-      text.appendChild(document.createTextNode("”"));
-    } else {
-      text.appendChild(marked(item.x));
+      var quoted = element("p", "entry-text");
+      quoted.appendChild(document.createTextNode("Quoted: “"));
+      quoted.appendChild(marked(quote));
+      quoted.appendChild(document.createTextNode("”"));
+      shown.appendChild(quoted);
     }
-    return text;
+    return shown;
   }
 
   function entry(item) {
