@@ -110,6 +110,17 @@ def test_add_source_refuses_text_that_is_not_utf8(sample: Path, tmp_path: Path) 
     assert not (sample / "seeds/latin.txt").exists()
 
 
+def test_add_source_names_a_file_name_that_is_not_utf8(sample: Path, tmp_path: Path) -> None:
+    """It used to blame the registry: "cannot append to seeds/sources.yml: it does not end in a
+    block list"."""
+    text = tmp_path / "b\udcff.txt"  # The byte 0xff, as Python reads a name that is not UTF-8.
+    text.write_text("Headline\nOwners protest in the square today.\n", encoding="utf-8")
+    result = run_cli("add-source", text, "--root", sample)
+    assert result.returncode == 2
+    assert "the file name is not UTF-8" in result.stderr
+    assert "sources.yml" not in result.stderr
+
+
 def test_add_source_refuses_a_bad_id(sample: Path, tmp_path: Path) -> None:
     result = run_cli("add-source", _article(tmp_path), "--root", sample, "--id", "Almaty News")
     assert result.returncode == 2

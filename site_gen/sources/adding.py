@@ -153,6 +153,11 @@ def add_source(config: Config, file: Path, source_id: str | None) -> Added:
     name = file.name
     if name == REGISTRY_FILE:
         raise UsageError(f"{name} is the registry's own name; rename the text file first")
+    if FORBIDDEN.search(name):  # Bytes that are not UTF-8 come through as lone surrogates.
+        raise UsageError(
+            f"{name!r}: the file name is not UTF-8, or holds characters that the registry and "
+            "pages cannot carry; rename the text file first"
+        )
     refuse_outside(config, config.seeds_dir)
     target = config.seeds_dir / name
     old_registry, entries = _registry(config)
