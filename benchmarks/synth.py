@@ -469,12 +469,17 @@ class _Site:
         return planted_slice(self.writer.rng, self.homes[actor.id], actor.id)
 
 
+# Letters that spell no negation ("no", "not", "never" all hold an "o" or an "e").
+CASE_LETTERS = "abcdfghijklmnpqrstuvwxyz"
+
+
 def case_name(index: int) -> str:
-    """Return a word that tells fact `index` apart, in letters: digits in a text are claims."""
+    """Return a word that tells fact `index` apart, in letters: digits in a text are claims,
+    and a "No" in a title would be a negation no quote has."""
     letters = ""
     while True:
-        index, rest = divmod(index, 26)
-        letters = chr(ord("a") + rest) + letters
+        index, rest = divmod(index, len(CASE_LETTERS))
+        letters = CASE_LETTERS[rest] + letters
         if not index:
             return letters
 

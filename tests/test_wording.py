@@ -180,6 +180,33 @@ def test_a_distorted_text_is_caught_at_its_line(
     assert (found[0].location.path, found[0].location.line) == ("facts/probe.yml", 5)
 
 
+@pytest.mark.parametrize(
+    ("title", "quote", "code", "message"),
+    [
+        (
+            "Ruiz does not open the hall",
+            HALL,
+            "negation",
+            "title has 'not', but none of its quotes has a negation",
+        ),
+        (
+            "4,400 people arrested",
+            ARRESTED,
+            "qualifier",
+            "title says '4,400', but its quotes say 'more than 4,400'",
+        ),
+    ],
+)
+def test_a_title_may_not_reverse_or_harden_its_quotes(
+    wire: Path, title: str, quote: str, code: str, message: str
+) -> None:
+    """Lists, the feed and search show the title in the fact's place; the lint read the text
+    only, so "4,400 people arrested" passed for quotes that say "more than 4,400"."""
+    faithful = fact(quote, quote).replace("title: Probe", f"title: {title}")
+    found = wording_found(wire, faithful)
+    assert [(p.code, p.message, p.location.line) for p in found] == [(code, message, 3)]
+
+
 FAITHFUL = [
     pytest.param(fact(HELD, HELD), id="about-300-kept"),
     pytest.param(

@@ -103,12 +103,14 @@ class _Reading:
     """A fact's text, folded for comparison, and what it is compared with, folded only when a
     rule needs it: most texts give a rule nothing to ask of the quotes."""
 
-    def __init__(self, site: Site, fact: CitedText, located: Located) -> None:
+    def __init__(self, site: Site, fact: CitedText, located: Located, key: str = "text") -> None:
         self.site = site
         self.fact = fact
         self.located = located
+        # What is read: the text, or the title that lists, feeds and search show in its place.
+        self.key = key
         # Case is kept where the numbers are found: "2 May" is a date, "2 may" is not.
-        self.folded = shown_text(fact.text)
+        self.folded = shown_text(getattr(fact, key))
         self.text = self.folded.casefold()
 
     @functools.cached_property
@@ -179,6 +181,11 @@ def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Prob
         _unnamed_self,
     )
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
+    # A title stands for the fact in lists, feeds and search: it may not add a "not" or change
+    # a number's qualifier either. (Headlines drop attributions; the text keeps them.)
+    if getattr(fact, "title", ""):
+        heading = _Reading(site, fact, located, key="title")
+        findings |= dict.fromkeys([*_qualifiers(heading), *_added_negations(heading)])
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
     problems = [
@@ -307,8 +314,9 @@ def _qualifiers(reading: _Reading) -> Iterator[Finding]:
             options = " or ".join(f"'{_qualified(q, number.written)}'" for q in sorted(given))
             yield Finding(
                 "qualifier",
-                f"text says '{written}', but its quotes say {options}",
+                f"{reading.key} says '{written}', but its quotes say {options}",
                 "write the number as a quote qualifies it",
+                reading.key,
             )
 
 
@@ -354,16 +362,11 @@ def _negations(reading: _Reading) -> Iterator[Finding]:
 
     One code serves both ways, as at most one of them can hold: the text negates or it does not.
     """
-    negations = find_negations(reading.text, folded=True)
+    if find_negations(reading.text, folded=True):
+        yield from _added_negations(reading)
+        return
     quoted = (find_negations(quote, folded=True) for quote in reading.quotes)
     hint = "check that the text does not reverse its quotes"
-    if negations:
-        if not any(quoted):
-            listed = _listing(sorted(set(negations)))
-            yield Finding(
-                "negation", f"text has {listed}, but none of its quotes has a negation", hint
-            )
-        return
     found: list[str] = []
     for words in quoted:
         if not words:
@@ -373,6 +376,19 @@ def _negations(reading: _Reading) -> Iterator[Finding]:
         listed = _listing(sorted(set(found)))
         yield Finding(
             "negation", f"every quote has a negation ({listed}), but the text has none", hint
+        )
+
+
+def _added_negations(reading: _Reading) -> Iterator[Finding]:
+    """The text, or the title, negates and none of its quotes does."""
+    negations = find_negations(reading.text, folded=True)
+    if negations and not any(find_negations(quote, folded=True) for quote in reading.quotes):
+        yield Finding(
+            "negation",
+            f"{reading.key} has {_listing(sorted(set(negations)))}, but none of its quotes has "
+            "a negation",
+            f"check that the {reading.key} does not reverse its quotes",
+            reading.key,
         )
 
 
