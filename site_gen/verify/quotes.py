@@ -410,6 +410,7 @@ def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORD
     else:
         first = _first_letter(literal)
         needle = _Needle(literal, frozenset() if first is None else frozenset({first}))
+    # An occurrence cut beside a word it needs is no match, but a later one may be whole.
     cut = None
     for start in _starts(source.text, needle):
         cut = cut or _cut(source.text, start, start + len(literal))
@@ -575,10 +576,11 @@ def _cut(hay: str, start: int, end: int) -> Miss | None:
     "would not allow"), and a qualifier just before its first number bounds that number ("8,000"
     of "nearly 8,000"). Quoted apart, each says the opposite, or more, than the source.
     """
-    before = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start)
-    if before or (after := _NEGATION_AFTER.match(hay, end)):
-        word = (before or after).group().strip()  # type: ignore[union-attr]
-        where = "before" if before else "after"
+    negation, where = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start), "before"
+    if negation is None:
+        negation, where = _NEGATION_AFTER.match(hay, end), "after"
+    if negation is not None:
+        word = negation.group().strip()
         return Miss(
             Reason.CUT, f"the source has '{word}' right {where} the quote, which reverses it"
         )
