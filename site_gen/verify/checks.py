@@ -220,8 +220,8 @@ _CLAIMING_KEYS = ("text", "title", "about")
 
 
 def check_numbers(fact: CitedText) -> Iterator[Problem]:
-    """Every number in the text and the title, and every figure value, must appear in the
-    fact's quotes."""
+    """Every number in the text and the title (a claim's subject), and every figure value,
+    must appear in the fact's quotes."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
     for key in _CLAIMING_KEYS:
