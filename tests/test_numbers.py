@@ -18,7 +18,7 @@ from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_at
         ("a 2,030-strong contingent", ["2030"]),
         ("S-300 systems", ["300"]),
         ("2.5 percent", ["2.5"]),
-        ("1,5 million", ["15"]),  # Ambiguous separators are read strictly, never skipped.
+        ("1,5 million and 1,50", ["1.5", "1.50"]),  # A decimal comma: not 15, not 150.
         ("no digits here", []),
         ("10² is not 102", ["10", "102"]),
         ("fell by -5 percent, (-2.5) and -7,939", ["-5", "-2.5", "-7939"]),

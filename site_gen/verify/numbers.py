@@ -47,8 +47,14 @@ def numbers_at(text: str) -> list[Number]:
 
 
 def _value(written: str) -> Decimal:
-    """Read commas and spaces as thousands separators; several dots ("1.000.000") are too."""
-    digits = written.replace(",", "").replace(" ", "")
+    """Read a number as newsrooms write it: commas or spaces between thousands ("7,939",
+    "4 400"), and several dots too ("1.000.000"); but one comma before other than three digits
+    is a decimal comma: "1,5 million" is 1.5 million, and backs no "15 million"."""
+    digits = written.replace(" ", "")
+    whole, *decimals = digits.split(",")
+    if len(decimals) == 1 and "." not in digits and len(decimals[0]) != 3:
+        return Decimal(f"{whole}.{decimals[0]}")
+    digits = digits.replace(",", "")
     if digits.count(".") > 1:
         digits = digits.replace(".", "")
     return Decimal(digits)
