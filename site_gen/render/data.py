@@ -11,7 +11,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from site_gen.model import Citation, Fact, FigureValue, Source, Span
+from site_gen.model import (
+    Citation,
+    Fact,
+    FigureValue,
+    Organization,
+    Person,
+    Place,
+    Source,
+    Span,
+)
 from site_gen.model.titles import format_date
 from site_gen.render.views import SiteView
 from site_gen.verify.located import Located
@@ -127,10 +136,11 @@ def search_index(
             "x": plain(fact.text),
             "q": [c.quote for c in fact.citations],
         }
-        # Aliases are how readers often know a name; they only need to match, not to show.
-        aliases = getattr(fact, "aliases", ())
-        if aliases:
-            item["a"] = list(aliases)
+        # A person's, organization's or place's names put it first for a reader who types one;
+        # aliases are how readers often know a name, and only need to match, not to show. An
+        # event's title may name someone too, but that makes it no page about them.
+        if isinstance(fact, Person | Organization | Place):
+            item["n"] = [fact.name, *fact.aliases]
         if date := view.date(fact):
             item["d"] = format_date(date)
         items.append(item)

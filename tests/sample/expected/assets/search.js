@@ -45,8 +45,8 @@
   }
 
   function prepare(item) {
-    item.haystack = fold([item.t, item.x, (item.a || []).join(" "), item.q.join(" ")].join(" "));
-    item.name = fold(item.t + " " + (item.a || []).join(" "));
+    item.haystack = fold([item.t, item.x, (item.n || []).join(" "), item.q.join(" ")].join(" "));
+    item.name = fold((item.n || []).join(" "));
     return item;
   }
 
