@@ -23,6 +23,7 @@ from site_gen.sources.loader import (
     SITE_URL_EXAMPLE,
     is_inside,
     load_site,
+    theme_files,
 )
 from site_gen.sources.yaml import decode_utf8
 from site_gen.verify.checks import Verification, check_site
@@ -223,7 +224,7 @@ def render_files(site: Site, located: Located, config: Config, memory: Memory) -
 
 def undecodable_theme_file(config: Config) -> Problem | None:
     """Return the problem of the first theme file that is not UTF-8, at its bad byte."""
-    for path in sorted(config.templates_dir.rglob("*")):
+    for path in theme_files(config):
         if path.is_file():
             _, problem = decode_utf8(path.read_bytes(), config.display(path))
             if problem is not None:
