@@ -394,6 +394,7 @@ def test_a_result_found_in_a_quote_shows_the_facts_own_words_too(
     page = browser.new_page()
     page.goto(base_url + "search/?q=undisclosed")
     result = page.locator("#search-results > li", has_text="Thousands arrested or detained")
+    result.locator(".entry-text").nth(1).wait_for()  # The index loads after the page.
     texts = result.locator(".entry-text").all_inner_texts()
     assert texts[0].startswith("Thousands of people were arrested or detained"), texts
     assert texts[1].startswith("Quoted: “More than 4,400 people, including an undisclosed"), texts
@@ -472,6 +473,7 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "focus is visible"
     page.keyboard.press("Enter")
+    page.wait_for_url("**#main")  # The fragment may land a moment after the key, under load.
     assert page.url.endswith("#main")
     page.close()
 
