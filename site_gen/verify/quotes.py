@@ -57,7 +57,12 @@ _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # "cannot", "nothing", "nobody" and "nowhere" negate as surely as "not", so they are held too.
 _NEGATION_WORDS = "not|no|never|without|nor|none|neither|cannot|nothing|nobody|nowhere"
-_NEGATION = re.compile(rf"\b(?:{_NEGATION_WORDS})\b|n't\b", re.IGNORECASE)
+# The lookahead of the letters a negation starts with lets a search skip the rest of a text at
+# C speed (benchmarks/README.md).
+_NEGATION_INITIALS = "".join(sorted({word[0] for word in [*_NEGATION_WORDS.split("|"), "n't"]}))
+_NEGATION = re.compile(
+    rf"(?=[{_NEGATION_INITIALS}])(?:\b(?:{_NEGATION_WORDS})\b|n't\b)", re.IGNORECASE
+)
 # The same words in text already case-folded, which a case-blind search would read at half speed.
 _FOLDED_NEGATION = re.compile(_NEGATION.pattern)
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
