@@ -154,6 +154,31 @@ def test_json_ld_escapes_markup_in_values(sample: Path) -> None:
     assert json.loads(text)["name"] == "Mara </script> Lind"
 
 
+def duplicate_ids(page: Tags) -> list[str]:
+    ids = [attrs["id"] for _, attrs in page.tags if "id" in attrs]
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_no_page_repeats_an_id(pages: dict[str, Tags]) -> None:
+    assert {name: duplicate_ids(page) for name, page in pages.items() if duplicate_ids(page)} == {}
+
+
+def test_no_fact_id_gives_an_id_the_page_already_has(sample: Path) -> None:
+    """A figure's values table took the id "values-" + its id, which for a figure "h" was the
+    id of its page's "Reported values" heading: a duplicate id, and a table labelled by it."""
+    for path in (sample / "facts/more/entities.yml", sample / "site.yml"):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("id: vehicles", "id: h").replace("[vehicles]", "[h]"))
+    assert run_cli("build", "--root", sample).returncode == 0
+    built = sample / "output"
+    found = {
+        page.relative_to(built).as_posix(): duplicate_ids(Tags(page.read_text("utf-8")))
+        for page in html_pages(built)
+    }
+    assert "facts/h/index.html" in found
+    assert {name: ids for name, ids in found.items() if ids} == {}
+
+
 def test_a_link_whose_address_has_parentheses_is_a_link(sample: Path) -> None:
     """Markdown reads a target's paired parentheses as part of it: the page showed the link's
     Markdown as text, brackets and all."""
