@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import check_root, replace_in
 
-from site_gen.verify.numbers import as_decimal, claimed_numbers, numbers_at
+from site_gen.verify.numbers import Date, as_decimal, claimed_numbers, dates, numbers_at
 
 
 @pytest.mark.parametrize(
@@ -128,4 +128,69 @@ def test_a_number_in_a_title_is_held_to_the_quotes(sample: Path) -> None:
     _, problems = check_root(sample)
     assert [(p.code, p.message, p.location.line) for p in problems if p.is_error] == [
         ("number-not-quoted", "title says 90, but no quote of this fact contains that number", 3)
+    ]
+
+
+def test_dates_are_read_into_their_parts() -> None:
+    text = "On 5 January, Jan. 2, 2022, Sept. 3rd; 2022-01 and May 2022"
+    assert [date for _, date in dates(text)] == [
+        Date(None, 1, 5),
+        Date(2022, 1, 2),
+        Date(None, 9, 3),
+        Date(2022, 1, None),
+        Date(2022, 5, None),
+    ]
+
+
+DATED_QUOTE = "quote: Port Elin, March 3 (Gazette).- The harbour bridge reopened"
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "unbacked"),
+    [
+        # The event's date field (2025-03-04) gives the day, or a quote does.
+        (QUOTE, "text: On 4 March the bridge reopened, closed for 36 hours.", None),
+        (QUOTE, "text: On March 4, 2025, the bridge reopened, closed for 36 hours.", None),
+        (QUOTE, "text: In March 2025 the bridge reopened, closed for 36 hours.", None),
+        (DATED_QUOTE, "text: By March 3 the harbour bridge reopened.", None),
+        # An altered day, year or month passed, a date being no count.
+        (QUOTE, "text: On 5 March the bridge reopened, closed for 36 hours.", "5 March"),
+        (QUOTE, "text: On 4 March 2024 the bridge reopened, closed for 36 hours.", "4 March 2024"),
+        (QUOTE, "text: In March 1640 the bridge reopened, closed for 36 hours.", "March 1640"),
+        (DATED_QUOTE, "text: By April 3 the harbour bridge reopened.", "April 3"),
+        # A quote's date without a year backs no year.
+        (DATED_QUOTE, "text: By March 3, 2024, the harbour bridge reopened.", "March 3, 2024"),
+    ],
+    ids=[
+        "field",
+        "field-year",
+        "month",
+        "quote",
+        "day",
+        "year",
+        "old-year",
+        "month-off",
+        "no-year",
+    ],
+)
+def test_a_date_in_a_text_is_one_its_quotes_or_its_date_fields_give(
+    sample: Path, quote: str, text: str, unbacked: str | None
+) -> None:
+    """A date is no count, so no date was read: an altered day, month or year passed."""
+    events = sample / "facts/events.yml"
+    replace_in(events, QUOTE, quote)
+    replace_in(events, TEXT, text)
+    _, problems = check_root(sample)
+    errors = [(p.code, p.message) for p in problems if p.is_error]
+    fields = "no quote of this fact and none of its date fields gives that date"
+    message = f"text says {unbacked}, but {fields}"
+    assert errors == ([("date-not-quoted", message)] if unbacked else [])
+
+
+def test_a_date_in_the_lead_is_one_its_quotes_give(sample: Path) -> None:
+    """A sentence of the lead has no date fields: only its quotes can give its dates."""
+    replace_in(sample / "site.yml", "reopened after a storm,", "reopened on 4 March after a storm,")
+    _, problems = check_root(sample)
+    assert [(p.code, p.message) for p in problems if p.is_error] == [
+        ("date-not-quoted", "text says 4 March, but no quote of this sentence gives that date")
     ]

@@ -17,7 +17,7 @@ from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Sour
 from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.located import Located
-from site_gen.verify.numbers import as_decimal, claimed_numbers
+from site_gen.verify.numbers import as_decimal, claimed_numbers, dates, field_date
 from site_gen.verify.quotes import (
     QUOTE_MIN_WORDS,
     Match,
@@ -221,12 +221,13 @@ _CLAIMING_KEYS = ("text", "title", "about")
 
 def check_numbers(fact: CitedText) -> Iterator[Problem]:
     """Every number in the text and the title (a claim's subject), and every figure value,
-    must appear in the fact's quotes."""
+    must appear in the fact's quotes; every date, in its quotes or its own date fields."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
     for key in _CLAIMING_KEYS:
-        claims = claimed_numbers(wording.shown_text(getattr(fact, key, "") or ""))
-        for written, value in dict.fromkeys(claims):  # A number written twice is one problem.
+        shown = wording.shown_text(getattr(fact, key, "") or "")
+        yield from _unbacked_dates(fact, key, shown, what)
+        for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
                 quoted = _quoted_numbers(fact.citations)
             if value not in quoted:
@@ -250,6 +251,28 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
                     fact.id,
                     hint="write the value exactly as the quote gives it",
                 )
+
+
+def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterator[Problem]:
+    """A date the text writes is no count, but it can be altered like one: "5 January" for a
+    quote's "January 6". It must be a date of a quote, or of the fact's own date fields."""
+    written_dates = dates(shown)
+    if not written_dates:
+        return  # Most texts write no date.
+    own = [v.as_of for v in fact.values] if isinstance(fact, Figure) else []
+    own.append(getattr(fact, "date", ""))  # Events, statements and reforms have one.
+    known = [field_date(value) for value in own if value]
+    known += [date for c in fact.citations for _, date in dates(strip_editorial(c.quote))]
+    fields = " and none of its date fields" if isinstance(fact, Fact) else ""
+    for written, date in dict.fromkeys(written_dates):
+        if not any(date.within(other) for other in known):
+            yield Problem(
+                "date-not-quoted",
+                f"{key} says {written}, but no quote of this {what}{fields} gives that date",
+                fact.at(key),
+                fact.fact_id,
+                hint=f"correct the date, or cite a passage that gives {written}",
+            )
 
 
 def _quoted_numbers(citations: Iterable[Citation]) -> set[Decimal]:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 _NUMBER = re.compile(
     r"(?=[-\d])(?:(?<![\w.,)\]-])-)?(?:\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)"
 )
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -71,7 +71,7 @@ def claimed_numbers(text: str) -> list[tuple[str, Decimal]]:
 
 def claimed_numbers_at(text: str) -> list[Number]:
     """Return the numbers a text claims, with their offsets in `text`."""
-    if not _DIGIT.search(text):
+    if not _DIGITS.search(text):
         return []  # Half of all texts: the three substitutions below would find nothing.
     if "](" in text or "http" in text:  # Links are rare; the pattern is dear.
         text = _URL.sub(_blank, text)
@@ -82,6 +82,45 @@ def claimed_numbers_at(text: str) -> list[Number]:
 
 def _blank(found: re.Match[str]) -> str:
     return " " * len(found.group())
+
+
+class Date(NamedTuple):
+    """A date as a text or a date field gives it; a part it leaves out is None."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+
+    def within(self, other: Date) -> bool:
+        """Tell whether `other` gives every part this date gives, alike."""
+        return all(mine is None or mine == theirs for mine, theirs in zip(self, other, strict=True))
+
+
+_MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
+_MONTH_NAME = re.compile(r"[A-Z][a-z]{2}")
+
+
+def dates(text: str) -> list[tuple[str, Date]]:
+    """Return each date written in a text ("5 January", "January 2, 2022", "2022-01"), as
+    written and as its parts."""
+    return [(found.group(), _date(found.group())) for found in _DATE.finditer(text)]
+
+
+def _date(written: str) -> Date:
+    """Read a date the _DATE pattern found: one without a month name is an ISO date; in
+    another, a number of four digits is the year and the other one the day."""
+    numbers = [int(digits) for digits in _DIGITS.findall(written)]
+    if (name := _MONTH_NAME.search(written)) is None:
+        return field_date(written)
+    month = _MONTHS.index(name.group()) // 3 + 1
+    year = next((n for n in numbers if n >= 1000), None)
+    return Date(year, month, next((n for n in numbers if n < 1000), None))
+
+
+def field_date(value: str) -> Date:
+    """Return the parts of an ISO date field: "2022", "2022-01" or "2022-01-05"."""
+    year, month, day = [*map(int, value.split("-")), None, None][:3]
+    return Date(year, month, day)
 
 
 def as_decimal(value: int | float) -> Decimal:
