@@ -517,6 +517,44 @@ def test_omitted_negation(quote: str, text: str, word: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("quote", "text", "word"),
+    [
+        (
+            "the ministry ... that troops fired on protesters",
+            "the ministry denied reports that troops fired on protesters",
+            "denied",
+        ),
+        (
+            "he called the ... that the vote was rigged",
+            "he called the claim false that the vote was rigged",
+            "false",
+        ),
+        (
+            "the court ... the charge of treason",
+            "the court rejected the charge of treason",
+            "rejected",
+        ),
+        ("police have ... reports of deaths", "police have refuted reports of deaths", "refuted"),
+    ],
+)
+def test_an_omitted_denial_reverses_the_quote(quote: str, text: str, word: str) -> None:
+    """A denial reverses what it governs as a "not" does, and an omission passed over it."""
+    assert match(quote, text) == Miss(
+        Reason.OMITTED_NEGATION,
+        f"the omitted text between fragments 1 and 2 contains '{word}', which denies what it "
+        "governs",
+    )
+
+
+def test_a_denial_inside_a_fragment_is_quoted() -> None:
+    text = "the ministry denied reports that troops fired on protesters in the square"
+    assert found("the ministry denied reports ... on protesters in the square", text) == [
+        "the ministry denied reports",
+        "on protesters in the square",
+    ]
+
+
 def test_fragment_cut_before_a_contraction_is_not_found() -> None:
     # "we can" ends inside "can't", so the first fragment has no valid occurrence.
     result = match("they said we can ... go there today", "they said we can't go there today")

@@ -152,6 +152,7 @@ CASES = [
     _case(quotes, "_NUMBER_GOES_ON", "match", "source texts after a match that ends on a digit"),
     _case(quotes, "_THOUSANDS_GROUP", "match", "quotes that start with a digit"),
     _case(quotes, "_PARAGRAPH_END", "search", "source text that an omission leaves out"),
+    _case(quotes, "_DENIAL", "search", "source text that an omission leaves out"),
     _case(quotes, "_NEGATION_BEFORE", "search", "the source just before a match"),
     _case(quotes, "_NEGATION_AFTER", "match", "the source just after a match"),
     _case(quotes, "_QUALIFIER_BEFORE", "search", "the source just before a match's number"),

@@ -65,6 +65,13 @@ _NEGATION = re.compile(
 )
 # The same words in text already case-folded, which a case-blind search would read at half speed.
 _FOLDED_NEGATION = re.compile(_NEGATION.pattern)
+# Words that deny what they govern without a negation: "the ministry denied that troops fired".
+# Left out of a quote, they reverse it as a dropped "not" does.
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ial)|false(?:ly)?|untrue|refut(?:e|es|ed|ing)"
+    r"|reject(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
 _SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
 _BRACKETED_LETTER = re.compile(r"\[([^\W\d_])\]")
@@ -665,7 +672,7 @@ def _chain(
 
 def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, str] | None:
     """Return what forbids omitting the normalized text from `start` to `end`, and what it
-    holds: a number, a negation, or the end of a paragraph (past it, another speaker may talk,
+    holds: a number, a negation or a denial, or the end of a paragraph (past it, another speaker may talk,
     and the quote would put the next paragraph's words in the first one's mouth)."""
     hay = source.text
     number = _NUMBER.search(hay, start, end)
@@ -676,6 +683,8 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
     for negation in _NEGATION.finditer(hay, max(0, start - 1), end + 2):
         if negation.end() > start and negation.start() < end:
             return Reason.OMITTED_NEGATION, f"contains the negation '{negation.group()}'"
+    if denial := _DENIAL.search(hay, start, end):
+        return Reason.OMITTED_NEGATION, f"contains '{denial.group()}', which denies what it governs"
     if _PARAGRAPH_END.search(source.original, source.offsets[start], source.offsets[end]):
         return Reason.OMITTED_BREAK, "runs on into another paragraph"
     return None
