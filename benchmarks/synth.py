@@ -110,6 +110,14 @@ SYLLABLES = _words(
 NEGATION_ACCEPTED = "The quotes say 'not' in a sentence that the text does not restate."
 # The negations the checker reads just outside a quote ("without" only before one).
 NEGATIONS = frozenset(_words("not no never nor none neither cannot nothing nobody nowhere"))
+# And what it reads just before one: "without", and the denials and hedges ("rejected").
+NEGATIONS_BEFORE = NEGATIONS | frozenset(
+    _words(
+        "without deny denies denied denying denial false falsely untrue refute refutes refuted "
+        "refuting reject rejects rejected rejecting alleged allegedly reportedly purportedly "
+        "supposedly unconfirmed unverified"
+    )
+)
 # Sentence templates; each slot is filled by `_Writer.fill`. Multi-word values become tokens.
 TEMPLATES = (
     "The {adj} {noun} in {place} {verbed} {qual}{num} {nouns} on {weekday}, {org} said.",
@@ -369,9 +377,10 @@ class Quote:
 
 def uncut(paragraph: list[Token], start: int, end: int) -> tuple[Token, ...]:
     """Return the tokens from `start` to `end`, widened as the checker asks of a quote: with the
-    "not" just before or after them, and the qualifier of a count they start with."""
+    "not" (or "rejected") just before or after them, and the qualifier of a count they start
+    with."""
     while True:
-        if start > 0 and paragraph[start - 1].text.lower() in NEGATIONS | {"without"}:
+        if start > 0 and paragraph[start - 1].text.lower() in NEGATIONS_BEFORE:
             start -= 1
         elif paragraph[start].qualifier:
             start -= len(paragraph[start].qualifier.split())

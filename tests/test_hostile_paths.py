@@ -289,6 +289,17 @@ def test_characters_html_and_xml_forbid_are_refused_in_fields(
     assert code == 1 and "error[bad-character]" in output
 
 
+@pytest.mark.parametrize("char", ["\\u202E", "\\u202D", "\\u2067", "\\u202A"])
+def test_bidi_controls_that_reorder_a_page_are_refused_in_fields(
+    sample: Path, capsys: pytest.CaptureFixture[str], char: str
+) -> None:
+    """The matcher reads past them, but a page shows "5,<U+202E>13<U+202C>5" as 5,531."""
+    fact = GOOD_FACT.replace("title: Lamp lit", f'title: "Lamp 5,{char}13\\u202C5 lit"')
+    (sample / "facts/zz.yml").write_text(fact, encoding="utf-8")
+    code, output = check_output(sample, capsys)
+    assert code == 1 and "error[bad-character]" in output
+
+
 def test_a_forbidden_character_in_a_source_is_shown_as_a_replacement(
     sample: Path, tmp_path: Path
 ) -> None:

@@ -196,7 +196,6 @@ def test_boundaries_reject_partial_words_and_numbers(quote: str, text: str) -> N
     [
         ("5 percent rise", "a 5 percent rise", "5 percent rise"),
         ("5 percent rise", "(5 percent rise)", "5 percent rise"),
-        ("300 missile systems", "S-300 missile systems", "300 missile systems"),
         ("more than 5", "more than 5, said", "more than 5"),
         ("more than 5", "more than 5. Then", "more than 5"),
         ("the race was", "the race was, said", "the race was"),
@@ -542,9 +541,118 @@ def test_an_omitted_denial_reverses_the_quote(quote: str, text: str, word: str) 
     """A denial reverses what it governs as a "not" does, and an omission passed over it."""
     assert match(quote, text) == Miss(
         Reason.OMITTED_NEGATION,
-        f"the omitted text between fragments 1 and 2 contains '{word}', which denies what it "
-        "governs",
+        f"the omitted text between fragments 1 and 2 contains '{word}', which hedges or denies "
+        "what it governs",
     )
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "detail"),
+    [
+        # A negation in a contraction, or behind a quotation mark, still governs the quote.
+        (
+            "want to predict the outcome",
+            'He said: "I don\'t want to predict the outcome"',
+            "the source has 'n't' right before the quote, which reverses it",
+        ),
+        (
+            "shoot at peaceful protesters",
+            "He said troops did not \u201cshoot at peaceful protesters\u201d.",
+            "the source has 'not' right before the quote, which reverses it",
+        ),
+        # A denial or a hedge right before it.
+        (
+            "impression that the government targeted protesters",
+            "to create the false impression that the government targeted protesters",
+            "the source has 'false' right before the quote, which hedges or denies it",
+        ),
+        (
+            "mistreatment of the detained would be checked",
+            "he said the alleged mistreatment of the detained would be checked",
+            "the source has 'alleged' right before the quote, which hedges or denies it",
+        ),
+        # A word joined to it by a hyphen: "non-lethal", "S-300", a range.
+        (
+            "lethal weapons were used",
+            "The army said non-lethal weapons were used.",
+            "the source joins 'non-' to the quote's first word",
+        ),
+        (
+            "300 missile systems",
+            "S-300 missile systems",
+            "the source joins 'S-' to the quote's first word",
+        ),
+        (
+            "30 people were injured",
+            "Doctors said 20\u201330 people were injured.",
+            "the source joins '20-' to the quote's first word",
+        ),
+        (
+            "the clashes killed 3",
+            "the clashes killed 3-5 people",
+            "the source joins '-5' to the quote's last word",
+        ),
+        # A qualifier before a number's currency or sign bounds it too.
+        (
+            "$5 million was stolen from the bank",
+            "Police said nearly $5 million was stolen from the bank.",
+            "the source has 'nearly' right before the quote's number",
+        ),
+    ],
+)
+def test_a_quote_cut_where_the_source_goes_on_is_refused(
+    quote: str, text: str, detail: str
+) -> None:
+    """Each passed: the source's word just outside the quote turns what the quote says."""
+    assert match(quote, text) == Miss(Reason.CUT, detail)
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "expected"),
+    [
+        # "millions" goes on from "5" as "million" does.
+        ("the fund lost 5", "the fund lost 5 millions", Reason.NOT_FOUND),
+        # An omission may not leave out a number's qualifier, nor run past a paragraph's end
+        # kept in the fragment before it.
+        (
+            "Police said ... 8,000 people were detained",
+            "Police said nearly 8,000 people were detained.",
+            Reason.CUT,
+        ),
+        (
+            'Police said: "Troops never fired." ... troops fired on the crowd',
+            'Police said: "Troops never fired."\nWitnesses said troops fired on the crowd.',
+            Reason.OMITTED_BREAK,
+        ),
+        (
+            "A said it. ... B wants war",
+            "A said it.\nB wants war now.",
+            Reason.OMITTED_BREAK,
+        ),
+        (
+            "A said: ... B wants war",
+            "A said: 'We want peace'\nB wants war now.",
+            Reason.OMITTED_BREAK,
+        ),
+    ],
+)
+def test_an_omission_or_an_edge_that_changes_the_number_or_the_speaker(
+    quote: str, text: str, expected: Reason
+) -> None:
+    assert reason(quote, text) is expected
+
+
+def test_a_later_whole_occurrence_matches_after_a_cut_one() -> None:
+    """The first occurrence, cut beside its "not", made every later one a miss too."""
+    text = (
+        "Officials did not say the army would fire. Officials say the army would fire on looters."
+    )
+    assert found("say the army would fire", text) == ["say the army would fire"]
+
+
+def test_a_no_that_starts_the_next_sentence_does_not_govern_the_quote() -> None:
+    text = "The protests ended on Monday. No one was hurt."
+    assert found("The protests ended on Monday.", text) == ["The protests ended on Monday."]
 
 
 def test_a_denial_inside_a_fragment_is_quoted() -> None:

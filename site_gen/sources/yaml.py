@@ -61,9 +61,12 @@ def _forbidden_characters() -> str:
     """Return a character class of what HTML, XML and JSON text may not carry.
 
     The C0 and C1 controls but tab, newline and carriage return; lone surrogates (which a YAML
-    escape can make); and the Unicode noncharacters.
+    escape can make); the Unicode noncharacters; and the bidi embeddings, overrides and
+    isolates, which reorder what a page shows ("5,<U+202E>13<U+202C>5" shows as 5,531) while
+    the quote matcher reads past them.
     """
     ranges = [("\x00", "\x08"), ("\x0b", "\x0c"), ("\x0e", "\x1f"), ("\x7f", "\x9f")]
+    ranges += [("\u202a", "\u202e"), ("\u2066", "\u2069")]
     ranges += [("\ud800", "\udfff"), ("\ufdd0", "\ufdef")]
     ranges += [(chr(plane + 0xFFFE), chr(plane + 0xFFFF)) for plane in range(0, 0x110000, 0x10000)]
     return "[" + "".join(f"{re.escape(a)}-{re.escape(b)}" for a, b in ranges) + "]"

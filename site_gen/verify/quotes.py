@@ -65,13 +65,15 @@ _NEGATION = re.compile(
 )
 # The same words in text already case-folded, which a case-blind search would read at half speed.
 _FOLDED_NEGATION = re.compile(_NEGATION.pattern)
-# Words that deny what they govern without a negation: "the ministry denied that troops fired".
-# Left out of a quote, they reverse it as a dropped "not" does.
-_DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying|ial)|false(?:ly)?|untrue|refut(?:e|es|ed|ing)"
-    r"|reject(?:s|ed|ing)?)\b",
-    re.IGNORECASE,
+# Words that deny or doubt what they govern without a negation: "the ministry denied that
+# troops fired", "the alleged mistreatment". Left out of a quote, or just before it, they
+# reverse or hedge it as a dropped "not" or "nearly" does.
+_DOUBT_WORDS = (
+    "deny|denies|denied|denying|denial|false|falsely|untrue|refute|refutes|refuted|refuting"
+    "|reject|rejects|rejected|rejecting|alleged|allegedly|reportedly|purportedly|supposedly"
+    "|unconfirmed|unverified"
 )
+_DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS})\b", re.IGNORECASE)
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
 _SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
 _BRACKETED_LETTER = re.compile(r"\[([^\W\d_])\]")
@@ -79,26 +81,35 @@ _OMISSION = re.compile(r"\[ ?\.{3,} ?\]|\( ?\.{3,} ?\)|\.{3,}")
 # What goes on with a number after a match ends on its digits: "5" of "5,100", "5'000",
 # "5/6", "5 100" (a space between thousands) or "5 million" is not the number the source gives.
 _NUMBER_GOES_ON = re.compile(
-    r"[.,'/]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion|bn|mn|mln|dozen)\b",
+    r"[.,'/]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion|bn|mn|mln|dozen)s?\b",
     re.IGNORECASE,
 )
 # Where a paragraph ends in a source: a line that ends a sentence, or a blank line. A line
 # break inside a sentence is only the source's wrapping.
-_PARAGRAPH_END = re.compile(r"[.!?:\"”’)][^\S\n]*\n|\n[^\S\n]*\n")
+_PARAGRAPH_END = re.compile(r"[.!?:\"”’)'»…][^\S\n]*\n|\n[^\S\n]*\n")
 # The last three digits of a number whose thousands a space sets apart ("4 400").
 _THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
 # A negation just outside a match governs the quoted words: "allow" in "would not allow", or
-# "would" before "not allow", quotes the opposite of the source. After a match, "without" adds
-# how, not whether ("shot at them without warning"), so it does not count there.
-_NEGATION_BEFORE = re.compile(rf"\b(?:{_NEGATION_WORDS}) \Z", re.IGNORECASE)
+# "would" before "not allow", quotes the opposite of the source. Before a match, so do a
+# contraction ("don't want") and a denial or a hedge ("false impression"), across a space, a
+# quotation mark or a bracket. After a match, "without" adds how, not whether ("shot at them
+# without warning"), so it does not count there.
+_NEGATION_BEFORE = re.compile(
+    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS})|n't)[ \"'(\[]+\Z", re.IGNORECASE
+)
 _NEGATION_AFTER = re.compile(rf" (?:{_NEGATION_WORDS.replace('without|', '')})\b", re.IGNORECASE)
 # A qualifier just before a quoted number bounds it: "8,000 people" in "nearly 8,000 people".
 _QUALIFIER_BEFORE = re.compile(
     rf"\b(?:{'|'.join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))}) \Z",
     re.IGNORECASE,
 )
-# How far before or after a match those words are looked for: the longest of them, and a space.
-_REACH = 1 + max(len(word) for word in (*_NEGATION_WORDS.split("|"), *QUALIFIERS))
+# A number, with its sign or currency: a qualifier before it bounds it ("nearly $5 million").
+_LEADING_NUMBER = re.compile(r"[-+$€£¥₸]?\d")
+# How far before or after a match those words are looked for: the longest of them, and what may
+# stand between it and the match.
+_REACH = 4 + max(
+    len(word) for word in (*_NEGATION_WORDS.split("|"), *_DOUBT_WORDS.split("|"), *QUALIFIERS)
+)
 
 
 class Offsets(Sequence[int]):
@@ -425,9 +436,10 @@ def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORD
     # An occurrence cut beside a word it needs is no match, but a later one may be whole.
     cut = None
     for start in _starts(source.text, needle):
-        cut = cut or _cut(source.text, start, start + len(literal))
-        if cut is None:
+        why = _cut(source.text, start, start + len(literal))
+        if why is None:
             return Match((source.span(start, start + len(literal)),))
+        cut = cut or why
     needles = _fragments(edited, fold)
     if needles == [needle]:
         return cut or Miss(Reason.NOT_FOUND, "the quote was not found in the source")
@@ -589,19 +601,38 @@ def _cut(hay: str, start: int, end: int) -> Miss | None:
     of "nearly 8,000"). Quoted apart, each says the opposite, or more, than the source.
     """
     negation, where = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start), "before"
-    if negation is None:
+    # A quote that ends a sentence is not governed by a "No" that starts the next one.
+    if negation is None and hay[end - 1] not in ".!?":
         negation, where = _NEGATION_AFTER.match(hay, end), "after"
     if negation is not None:
-        word = negation.group().strip()
-        return Miss(
-            Reason.CUT, f"the source has '{word}' right {where} the quote, which reverses it"
-        )
-    if hay[start : start + 1].isdecimal() and (
-        qualifier := _QUALIFIER_BEFORE.search(hay, max(0, start - _REACH), start)
-    ):
-        word = qualifier.group().strip()
-        return Miss(Reason.CUT, f"the source has '{word}' right before the quote's number")
+        word = negation.group().strip(" \"'([")
+        what = "hedges or denies" if _DOUBT.fullmatch(word) else "reverses"
+        return Miss(Reason.CUT, f"the source has '{word}' right {where} the quote, which {what} it")
+    if qualifier := _qualifier_before_number(hay, max(0, start - _REACH), start):
+        return Miss(Reason.CUT, f"the source has '{qualifier}' right before the quote's number")
+    # "non-" of "non-emergency", "20-" of "20-30", "-5" of "3-5": a word a hyphen joins to the
+    # match changes what it says.
+    if hay[start - 1 : start] == "-" and hay[start - 2 : start - 1].isalnum():
+        joined = hay[hay.rfind(" ", 0, start) + 1 : start]
+        return Miss(Reason.CUT, f"the source joins '{joined}' to the quote's first word")
+    if hay[end : end + 1] == "-" and hay[end + 1 : end + 2].isalnum():
+        after = hay[end : _word_end(hay, end + 1)]
+        return Miss(Reason.CUT, f"the source joins '{after}' to the quote's last word")
     return None
+
+
+def _qualifier_before_number(hay: str, start: int, end: int) -> str | None:
+    """Return the qualifier that ends hay[start:end], when a number follows at `end`."""
+    if not _LEADING_NUMBER.match(hay, end):
+        return None
+    qualifier = _QUALIFIER_BEFORE.search(hay, start, end)
+    return qualifier.group().strip() if qualifier else None
+
+
+def _word_end(text: str, start: int) -> int:
+    """Return where the word at `start` ends: at the next space, or the text's end."""
+    space = text.find(" ", start)
+    return len(text) if space < 0 else space
 
 
 def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
@@ -672,7 +703,7 @@ def _chain(
 
 def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, str] | None:
     """Return what forbids omitting the normalized text from `start` to `end`, and what it
-    holds: a number, a negation or a denial, or the end of a paragraph (past it, another speaker may talk,
+    holds: a number, a negation, a denial or a hedge, a number's qualifier, or the end of a paragraph (past it, another speaker may talk,
     and the quote would put the next paragraph's words in the first one's mouth)."""
     hay = source.text
     number = _NUMBER.search(hay, start, end)
@@ -683,8 +714,13 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
     for negation in _NEGATION.finditer(hay, max(0, start - 1), end + 2):
         if negation.end() > start and negation.start() < end:
             return Reason.OMITTED_NEGATION, f"contains the negation '{negation.group()}'"
-    if denial := _DENIAL.search(hay, start, end):
-        return Reason.OMITTED_NEGATION, f"contains '{denial.group()}', which denies what it governs"
-    if _PARAGRAPH_END.search(source.original, source.offsets[start], source.offsets[end]):
+    if doubt := _DOUBT.search(hay, start, end):
+        what = "hedges or denies"
+        return Reason.OMITTED_NEGATION, f"contains '{doubt.group()}', which {what} what it governs"
+    if qualifier := _qualifier_before_number(hay, start, end):
+        return Reason.CUT, f"ends with '{qualifier}', which bounds the number after it"
+    # From the previous fragment's last character: it may be the stop that ends its paragraph.
+    from_end = source.offsets[max(0, start - 1)]
+    if _PARAGRAPH_END.search(source.original, from_end, source.offsets[end]):
         return Reason.OMITTED_BREAK, "runs on into another paragraph"
     return None
