@@ -42,6 +42,17 @@ def test_numbers_at(text: str, expected: list[str]) -> None:
         ("He denied a request for S-300 systems and 2 Su-27 jets.", ["2"]),
         ("In January 9000 people were detained.", ["9000"]),  # No year: a count.
         ("By January 10, 9000 people were detained.", ["9000"]),
+        # A day's digits that go on as a number's are no day: "May 1,200" is a count.
+        ("In May 1,200 vehicles crossed; March 12,000; May 1 200.", ["1200", "12000", "1200"]),
+        ("On the 4th of March 4 lanes closed.", ["4"]),
+        # Designations are written in capitals and never cut a number.
+        (
+            "Costs of R9,200 a day, its top-5 since mid-2019, in KZT900.",
+            ["9200", "5", "2019", "900"],
+        ),
+        # A leading decimal point, and compatibility forms read as plain ones.
+        ("Tolls rise by .5 percent, or -.5 after rebates.", ["0.5", "-0.5"]),
+        ("closed 36\u00bd hours, 10\u00b2 cars", ["361", "2", "102"]),
     ],
 )
 def test_claimed_numbers_skip_dates_and_urls(text: str, expected: list[str]) -> None:
@@ -88,6 +99,8 @@ TEXT = "text: The harbour bridge reopened after being closed for 36 hours by a s
         (QUOTE, "text: The bridge was closed for 36 000 hours.", "36 000"),
         # A currency is no name such as "S-300": "KZT900" counts 900.
         (QUOTE, "text: The bridge was closed for 36 hours and cost KZT900.", "900"),
+        # A "](" made of a character reference is shown, and so is the number after it.
+        (QUOTE, "text: The bridge was closed for 36 hours &#93;(1,900 cars waited).", "1,900"),
     ],
     ids=[
         "invisible",
@@ -100,6 +113,7 @@ TEXT = "text: The harbour bridge reopened after being closed for 36 hours by a s
         "link",
         "space",
         "currency",
+        "reference-bracket",
     ],
 )
 def test_a_number_is_read_as_the_page_shows_it_and_the_quote_matches(
@@ -194,3 +208,27 @@ def test_a_date_in_the_lead_is_one_its_quotes_give(sample: Path) -> None:
     assert [(p.code, p.message) for p in problems if p.is_error] == [
         ("date-not-quoted", "text says 4 March, but no quote of this sentence gives that date")
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "label: vehicles in the first hour",
+            "label: vehicles in the first 2 hours",
+            "label says 2, but no quote of this fact contains that number",
+        ),
+        (
+            "name: City transport office",
+            "name: City transport office of 12 districts",
+            "name says 12, but no quote of this fact contains that number",
+        ),
+    ],
+)
+def test_a_number_in_a_label_or_a_name_is_held_to_the_quotes(
+    sample: Path, old: str, new: str, message: str
+) -> None:
+    """A figure's label and an entity's name head its page and stand for it in every list."""
+    replace_in(sample / "facts/more/entities.yml", old, new)
+    _, problems = check_root(sample)
+    assert [(p.code, p.message) for p in problems if p.is_error] == [("number-not-quoted", message)]

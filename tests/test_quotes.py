@@ -182,6 +182,9 @@ def test_normalize_empty_and_blank() -> None:
         # A multiplier after the number is part of it.
         ("killed more than 5", "The virus killed more than 5 million people."),
         ("killed more than 5", "The virus killed more than 5 Thousand people."),
+        ("killed more than 5", "The virus killed more than 5 millions of people."),
+        # A leading decimal point: ".5 percent" is half a percent.
+        ("5 percent rise", "a .5 percent rise"),
         # Apostrophes as keyboards write them: the "n't" stays part of its word.
         ("they said we can", "they said we can\u00b4t"),
         ("they said we can", "they said we can\uff07t"),

@@ -214,9 +214,9 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
     return tuple(lines)
 
 
-# The keys whose words every page shows as the fact's own: its text, and the title or subject
-# that lists, feeds and search show in its place.
-_CLAIMING_KEYS = ("text", "title", "about")
+# The keys whose words every page shows as the fact's own: its text, and what lists, feeds and
+# search show in its place: a title, a claim's subject, a figure's label, an entity's name.
+_CLAIMING_KEYS = ("text", "title", "about", "label", "name")
 
 
 def check_numbers(fact: CitedText) -> Iterator[Problem]:

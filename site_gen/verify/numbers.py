@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
 
 # A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
 # or "130" is read as a number of its own; "4 400" too, thousands set apart by a space (a
 # no-break one folds to a space), as the quote matcher reads them; with its sign, unless the
-# "-" joins it to what comes before ("2021-22", "S-300"). The lookahead of the characters a
-# number starts with lets a search skip the rest of a text at C speed (benchmarks/README.md).
+# "-" joins it to what comes before ("2021-22", "S-300"); with a leading decimal point
+# (".5" is half, not 5). The lookahead of the characters a number starts with lets a search
+# skip the rest of a text at C speed (benchmarks/README.md).
 _NUMBER = re.compile(
-    r"(?=[-\d])(?:(?<![\w.,)\]-])-)?(?:\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)"
+    r"(?=[-.\d])(?:(?<![\w.,)\]-])-)?(?:(?<![\w.,])\.(?=\d))?"
+    r"(?:\d{1,3}(?: \d{3})+(?!\d|[.,]\d)|\d+(?:[.,]\d+)*)"
 )
 _DIGITS = re.compile(r"\d+")
 
@@ -22,18 +25,20 @@ _MONTH = (
 )
 # A year of a date: "January 9000 people" is a count, not a date.
 _YEAR = r"(?:1\d|20)\d\d"
+# A day of a date, unless its digits go on as a number's: "May 1,200 vehicles" is a count.
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?(?![.,]\d| \d{3}(?!\d))"
 # Dates belong in date fields; written in a text they are not claims about quantities.
 _DATE = re.compile(
     rf"\b{_YEAR}-\d{{2}}(?:-\d{{2}})?\b"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?\b"
+    rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"
+    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"
     rf"|\b{_MONTH}\s+{_YEAR}\b"
 )
-# Link targets and bare URLs are addresses, not claims.
-# A link target stops at the next bracket too, so a text of many "](" is read in linear time.
-_URL = re.compile(r"\]\([^)\]]*\)|https?://\S+")
-# Names such as "S-300", "Su-27" or "G7" carry digits but count nothing; "KZT900" counts.
-_DESIGNATION = re.compile(r"\b(?:[A-Za-z]+-|[A-Za-z]{1,2})\d[\w-]*")
+# Bare URLs are addresses, not claims. (Texts are read as shown, without link targets.)
+_URL = re.compile(r"https?://\S+")
+# Names such as "S-300", "Su-27" or "G7" carry digits but count nothing. They are written in
+# capitals, and never cut a number: "KZT900", "top-5", "mid-2019" and "R1,200" count.
+_DESIGNATION = re.compile(r"\b(?:[A-Z][A-Za-z]*-|[A-Z]{1,2})\d[\w-]*(?![.,]\d)")
 
 
 class Number(NamedTuple):
@@ -65,15 +70,24 @@ def _value(written: str) -> Decimal:
 
 def claimed_numbers(text: str) -> list[tuple[str, Decimal]]:
     """Return the quantities a text or a quote states: every number but those in dates, URLs
-    and designations, so a quote's "January 2" or "S-300" backs no "2" or "300" in a text."""
+    and designations, so a quote's "January 2" or "S-300" backs no "2" or "300" in a text.
+
+    Compatibility forms are read as their plain ones, so "36½" is no 36 ("36" and "1⁄2"), and a
+    superscript "³⁶" is 36.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return [(number.written, number.value) for number in claimed_numbers_at(text)]
 
 
 def claimed_numbers_at(text: str) -> list[Number]:
-    """Return the numbers a text claims, with their offsets in `text`."""
+    """Return the numbers a text claims, with their offsets in `text`.
+
+    The text is read as a text shown on a page, or a quote as matched: link targets are gone.
+    """
     if not _DIGITS.search(text):
         return []  # Half of all texts: the three substitutions below would find nothing.
-    if "](" in text or "http" in text:  # Links are rare; the pattern is dear.
+    if "http" in text:  # Addresses are rare.
         text = _URL.sub(_blank, text)
     for pattern in (_DATE, _DESIGNATION):
         text = pattern.sub(_blank, text)  # Blanks of the same length keep every offset.

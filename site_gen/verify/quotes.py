@@ -577,10 +577,12 @@ def _bounded(hay: str, start: int, text: str) -> bool:
     if after and unicodedata.category(after).startswith("M"):
         return False
     if text[0].isdecimal():
-        # "5 percent" must not be found in "2.5 percent", "1,5 percent" or "-5 percent", nor
-        # "400 people" in "4 400 people".
+        # "5 percent" must not be found in "2.5 percent", "1,5 percent", ".5 percent" or "-5
+        # percent", nor "400 people" in "4 400 people".
         if before in (".", ",", "'", "/") and hay[start - 2 : start - 1].isdecimal():
             return False
+        if before == "." and not _is_word(hay[max(0, start - 2) : start - 1]):
+            return False  # A leading decimal point: ".5 percent" is half a percent.
         if before == "-" and not _is_word(hay[max(0, start - 2) : start - 1]):
             return False
         if (
