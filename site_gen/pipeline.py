@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
@@ -21,6 +20,7 @@ from site_gen.sources.loader import (
     BASE_URL_EXAMPLE,
     SITE_URL,
     SITE_URL_EXAMPLE,
+    ends_in_base,
     is_inside,
     load_site,
     theme_files,
@@ -143,15 +143,12 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
 
 
 def with_options(site: Site, config: Config) -> Site:
-    """Return the site with the URLs of the command line in place of those of site.yml.
-
-    The published address must end in the base URL: with "https://owner.github.io/" and
-    "/brief/", every canonical link, feed link and sitemap entry would lead out of the site.
-    """
+    """Return the site with the URLs of the command line in place of those of site.yml; the
+    published address must end in the base URL (loader.ends_in_base)."""
     settings = site.settings
     base_url = settings.base_url if config.base_url is None else config.base_url
     site_url = settings.site_url if config.site_url is None else config.site_url
-    if site_url and urlsplit(site_url).path.strip("/") != base_url.strip().strip("/"):
+    if site_url and not ends_in_base(site_url, base_url):
         raise UsageError(
             f"the site URL {site_url} does not end in the base URL {base_url or '/'}: the "
             "pages' canonical, feed and sitemap links would lead out of the site; give the "

@@ -100,6 +100,40 @@ def test_quote_from_another_source_is_named(
     )
 
 
+def test_a_statement_that_names_itself_as_speaker_is_an_error_not_a_traceback(
+    sample: Path,
+) -> None:
+    """Its title is made from its speaker's: one that names itself recursed without end."""
+    replace_in(sample / "facts/more/entities.yml", "speaker: mara-lind", "speaker: safe-claim")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "facts/more/entities.yml:18:12: error[" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # Passed check, then failed the build with a usage error (exit 2).
+        (
+            "site_url: https://x.org/brief/\nbase_url: /other/\n",
+            "error[bad-url]: 'site_url' https://x.org/brief/ does not end in the base URL /other/",
+        ),
+        # A share above 1 could never be met; NaN turned the rule off.
+        ("coverage_target: 100\n", "error[out-of-range]: 'coverage_target' is 100, but"),
+        ("coverage_target: .nan\n", "error[out-of-range]: 'coverage_target' is nan, but"),
+    ],
+)
+def test_settings_that_no_build_could_meet_fail_check_at_their_line(
+    sample: Path, lines: str, expected: str
+) -> None:
+    with (sample / "site.yml").open("a", encoding="utf-8") as settings:
+        settings.write(lines)
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == 1
+    assert re.search(r"site\.yml:\d+:\d+: " + re.escape(expected), result.stderr), result.stderr
+
+
 def test_unknown_reference_suggests_the_closest_id(sample: Path) -> None:
     replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [mara-lindt]")
     result = run_cli("check", "--root", sample)

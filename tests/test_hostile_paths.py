@@ -289,6 +289,27 @@ def test_characters_html_and_xml_forbid_are_refused_in_fields(
     assert code == 1 and "error[bad-character]" in output
 
 
+def test_a_source_text_that_cannot_be_read_is_a_problem_at_its_entry(
+    sample: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source file without read permission gave a raw errno, and a traceback in the preview.
+    (Tests run as root, whom no permission stops: the denial is simulated.)"""
+    read_bytes = Path.read_bytes
+
+    def denied(path: Path) -> bytes:
+        if path.name == "harbour.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    code, output = check_output(sample, capsys)
+    assert code == 1
+    assert (
+        "seeds/sources.yml:2:9: error[file-unreadable]: cannot read file 'harbour.txt': "
+        "Permission denied" in output
+    )
+
+
 @pytest.mark.parametrize("char", ["\\u202E", "\\u202D", "\\u2067", "\\u202A"])
 def test_bidi_controls_that_reorder_a_page_are_refused_in_fields(
     sample: Path, capsys: pytest.CaptureFixture[str], char: str

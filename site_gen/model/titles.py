@@ -55,6 +55,10 @@ def title_key(fact: Fact) -> str:
 
 
 def speaker(facts: Mapping[str, Fact], statement: Statement) -> str:
-    """Return the name of a statement's speaker, or its id while that names no fact."""
+    """Return the name of a statement's speaker, or its id while that names no person or
+    organization: a statement named as a speaker (an error, reported as such) would be called
+    by its own speaker, and one that names itself, for ever."""
     named = facts.get(statement.speaker)
-    return title(facts, named) if named is not None else statement.speaker
+    if named is None or isinstance(named, Statement):
+        return statement.speaker
+    return title(facts, named)

@@ -9,6 +9,7 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from site_gen.config import Config
 from site_gen.errors import Location, Problem, Severity, UsageError
@@ -142,7 +143,33 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     if data is None or "title" not in data or "description" not in data:
         return None
     drop_bad_urls(reader, data, _URL_RULES)
+    target = data.get("coverage_target")
+    if target is not None and not 0 <= target <= 1:  # NaN is neither.
+        reader.fail(
+            reader.locations["coverage_target"],
+            "out-of-range",
+            f"'coverage_target' is {target}, but it is a share from 0 to 1",
+            "write e.g. 0.9 for 90% of each source's sentences, or 0 to turn the check off",
+        )
+        del data["coverage_target"]
+    # Where site.yml gives both; a base URL may also come with the build command.
+    site_url, base_url = data.get("site_url"), data.get("base_url")
+    if site_url and base_url is not None and not ends_in_base(site_url, base_url):
+        reader.fail(
+            reader.locations["site_url"],
+            "bad-url",
+            f"'site_url' {site_url} does not end in the base URL {base_url or '/'}",
+            f"write a site_url whose path is {base_url or '/'}, or change base_url",
+        )
+        del data["site_url"]
     return Settings(location=root.location, locations=reader.locations, **data)
+
+
+def ends_in_base(site_url: str, base_url: str) -> bool:
+    """Tell whether a published address ends in the base URL its pages link under: with
+    "https://owner.github.io/" and "/brief/", every canonical, feed and sitemap link would lead
+    out of the site."""
+    return urlsplit(site_url).path.strip("/") == base_url.strip().strip("/")
 
 
 def drop_bad_urls(
@@ -234,7 +261,14 @@ def with_text(config: Config, source: Source, problems: list[Problem], seeds: Pa
             f"file '{source.file}' not found in seeds/",
             "copy the source text into seeds/ or fix the file name",
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return without_text(
+            "file-unreadable",
+            f"cannot read file '{source.file}': {exc.strerror}",
+            "make the file readable",
+        )
     if len(data) > MAX_FILE_BYTES:
         return without_text(
             "file-too-large",

@@ -261,11 +261,12 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
         return  # Most texts write no date.
     own = [v.as_of for v in fact.values] if isinstance(fact, Figure) else []
     own.append(getattr(fact, "date", ""))  # Events, statements and reforms have one.
-    known = [field_date(value) for value in own if value]
-    known += [date for c in fact.citations for _, date in dates(strip_editorial(c.quote))]
+    known = {field_date(value) for value in own if value}
+    known |= {date for c in fact.citations for _, date in dates(strip_editorial(c.quote))}
+    backed = set().union(*(date.forms() for date in known))
     fields = " and none of its date fields" if isinstance(fact, Fact) else ""
     for written, date in dict.fromkeys(written_dates):
-        if not any(date.within(other) for other in known):
+        if date not in backed:
             yield Problem(
                 "date-not-quoted",
                 f"{key} says {written}, but no quote of this {what}{fields} gives that date",

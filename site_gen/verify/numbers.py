@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from decimal import Decimal
@@ -105,9 +106,13 @@ class Date(NamedTuple):
     month: int | None
     day: int | None
 
-    def within(self, other: Date) -> bool:
-        """Tell whether `other` gives every part this date gives, alike."""
-        return all(mine is None or mine == theirs for mine, theirs in zip(self, other, strict=True))
+    def forms(self) -> set[Date]:
+        """Return this date with each choice of its parts left out: a date a text writes is
+        within this one when it is one of these, so a set of them answers in one lookup."""
+        return {
+            Date(*(part if keep else None for part, keep in zip(self, mask, strict=True)))
+            for mask in itertools.product((True, False), repeat=3)
+        }
 
 
 _MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
