@@ -127,6 +127,7 @@ CASES = [
     _case(reader, "_ID", "fullmatch", "ids and references (at most 200 characters)"),
     _case(reader, "_DATE", "fullmatch", "date values"),
     _case(reader, "_LINK_TARGET", "finditer", "Markdown values with a bracket or an angle bracket"),
+    _case(reader, "_DEEP_NESTING", "search", "Markdown values"),
     _case(reader, "_SCHEME", "match", "link targets found in Markdown values"),
     _case(reader, "_HTML_TAG", "finditer", "Markdown values with an angle bracket"),
     _case(reader, "_ATTRIBUTE_VALUE", "sub", "what follows an HTML tag's name in a Markdown value"),

@@ -38,6 +38,11 @@ _IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(")
 # A run of backticks, which opens or closes a code span, or a blank line, which ends a paragraph.
 _TICKS_OR_BREAK = re.compile(r"`+|\n[ \t]*\n")
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
+_MARKDOWN_DEPTH = LIMITS["markdown_depth"]
+# A line that opens more lists and quotes than the bound, one in another ("- - - …", "> > …").
+_DEEP_NESTING = re.compile(
+    rf"^[ \t]*(?:(?:[-*+>]|\d{{1,9}}[.)])[ \t]+){{{_MARKDOWN_DEPTH.value + 1}}}", re.MULTILINE
+)
 
 
 @dataclass
@@ -162,6 +167,14 @@ class Reader:
                 "value-too-long",
                 f"'{name}' has {len(text):,} characters, more than {_MARKDOWN_CHARS.value:,}",
                 "keep to one claim; split a long text into several facts",
+            )
+            return None
+        if text is not None and _DEEP_NESTING.search(text):
+            self.fail(
+                node.location,
+                "markdown-too-deep",
+                f"'{name}' nests lists or quotes more than {_MARKDOWN_DEPTH.value} deep",
+                "flatten it: a fact's text is a sentence or two",
             )
             return None
         if text is not None and ("]" in text or "<" in text):  # Most texts link nothing.

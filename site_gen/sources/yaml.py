@@ -37,6 +37,8 @@ LIMITS = MappingProxyType(
         "scalar_chars": Limit(100_000, "characters in one value"),
         # Markdown renders in more than linear time on hostile text, so its values are shorter.
         "markdown_chars": Limit(5_000, "characters in one Markdown value"),
+        # Python-Markdown recurses once per level, and runs out of stack some hundreds deep.
+        "markdown_depth": Limit(64, "lists and quotes nested in one another in a Markdown value"),
         # Numbers this long are no counts; YAML would also build sexagesimal ones in quadratic time.
         "number_chars": Limit(100, "characters in one number"),
         "file_chars": Limit(
