@@ -218,7 +218,18 @@ def test_search_index_lists_every_fact_under_the_base_path(built_site: Path) -> 
     titles = [item["t"] for item in items]
     assert len(set(titles)) == len(titles), "every fact has a title of its own"
     coup = next(item for item in items if item["u"].endswith("/facts/coup-defeated-claim/"))
-    assert coup["t"] == "Kassym-Jomart Tokayev on the attempted coup"
+    assert coup["t"] == "Kassym-Jomart Tokayev on what he called an attempted coup"
+
+
+def test_a_date_of_report_is_never_given_as_the_date_of_the_act(built_site: Path) -> None:
+    """Pages say "reported 31 January 2022"; search gave the bare date, and the event's
+    structured data gave it as the day the interview started."""
+    items = json.loads((built_site / "search.json").read_text("utf-8"))
+    interview = next(item for item in items if item["u"].endswith("/facts/khabar-24-interview/"))
+    assert interview["d"] == "reported 31 January 2022"
+    page = Tags((built_site / "facts/khabar-24-interview/index.html").read_text("utf-8"))
+    [(_, text)] = [s for s in page.scripts if s[0].get("type") == "application/ld+json"]
+    assert "startDate" not in json.loads(text)
 
 
 def test_a_site_url_off_the_base_url_is_refused(sample: Path) -> None:

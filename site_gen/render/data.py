@@ -142,7 +142,9 @@ def search_index(
         if isinstance(fact, Person | Organization | Place):
             item["n"] = [fact.name, *fact.aliases]
         if date := view.date(fact):
-            item["d"] = format_date(date)
+            # As the pages show it: a date of the report, not of the act, says so.
+            reported = "reported " if getattr(fact, "date_of_report", False) else ""
+            item["d"] = reported + format_date(date)
         items.append(item)
     items.sort(key=lambda item: (item["t"].casefold(), item["u"]))
     text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

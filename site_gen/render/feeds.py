@@ -82,7 +82,9 @@ def structured_data(
     if page_url:
         data["url"] = page_url
     if isinstance(fact, Event):
-        data |= {"@type": "Event", "name": fact.title, "startDate": fact.date}
+        data |= {"@type": "Event", "name": fact.title}
+        if not fact.date_of_report:  # The date of a report is not when the event started.
+            data["startDate"] = fact.date
         places = [view.title(view.facts[ref]) for ref in fact.places]
         if places:
             data["location"] = [{"@type": "Place", "name": name} for name in places]
