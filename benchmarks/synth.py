@@ -114,8 +114,9 @@ NEGATIONS = frozenset(_words("not no never nor none neither cannot nothing nobod
 NEGATIONS_BEFORE = NEGATIONS | frozenset(
     _words(
         "without deny denies denied denying denial false falsely untrue refute refutes refuted "
-        "refuting reject rejects rejected rejecting alleged allegedly reportedly purportedly "
-        "supposedly unconfirmed unverified"
+        "refuting reject rejects rejected rejecting dismiss dismisses dismissed dismissing refuse "
+        "refuses refused refusing fail fails failed failing alleged allegedly reportedly "
+        "purportedly supposedly unconfirmed unverified"
     )
 )
 # Sentence templates; each slot is filled by `_Writer.fill`. Multi-word values become tokens.

@@ -232,3 +232,16 @@ def test_a_number_in_a_label_or_a_name_is_held_to_the_quotes(
     replace_in(sample / "facts/more/entities.yml", old, new)
     _, problems = check_root(sample)
     assert [(p.code, p.message) for p in problems if p.is_error] == [("number-not-quoted", message)]
+
+
+def test_a_year_alone_is_backed_by_the_facts_own_date(sample: Path) -> None:
+    """ "Bridge reopens in 2025" was refused, though the event is dated 2025-03-04, while "4
+    March 2025" passed."""
+    replace_in(
+        sample / "facts/events.yml", "title: Bridge reopens", "title: Bridge reopens in 2025"
+    )
+    _, problems = check_root(sample)
+    assert [p for p in problems if p.is_error] == []
+    replace_in(sample / "facts/events.yml", "in 2025", "in 2024")
+    _, problems = check_root(sample)
+    assert [p.code for p in problems if p.is_error] == ["number-not-quoted"]

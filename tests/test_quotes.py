@@ -634,7 +634,7 @@ def test_a_quote_cut_where_the_source_goes_on_is_refused(
         ),
         (
             "A said: ... B wants war",
-            "A said: 'We want peace'\nB wants war now.",
+            "A said: 'We want peace.'\nB wants war now.",
             Reason.OMITTED_BREAK,
         ),
     ],
@@ -643,6 +643,86 @@ def test_an_omission_or_an_edge_that_changes_the_number_or_the_speaker(
     quote: str, text: str, expected: Reason
 ) -> None:
     assert reason(quote, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "detail"),
+    [
+        # A denial or a failure the list lacked.
+        (
+            "force was used against unarmed protesters",
+            "he dismissed claims force was used against unarmed protesters",
+            None,  # "claims" stands between: looked for only right before the quote.
+        ),
+        (
+            "claims force was used against unarmed protesters",
+            "he dismissed claims force was used against unarmed protesters",
+            "the source has 'dismissed' right before the quote, which hedges or denies it",
+        ),
+        (
+            "to stop the looting in Almaty",
+            "Security forces failed to stop the looting in Almaty.",
+            "the source has 'failed' right before the quote, which hedges or denies it",
+        ),
+        # A negation behind a quotation mark after the quote, or a guillemet before it.
+        (
+            "Putin said the CSTO troops would",
+            "Putin said the CSTO troops would \u201cnot stay a day longer\u201d.",
+            "the source has 'not' right after the quote, which reverses it",
+        ),
+        (
+            "allow revolutions to break out",
+            "They would not \u00aballow revolutions to break out\u00bb.",
+            "the source has 'not' right before the quote, which reverses it",
+        ),
+        # A range's low end, however written, and a currency with its country.
+        (
+            "30 people were killed on Monday",
+            "Officials said between 20 and 30 people were killed on Monday.",
+            "the source has '20 and' right before the quote's number, which it makes the end of "
+            "a range",
+        ),
+        (
+            "US$5 million in aid",
+            "The country sent nearly US$5 million in aid.",
+            "the source has 'nearly' right before the quote's number",
+        ),
+    ],
+)
+def test_more_cuts_that_turn_a_quote(quote: str, text: str, detail: str | None) -> None:
+    """Each passed a second review of the matcher."""
+    expected = Miss(Reason.CUT, detail) if detail else None
+    result = match(quote, text)
+    assert (result if isinstance(result, Miss) else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        # An em dash sets words apart; only a hyphen, or an en dash between numbers, joins them.
+        (
+            "Kazakh authorities have arrested the former head",
+            "ALMATY, Kazakhstan\u2014Kazakh authorities have arrested the former head",
+        ),
+        ("The troops will leave soon", "The troops will leave soon\u2014they have done their job."),
+        # Nothing governs across a line break, or after a quote that ends its sentence.
+        (
+            "The parliament said on Monday",
+            "Resignation request rejected\nThe parliament said on Monday",
+        ),
+        (
+            '"Order has been fully restored."',
+            'He said: "Order has been fully restored."\nNo official gave a number.',
+        ),
+        # A wrapped line after a possessive, a bracket or a quotation mark goes on.
+        (
+            "The ministry said the ... had been heard by the government",
+            "The ministry said the protesters'\ndemands had been heard by the government",
+        ),
+    ],
+)
+def test_faithful_quotes_the_second_review_saw_refused(quote: str, text: str) -> None:
+    assert isinstance(match(quote, text), Match)
 
 
 def test_a_later_whole_occurrence_matches_after_a_cut_one() -> None:

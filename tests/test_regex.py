@@ -158,6 +158,7 @@ CASES = [
     _case(quotes, "_NEGATION_AFTER", "match", "the source just after a match"),
     _case(quotes, "_QUALIFIER_BEFORE", "search", "the source just before a match's number"),
     _case(quotes, "_LEADING_NUMBER", "match", "the source just after a match or an omission"),
+    _case(quotes, "_RANGE_BEFORE", "search", "the source just before a match's number"),
     _case(numbers, "_NUMBER", "findall", "fact texts and quotes"),
     _case(numbers, "_DIGITS", "search", "fact texts"),
     _case(numbers, "_DIGITS", "findall", "dates in fact texts"),

@@ -224,13 +224,15 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     must appear in the fact's quotes; every date, in its quotes or its own date fields."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
+    # A year alone ("in 2022") is backed by the fact's own date, as a whole date is.
+    years = {Decimal(date[:4]) for date in _own_dates(fact)}
     for key in _CLAIMING_KEYS:
         shown = wording.shown_text(getattr(fact, key, "") or "")
         yield from _unbacked_dates(fact, key, shown, what)
         for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
                 quoted = _quoted_numbers(fact.citations)
-            if value not in quoted:
+            if value not in quoted and value not in years:
                 yield Problem(
                     "number-not-quoted",
                     f"{key} says {written}, but no quote of this {what} contains that number",
@@ -259,9 +261,7 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
     written_dates = dates(shown)
     if not written_dates:
         return  # Most texts write no date.
-    own = [v.as_of for v in fact.values] if isinstance(fact, Figure) else []
-    own.append(getattr(fact, "date", ""))  # Events, statements and reforms have one.
-    known = {field_date(value) for value in own if value}
+    known = {field_date(value) for value in _own_dates(fact)}
     known |= {date for c in fact.citations for _, date in dates(strip_editorial(c.quote))}
     backed = set().union(*(date.forms() for date in known))
     fields = " and none of its date fields" if isinstance(fact, Fact) else ""
@@ -274,6 +274,14 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
                 fact.fact_id,
                 hint=f"correct the date, or cite a passage that gives {written}",
             )
+
+
+def _own_dates(fact: CitedText) -> list[str]:
+    """Return the dates a fact's own fields give: an event's, a statement's or a reform's
+    date, and a figure's values' `as_of`."""
+    own = [v.as_of for v in fact.values] if isinstance(fact, Figure) else []
+    own.append(getattr(fact, "date", ""))
+    return [date for date in own if date]
 
 
 def _quoted_numbers(citations: Iterable[Citation]) -> set[Decimal]:

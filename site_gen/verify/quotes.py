@@ -70,8 +70,9 @@ _FOLDED_NEGATION = re.compile(_NEGATION.pattern)
 # reverse or hedge it as a dropped "not" or "nearly" does.
 _DOUBT_WORDS = (
     "deny|denies|denied|denying|denial|false|falsely|untrue|refute|refutes|refuted|refuting"
-    "|reject|rejects|rejected|rejecting|alleged|allegedly|reportedly|purportedly|supposedly"
-    "|unconfirmed|unverified"
+    "|reject|rejects|rejected|rejecting|dismiss|dismisses|dismissed|dismissing|refuse|refuses"
+    "|refused|refusing|fail|fails|failed|failing|alleged|allegedly|reportedly|purportedly"
+    "|supposedly|unconfirmed|unverified"
 )
 _DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS})\b", re.IGNORECASE)
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
@@ -84,9 +85,10 @@ _NUMBER_GOES_ON = re.compile(
     r"[.,'/]\d| \d{3}(?!\d)| (?:hundred|thousand|million|billion|trillion|bn|mn|mln|dozen)s?\b",
     re.IGNORECASE,
 )
-# Where a paragraph ends in a source: a line that ends a sentence, or a blank line. A line
-# break inside a sentence is only the source's wrapping.
-_PARAGRAPH_END = re.compile(r"[.!?:\"”’)'»…][^\S\n]*\n|\n[^\S\n]*\n")
+# Where a paragraph ends in a source: a line that ends a sentence (its stop may stand inside
+# closing quotation marks or brackets), or a blank line. A line break inside a sentence, even
+# after "protesters'" or a closing bracket, is only the source's wrapping.
+_PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’»)\]]*[^\S\n]*\n|\n[^\S\n]*\n")
 # The last three digits of a number whose thousands a space sets apart ("4 400").
 _THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
 # A negation just outside a match governs the quoted words: "allow" in "would not allow", or
@@ -95,16 +97,20 @@ _THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
 # quotation mark or a bracket. After a match, "without" adds how, not whether ("shot at them
 # without warning"), so it does not count there.
 _NEGATION_BEFORE = re.compile(
-    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS})|n't)[ \"'(\[]+\Z", re.IGNORECASE
+    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS})|n't)[ \"'(\[«»‹›]+\Z", re.IGNORECASE
 )
-_NEGATION_AFTER = re.compile(rf" (?:{_NEGATION_WORDS.replace('without|', '')})\b", re.IGNORECASE)
+_NEGATION_AFTER = re.compile(
+    rf"[ \"'(\[«»‹›]+(?:{_NEGATION_WORDS.replace('without|', '')})\b", re.IGNORECASE
+)
+# The low end of a range right before a quoted number: "30 people" of "between 20 and 30".
+_RANGE_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)* (?:and|to|or) \Z")
 # A qualifier just before a quoted number bounds it: "8,000 people" in "nearly 8,000 people".
 _QUALIFIER_BEFORE = re.compile(
     rf"\b(?:{'|'.join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))}) \Z",
     re.IGNORECASE,
 )
-# A number, with its sign or currency: a qualifier before it bounds it ("nearly $5 million").
-_LEADING_NUMBER = re.compile(r"[-+$€£¥₸]?\d")
+# A number, with its sign or currency: a qualifier before it bounds it ("nearly US$5 million").
+_LEADING_NUMBER = re.compile(r"(?:[A-Z]{0,3}[$€£¥₸]|[-+])?\d")
 # How far before or after a match those words are looked for: the longest of them, and what may
 # stand between it and the match.
 _REACH = 4 + max(
@@ -436,7 +442,7 @@ def match(quote: str, text: str | Normalized, *, min_words: int = QUOTE_MIN_WORD
     # An occurrence cut beside a word it needs is no match, but a later one may be whole.
     cut = None
     for start in _starts(source.text, needle):
-        why = _cut(source.text, start, start + len(literal))
+        why = _cut(source, start, start + len(literal))
         if why is None:
             return Match((source.span(start, start + len(literal)),))
         cut = cut or why
@@ -595,32 +601,66 @@ def _bounded(hay: str, start: int, text: str) -> bool:
     return not (text[-1].isdecimal() and _NUMBER_GOES_ON.match(hay, end))
 
 
-def _cut(hay: str, start: int, end: int) -> Miss | None:
+def _cut(source: Normalized, start: int, end: int) -> Miss | None:
     """Say why a match from `start` to `end` says other than its source, cut where it is.
 
     A negation just outside it governs its words ("allow" of "would not allow"; "would" of
-    "would not allow"), and a qualifier just before its first number bounds that number ("8,000"
-    of "nearly 8,000"). Quoted apart, each says the opposite, or more, than the source.
+    "would not allow"), a qualifier or a range's low end just before its first number bounds
+    that number ("8,000" of "nearly 8,000"), and a hyphen joins a word to it ("lethal" of
+    "non-lethal"). Quoted apart, each says the opposite, or more, than the source. Nothing
+    governs across a line break, nor after a quote that ends its sentence.
     """
+    hay = source.text
     negation, where = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start), "before"
-    # A quote that ends a sentence is not governed by a "No" that starts the next one.
-    if negation is None and hay[end - 1] not in ".!?":
+    if negation is not None and _apart(source, negation.start(), start):
+        negation = None
+    ends_sentence = hay[:end].rstrip("\"')]»›")[-1:] in (".", "!", "?")
+    if negation is None and not ends_sentence:
         negation, where = _NEGATION_AFTER.match(hay, end), "after"
+        if negation is not None and _apart(source, end - 1, negation.end()):
+            negation = None
     if negation is not None:
-        word = negation.group().strip(" \"'([")
+        word = negation.group().strip(" \"'([«»‹›")
         what = "hedges or denies" if _DOUBT.fullmatch(word) else "reverses"
         return Miss(Reason.CUT, f"the source has '{word}' right {where} the quote, which {what} it")
     if qualifier := _qualifier_before_number(hay, max(0, start - _REACH), start):
         return Miss(Reason.CUT, f"the source has '{qualifier}' right before the quote's number")
-    # "non-" of "non-emergency", "20-" of "20-30", "-5" of "3-5": a word a hyphen joins to the
-    # match changes what it says.
-    if hay[start - 1 : start] == "-" and hay[start - 2 : start - 1].isalnum():
+    if _LEADING_NUMBER.match(hay, start) and (
+        low := _RANGE_BEFORE.search(hay, max(0, start - _REACH), start)
+    ):
+        range_start = low.group().strip()
+        return Miss(
+            Reason.CUT,
+            f"the source has '{range_start}' right before the quote's number, which it makes "
+            "the end of a range",
+        )
+    if _joins(source, start - 1):
         joined = hay[hay.rfind(" ", 0, start) + 1 : start]
         return Miss(Reason.CUT, f"the source joins '{joined}' to the quote's first word")
-    if hay[end : end + 1] == "-" and hay[end + 1 : end + 2].isalnum():
+    if _joins(source, end):
         after = hay[end : _word_end(hay, end + 1)]
         return Miss(Reason.CUT, f"the source joins '{after}' to the quote's last word")
     return None
+
+
+def _apart(source: Normalized, start: int, end: int) -> bool:
+    """Tell whether a line break of the original lies between two normalized positions."""
+    return "\n" in source.original[source.offsets[start] : source.offsets[end]]
+
+
+def _joins(source: Normalized, at: int) -> bool:
+    """Tell whether the character at `at` is a hyphen between two words: "-" is every dash
+    folded, but an em dash sets words apart ("Kazakhstan—Kazakh authorities"), and an en dash
+    joins only numbers ("20–30")."""
+    hay = source.text
+    if not (0 < at < len(hay) - 1 and hay[at] == "-"):
+        return False
+    if not (hay[at - 1].isalnum() and hay[at + 1].isalnum()):
+        return False
+    dash = source.original[source.offsets[at]]
+    return dash in "-\u2010\u2011" or (
+        dash == "\u2013" and hay[at - 1].isdigit() and hay[at + 1].isdigit()
+    )
 
 
 def _qualifier_before_number(hay: str, start: int, end: int) -> str | None:
@@ -650,7 +690,7 @@ def _find_chain(source: Normalized, needles: list[_Needle]) -> Match | Miss:
             )
     chain = _chain(source, needles, occurrences, strict=True)
     if chain is not None:
-        return _cut(hay, chain[0], chain[-1] + len(needles[-1].text)) or Match(
+        return _cut(source, chain[0], chain[-1] + len(needles[-1].text)) or Match(
             tuple(source.span(s, s + len(n.text)) for s, n in zip(chain, needles, strict=True))
         )
     loose = _chain(source, needles, occurrences, strict=False)
@@ -721,8 +761,12 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
         return Reason.OMITTED_NEGATION, f"contains '{doubt.group()}', which {what} what it governs"
     if qualifier := _qualifier_before_number(hay, start, end):
         return Reason.CUT, f"ends with '{qualifier}', which bounds the number after it"
-    # From the previous fragment's last character: it may be the stop that ends its paragraph.
-    from_end = source.offsets[max(0, start - 1)]
+    # From the previous fragment's last stop, and the closing marks after it: they may end
+    # its paragraph.
+    back = start
+    while back > 0 and hay[back - 1] in "\"')]»›":
+        back -= 1
+    from_end = source.offsets[max(0, back - 1)]
     if _PARAGRAPH_END.search(source.original, from_end, source.offsets[end]):
         return Reason.OMITTED_BREAK, "runs on into another paragraph"
     return None
