@@ -687,6 +687,16 @@ def test_an_omission_or_an_edge_that_changes_the_number_or_the_speaker(
             "The country sent nearly US$5 million in aid.",
             "the source has 'nearly' right before the quote's number",
         ),
+        (
+            "8,000 people were detained",
+            "Police said above 8,000 people were detained.",
+            "the source has 'above' right before the quote's number",
+        ),
+        (
+            "8,000 people were detained",
+            "Police said in excess of 8,000 people were detained.",
+            "the source has 'in excess of' right before the quote's number",
+        ),
     ],
 )
 def test_more_cuts_that_turn_a_quote(quote: str, text: str, detail: str | None) -> None:

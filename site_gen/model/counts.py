@@ -18,7 +18,10 @@ from site_gen.model.facts import Figure, FigureValue
 # holds a text to its quotes' qualifiers; a chart draws each value by its bound.
 QUALIFIERS = MappingProxyType(
     {
-        **dict.fromkeys(("more than", "over", "just over", "at least", "upwards of"), "at least"),
+        **dict.fromkeys(
+            ("more than", "over", "just over", "at least", "upwards of", "above", "in excess of"),
+            "at least",
+        ),
         **dict.fromkeys(
             (
                 "up to",
@@ -29,6 +32,7 @@ QUALIFIERS = MappingProxyType(
                 "at most",
                 "as many as",
                 "as much as",
+                "below",
             ),
             "at most",
         ),
