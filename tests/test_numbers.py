@@ -50,6 +50,8 @@ def test_numbers_at(text: str, expected: list[str]) -> None:
             "Costs of R9,200 a day, its top-5 since mid-2019, in KZT900.",
             ["9200", "5", "2019", "900"],
         ),
+        # A name is no amount: "QR500 million" is a sum of money.
+        ("Qatar sent QR500 million and RM2 billion; the G7 met.", ["500", "2"]),
         # A leading decimal point, and compatibility forms read as plain ones.
         ("Tolls rise by .5 percent, or -.5 after rebates.", ["0.5", "-0.5"]),
         ("closed 36\u00bd hours, 10\u00b2 cars", ["361", "2", "102"]),

@@ -38,8 +38,12 @@ _DATE = re.compile(
 # Bare URLs are addresses, not claims. (Texts are read as shown, without link targets.)
 _URL = re.compile(r"https?://\S+")
 # Names such as "S-300", "Su-27" or "G7" carry digits but count nothing. They are written in
-# capitals, and never cut a number: "KZT900", "top-5", "mid-2019" and "R1,200" count.
-_DESIGNATION = re.compile(r"\b(?:[A-Z][A-Za-z]*-|[A-Z]{1,2})\d[\w-]*(?![.,]\d)")
+# capitals, never cut a number, and are no amount: "KZT900", "top-5", "mid-2019", "R1,200" and
+# "QR500 million" count.
+_DESIGNATION = re.compile(
+    r"\b(?:[A-Z][A-Za-z]*-|[A-Z]{1,2})\d[\w-]*(?![\w-])"
+    r"(?![.,]\d| (?:thousand|million|billion|trillion)\b)"
+)
 
 
 class Number(NamedTuple):
