@@ -224,15 +224,15 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     must appear in the fact's quotes; every date, in its quotes or its own date fields."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
-    # A year alone ("in 2022") is backed by the fact's own date, as a whole date is.
-    years = {Decimal(date[:4]) for date in _own_dates(fact)}
     for key in _CLAIMING_KEYS:
         shown = wording.shown_text(getattr(fact, key, "") or "")
         yield from _unbacked_dates(fact, key, shown, what)
         for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
-                quoted = _quoted_numbers(fact.citations)
-            if value not in quoted and value not in years:
+                # A year alone ("in 2022") is backed by the fact's own date, as a date is.
+                years = {Decimal(date[:4]) for date in _own_dates(fact)}
+                quoted = _quoted_numbers(fact.citations) | years
+            if value not in quoted:
                 yield Problem(
                     "number-not-quoted",
                     f"{key} says {written}, but no quote of this {what} contains that number",

@@ -6,7 +6,10 @@ import itertools
 import re
 import unicodedata
 from decimal import Decimal
+from types import MappingProxyType
 from typing import NamedTuple
+
+from site_gen.model.titles import MONTHS
 
 # A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
 # or "130" is read as a number of its own; "4 400" too, thousands set apart by a space (a
@@ -119,8 +122,9 @@ class Date(NamedTuple):
         }
 
 
-_MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
+# A month name's first three letters, as _DATE reads "Sept." or "January": each gives its month.
 _MONTH_NAME = re.compile(r"[A-Z][a-z]{2}")
+_MONTH_NUMBERS = MappingProxyType({name[:3]: number for number, name in enumerate(MONTHS, 1)})
 
 
 def dates(text: str) -> list[tuple[str, Date]]:
@@ -135,7 +139,7 @@ def _date(written: str) -> Date:
     numbers = [int(digits) for digits in _DIGITS.findall(written)]
     if (name := _MONTH_NAME.search(written)) is None:
         return field_date(written)
-    month = _MONTHS.index(name.group()) // 3 + 1
+    month = _MONTH_NUMBERS[name.group()]
     year = next((n for n in numbers if n >= 1000), None)
     return Date(year, month, next((n for n in numbers if n < 1000), None))
 

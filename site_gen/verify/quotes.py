@@ -614,7 +614,8 @@ def _cut(source: Normalized, start: int, end: int) -> Miss | None:
     negation, where = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start), "before"
     if negation is not None and _apart(source, negation.start(), start):
         negation = None
-    ends_sentence = hay[:end].rstrip("\"')]»›")[-1:] in (".", "!", "?")
+    stop = _before_closing_marks(hay, end)
+    ends_sentence = hay[stop - 1 : stop] in (".", "!", "?")
     if negation is None and not ends_sentence:
         negation, where = _NEGATION_AFTER.match(hay, end), "after"
         if negation is not None and _apart(source, end - 1, negation.end()):
@@ -641,6 +642,14 @@ def _cut(source: Normalized, start: int, end: int) -> Miss | None:
         after = hay[end : _word_end(hay, end + 1)]
         return Miss(Reason.CUT, f"the source joins '{after}' to the quote's last word")
     return None
+
+
+def _before_closing_marks(text: str, end: int) -> int:
+    """Return where the closing quotation marks and brackets that end text[:end] begin: a
+    sentence's stop stands before them ('…fired."')."""
+    while end > 0 and text[end - 1] in "\"')]»›":
+        end -= 1
+    return end
 
 
 def _apart(source: Normalized, start: int, end: int) -> bool:
@@ -745,8 +754,9 @@ def _chain(
 
 def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, str] | None:
     """Return what forbids omitting the normalized text from `start` to `end`, and what it
-    holds: a number, a negation, a denial or a hedge, a number's qualifier, or the end of a paragraph (past it, another speaker may talk,
-    and the quote would put the next paragraph's words in the first one's mouth)."""
+    holds: a number, a negation, a denial or a hedge, a number's qualifier, or the end of a
+    paragraph (past it, another speaker may talk, and the quote would put the next paragraph's
+    words in the first one's mouth)."""
     hay = source.text
     number = _NUMBER.search(hay, start, end)
     if number is not None:
@@ -757,16 +767,13 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
         if negation.end() > start and negation.start() < end:
             return Reason.OMITTED_NEGATION, f"contains the negation '{negation.group()}'"
     if doubt := _DOUBT.search(hay, start, end):
-        what = "hedges or denies"
-        return Reason.OMITTED_NEGATION, f"contains '{doubt.group()}', which {what} what it governs"
+        found = f"contains '{doubt.group()}', which hedges or denies what it governs"
+        return Reason.OMITTED_NEGATION, found
     if qualifier := _qualifier_before_number(hay, start, end):
         return Reason.CUT, f"ends with '{qualifier}', which bounds the number after it"
     # From the previous fragment's last stop, and the closing marks after it: they may end
     # its paragraph.
-    back = start
-    while back > 0 and hay[back - 1] in "\"')]»›":
-        back -= 1
-    from_end = source.offsets[max(0, back - 1)]
+    from_end = source.offsets[max(0, _before_closing_marks(hay, start) - 1)]
     if _PARAGRAPH_END.search(source.original, from_end, source.offsets[end]):
         return Reason.OMITTED_BREAK, "runs on into another paragraph"
     return None
