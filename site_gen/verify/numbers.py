@@ -31,12 +31,14 @@ _MONTH = (
 _YEAR = r"(?:1\d|20)\d\d"
 # A day of a date, unless its digits go on as a number's: "May 1,200 vehicles" is a count.
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?(?![.,]\d| \d{3}(?!\d))"
-# Dates belong in date fields; written in a text they are not claims about quantities.
+# Dates belong in date fields; written in a text they are not claims about quantities. A date
+# starts with a digit or a month's capital: the lookahead of those lets a search skip the rest.
+_DATE_INITIALS = "".join(sorted({name[0] for name in MONTHS}))
 _DATE = re.compile(
-    rf"\b{_YEAR}-\d{{2}}(?:-\d{{2}})?\b"
+    rf"(?=[\d{_DATE_INITIALS}])(?:\b{_YEAR}-\d{{2}}(?:-\d{{2}})?\b"
     rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"
     rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"
-    rf"|\b{_MONTH}\s+{_YEAR}\b"
+    rf"|\b{_MONTH}\s+{_YEAR}\b)"
 )
 # Bare URLs are addresses, not claims. (Texts are read as shown, without link targets.)
 _URL = re.compile(r"https?://\S+")
@@ -44,7 +46,7 @@ _URL = re.compile(r"https?://\S+")
 # capitals, never cut a number, and are no amount: "KZT900", "top-5", "mid-2019", "R1,200" and
 # "QR500 million" count.
 _DESIGNATION = re.compile(
-    r"\b(?:[A-Z][A-Za-z]*-|[A-Z]{1,2})\d[\w-]*(?![\w-])"
+    r"(?=[A-Z])\b(?:[A-Z][A-Za-z]*-|[A-Z]{1,2})\d[\w-]*(?![\w-])"
     r"(?![.,]\d| (?:thousand|million|billion|trillion)\b)"
 )
 

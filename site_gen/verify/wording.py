@@ -411,9 +411,12 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
         named = [name for name, folded in names.items() if _names(folded, reading.text)]
         if not named:
             continue
-        others = [text for other, text in reading.linked_texts.items() if other != ref]
-        corpora = [*reading.quotes, *reading.publishers, *others]
-        if not _quoted(names.values(), corpora):
+        forms = names.values()
+        if _quoted(forms, reading.quotes) or _quoted(forms, reading.publishers):
+            continue  # Most quotes name whom the text names: no linked text needs folding.
+        if not _quoted(
+            forms, [text for other, text in reading.linked_texts.items() if other != ref]
+        ):
             yield Finding(
                 "unnamed",
                 f"text names {_listing(named)} ('{ref}'), but no quote of this fact, no "
@@ -440,7 +443,7 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             continue  # An unknown id or a fact of another kind is reported elsewhere.
         names = _name_forms(actor).values()
         quotes = [reading.quote_of[c] for c in citations]
-        if _quoted(names, [*quotes, *reading.publishers]):
+        if _quoted(names, quotes) or _quoted(names, reading.publishers):
             continue  # Most quotes name who speaks: no source text needs reading.
         if not all(map(reading.located.of, citations)):
             continue  # A source that cannot be read, or is not the one pinned, is reported.
