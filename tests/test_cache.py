@@ -10,7 +10,11 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from conftest import replace_in, run_cli
+
+from site_gen.model import counts
+from site_gen.verify.verdicts import Verdicts
 
 QUOTED = "after a storm closed it for 36 hours"
 
@@ -64,3 +68,17 @@ def test_a_damaged_cache_is_only_a_miss(sample: Path, cache_dir: Path) -> None:
 def test_no_cache_writes_nothing(sample: Path, cache_dir: Path) -> None:
     assert check(sample, "--no-cache")[0] == 0
     assert list(cache_dir.iterdir()) == []
+
+
+def test_verdicts_made_with_other_qualifiers_are_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A qualifier before a number cuts a quote, so a verdict depends on the qualifier list too:
+    # one made before "above" was a qualifier would still pass "8,000" of "above 8,000".
+    before = Verdicts(tmp_path).folder
+    edited = tmp_path / "counts.py"
+    source = Path(counts.__file__).read_text(encoding="utf-8")
+    edited.write_text(source.replace('"above",', ""), encoding="utf-8")
+    assert edited.read_text(encoding="utf-8") != source
+    monkeypatch.setattr(counts, "__file__", str(edited))
+    assert Verdicts(tmp_path).folder != before

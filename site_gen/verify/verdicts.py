@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from site_gen.model import Source
+from site_gen.model import Source, counts
 from site_gen.publish.output import replace_file
 from site_gen.verify import quotes
 from site_gen.verify.quotes import Match, Miss, Normalized, Reason, match, normalize
@@ -45,9 +45,11 @@ def default_folder() -> Path | None:
 
 
 def _code_version() -> str:
-    """Return a digest of the matcher's code and the Python version: verdicts depend on both."""
+    """Return a digest of the matcher's code, of the qualifiers it reads ("nearly" before a
+    number cuts a quote) and of the Python version: verdicts depend on all three."""
     digest = hashlib.sha256(sys.version.encode())
-    digest.update(Path(quotes.__file__).read_bytes())
+    for module in (quotes, counts):
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
