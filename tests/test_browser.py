@@ -388,9 +388,8 @@ def test_search_finds_people_and_quotes(browser: Browser, base_url: str) -> None
 def test_a_result_found_in_a_quote_shows_the_facts_own_words_too(
     browser: Browser, base_url: str
 ) -> None:
-    """A result shown by its quote alone lost the fact's attribution: "More than 4,400
-    people, including an undisclosed number of foreign citizens, have been arrested" stops
-    before the source's "according to the Kazakh Interior Ministry"."""
+    """A result shown by its quote alone is a report's words without the fact that cites
+    them: the fact's text, with its attribution, comes first."""
     page = browser.new_page()
     page.goto(base_url + "search/?q=undisclosed")
     result = page.locator("#search-results > li", has_text="Thousands arrested or detained")
