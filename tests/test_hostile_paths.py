@@ -321,6 +321,31 @@ def test_bidi_controls_that_reorder_a_page_are_refused_in_fields(
     assert code == 1 and "error[bad-character]" in output
 
 
+@pytest.mark.parametrize("reference", ["&#x202E;", "&#8238;", "&#x1;", "&#xFFFF;", "&#x1b;"])
+def test_a_character_reference_to_a_forbidden_character_is_refused(
+    sample: Path, capsys: pytest.CaptureFixture[str], reference: str
+) -> None:
+    """Markdown and the pages read "&#x202E;" as the character it names: "5,&#x202E;13&#x202C;5"
+    showed as 5,531 while the number rule read 5,135, and "&#x1;" made the feed unreadable."""
+    fact = GOOD_FACT.replace(
+        "text: The harbour bridge reopened.", f'text: "The harbour {reference}bridge reopened."'
+    )
+    (sample / "facts/zz.yml").write_text(fact, encoding="utf-8")
+    code, output = check_output(sample, capsys)
+    assert code == 1 and "facts/zz.yml:5:9: error[bad-character] fact 'lamp-lit'" in output
+
+
+def test_a_control_character_far_after_an_unclosed_quote_gives_no_traceback(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The parser reads ahead in blocks: the first parse stopped at the quote, and the parse
+    that tries the quote closed reached the control character, whose error was not caught."""
+    text = '- id: a\n  title: "unclosed\n  date: "2025"\n#' + "x" * 20_000 + "\n- \x01\n"
+    (sample / "facts/zz.yml").write_text(text, encoding="utf-8")
+    code, output = check_output(sample, capsys)
+    assert code == 1 and "facts/zz.yml:" in output and "Traceback" not in output
+
+
 def test_a_forbidden_character_in_a_source_is_shown_as_a_replacement(
     sample: Path, tmp_path: Path
 ) -> None:

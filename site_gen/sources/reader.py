@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,9 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(")
 # A run of backticks, which opens or closes a code span, or a blank line, which ends a paragraph.
 _TICKS_OR_BREAK = re.compile(r"`+|\n[ \t]*\n")
+# A numeric character reference ("&#x202E;", "&#8238;"), which Markdown and the pages read as
+# the character it names.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}))")
 _MARKDOWN_CHARS = LIMITS["markdown_chars"]
 _MARKDOWN_DEPTH = LIMITS["markdown_depth"]
 # A line that opens more lists and quotes than the bound, one in another ("- - - …", "> > …").
@@ -243,6 +247,8 @@ class Reader:
             self.wrong_type(node, f"'{name}' must be a string", "put the value in quotes")
             return None
         control = find_forbidden(node.value)
+        if control is None and "&#" in node.value:
+            control = find_forbidden(_referenced(node.value))
         if control:
             self.fail(
                 node.location,
@@ -402,3 +408,13 @@ def without_code(text: str) -> str:
             last = runs[end].start()
             index = end + 1
     return "".join(parts) + text[last:]
+
+
+def _referenced(text: str) -> str:
+    """Return the characters that a text's numeric character references name, as a page shows
+    them: html.unescape drops some ("&#x1;") that the page keeps, so it cannot tell."""
+    codes = (
+        int(hexadecimal, 16) if hexadecimal else int(decimal)
+        for hexadecimal, decimal in _CHARACTER_REFERENCE.findall(text)
+    )
+    return "".join(chr(code) for code in codes if code <= sys.maxunicode)

@@ -490,6 +490,9 @@ def _is_the_fault(lines: list[str], number: int, failed: int) -> bool:
             pass
     except yaml.MarkedYAMLError as exc:
         return exc.problem_mark is not None and exc.problem_mark.line > failed
+    except yaml.YAMLError:
+        # A character the reader refuses, which it read ahead to: its own error says where.
+        return False
     return True
 
 
