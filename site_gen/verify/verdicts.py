@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -49,7 +50,7 @@ def _code_version() -> str:
     number cuts a quote) and of the Python version: verdicts depend on all three."""
     digest = hashlib.sha256(sys.version.encode())
     for module in (quotes, counts):
-        digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(inspect.getfile(module)).read_bytes())
     return digest.hexdigest()[:16]
 
 
