@@ -27,6 +27,7 @@ Police said nobody was hurt.
 The mayor, Ana Ruiz, opened the new hall on Friday.
 Mayor Ruiz said nobody had been hurt in the fire.
 She added that the hall was open to all.
+The council dismissed claims that the hall was unsafe.
 """
 
 MAYOR = """\
@@ -44,6 +45,7 @@ HELD = "About 300 people were held at the border, according to the minister."
 UNHURT = "Police said nobody was hurt."
 HALL = "The mayor, Ana Ruiz, opened the new hall on Friday."
 RUIZ_UNHURT = "Mayor Ruiz said nobody had been hurt in the fire."
+UNSAFE = "The council dismissed claims that the hall was unsafe."
 
 
 def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
@@ -127,25 +129,43 @@ DISTORTED = [
     pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
         "negation",
-        "text has 'not', but none of its quotes has a negation",
+        "text has 'not', but none of its quotes has a negation, denial or doubt",
         id="not-added",
     ),
     pytest.param(
         fact("Police said somebody was hurt.", UNHURT),
         "negation",
-        "every quote has a negation ('nobody'), but the text has none",
+        "a quote has 'nobody', but the text has no negation, denial or doubt",
         id="negation-dropped",
+    ),
+    pytest.param(
+        fact("Police said somebody was hurt; the mayor opened the new hall.", UNHURT, HALL),
+        "negation",
+        "a quote has 'nobody', but the text has no negation, denial or doubt",
+        id="negation-dropped-where-another-quote-has-none",
+    ),
+    pytest.param(
+        fact("The council said that the hall was unsafe.", UNSAFE),
+        "negation",
+        "a quote has 'dismissed', but the text has no negation, denial or doubt",
+        id="denial-dropped",
+    ),
+    pytest.param(
+        fact("The council denied that the hall was open to all.", "the hall was open to all"),
+        "negation",
+        "text has 'denied', but none of its quotes has a negation, denial or doubt",
+        id="denial-added",
     ),
     pytest.param(
         fact("The mayor, Ana Ruiz, did n&#x6f;t open the new hall.", HALL),
         "negation",
-        "text has 'not', but none of its quotes has a negation",
+        "text has 'not', but none of its quotes has a negation, denial or doubt",
         id="not-added-as-character-references",  # The page shows "not".
     ),
     pytest.param(
         fact("The mayor, Ana Ruiz, did n<em>o</em>t open the new hall.", HALL),
         "negation",
-        "text has 'not', but none of its quotes has a negation",
+        "text has 'not', but none of its quotes has a negation, denial or doubt",
         id="not-added-across-a-tag",
     ),
     pytest.param(
@@ -187,7 +207,7 @@ def test_a_distorted_text_is_caught_at_its_line(
             "Ruiz does not open the hall",
             HALL,
             "negation",
-            "title has 'not', but none of its quotes has a negation",
+            "title has 'not', but none of its quotes has a negation, denial or doubt",
         ),
         (
             "4,400 people arrested",
@@ -220,6 +240,10 @@ FAITHFUL = [
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
+    pytest.param(
+        fact("The council denied claims that the hall was unsafe.", UNSAFE),
+        id="denial-for-dismissal",
+    ),
     pytest.param(
         fact(
             "More than 4,400 people were arrested up to 2 May, the interior ministry said.",

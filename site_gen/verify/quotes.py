@@ -63,18 +63,24 @@ _NEGATION_INITIALS = "".join(sorted({word[0] for word in [*_NEGATION_WORDS.split
 _NEGATION = re.compile(
     rf"(?=[{_NEGATION_INITIALS}])(?:\b(?:{_NEGATION_WORDS})\b|n't\b)", re.IGNORECASE
 )
-# The same words in text already case-folded, which a case-blind search would read at half speed.
-_FOLDED_NEGATION = re.compile(_NEGATION.pattern)
 # Words that deny or doubt what they govern without a negation: "the ministry denied that
 # troops fired", "the alleged mistreatment". Left out of a quote, or just before it, they
 # reverse or hedge it as a dropped "not" or "nearly" does.
 _DOUBT_WORDS = (
     "deny|denies|denied|denying|denial|false|falsely|untrue|refute|refutes|refuted|refuting"
     "|reject|rejects|rejected|rejecting|dismiss|dismisses|dismissed|dismissing|refuse|refuses"
-    "|refused|refusing|fail|fails|failed|failing|alleged|allegedly|reportedly|purportedly"
+    "|refused|refusing|decline|declines|declined|declining|fail|fails|failed|failing|alleged|allegedly|reportedly|purportedly"
     "|supposedly|unconfirmed|unverified"
 )
 _DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS})\b", re.IGNORECASE)
+# Both kinds of words, in text already case-folded, which a case-blind search would read at half
+# speed; the lookahead of their initials lets a search skip the rest of a text.
+_REVERSAL_INITIALS = "".join(
+    sorted({word[0] for word in (*_NEGATION_WORDS.split("|"), *_DOUBT_WORDS.split("|"), "n't")})
+)
+_REVERSAL = re.compile(
+    rf"(?=[{_REVERSAL_INITIALS}])(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS})\b|n't\b)"
+)
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
 _SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
 _BRACKETED_LETTER = re.compile(r"\[([^\W\d_])\]")
@@ -408,12 +414,15 @@ def find_numbers(text: str) -> list[str]:
     return _NUMBER.findall(text)
 
 
-def find_negations(text: str, *, folded: bool = False) -> list[str]:
-    """Return every negation word of a normalized text, lowercased; `folded` says the text is
-    case-folded already, as the wording lint's texts and quotes are."""
-    if folded:
-        return _FOLDED_NEGATION.findall(text)
+def find_negations(text: str) -> list[str]:
+    """Return every negation word of a normalized text, lowercased."""
     return [found.lower() for found in _NEGATION.findall(text)]
+
+
+def find_reversals(folded: str) -> list[str]:
+    """Return every word of a case-folded text that negates, denies or doubts what it governs:
+    "not", "denied", "alleged". The wording lint asks a text to keep its quotes' ones."""
+    return _REVERSAL.findall(folded)
 
 
 def locate(quote: str, text: str) -> list[tuple[int, int]] | None:

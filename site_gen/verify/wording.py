@@ -33,7 +33,7 @@ from site_gen.model import (
 from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import Number, as_decimal, claimed_numbers_at, numbers_at
-from site_gen.verify.quotes import find_negations, fold_text
+from site_gen.verify.quotes import find_reversals, fold_text
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
 # "state" and "report" are left out: "state of emergency" and "a report" attribute nothing.
@@ -357,36 +357,33 @@ def _qualified(qualifier: str, written: str) -> str:
 
 
 def _negations(reading: _Reading) -> Iterator[Finding]:
-    """The text negates and none of its quotes does, or every quote negates and the text does not:
-    either way, the text may say the opposite of its sources.
+    """The text negates, denies or doubts and none of its quotes does, or a quote does and the
+    text does not: either way, the text may say the opposite of its sources. "Tokayev dismissed
+    claims that force was used" must not become "Tokayev said force was used" because another
+    quote of the fact states a plain date.
 
     One code serves both ways, as at most one of them can hold: the text negates or it does not.
     """
-    if find_negations(reading.text, folded=True):
+    if find_reversals(reading.text):
         yield from _added_negations(reading)
         return
-    quoted = (find_negations(quote, folded=True) for quote in reading.quotes)
-    hint = "check that the text does not reverse its quotes"
-    found: list[str] = []
-    for words in quoted:
-        if not words:
-            return  # Most quotes negate nothing: the first of those ends the rule.
-        found += words
+    found = sorted({word for quote in reading.quotes for word in find_reversals(quote)})
     if found:
-        listed = _listing(sorted(set(found)))
         yield Finding(
-            "negation", f"every quote has a negation ({listed}), but the text has none", hint
+            "negation",
+            f"a quote has {_listing(found)}, but the text has no negation, denial or doubt",
+            "check that the text does not reverse or harden its quotes",
         )
 
 
 def _added_negations(reading: _Reading) -> Iterator[Finding]:
-    """The text, or the title, negates and none of its quotes does."""
-    negations = find_negations(reading.text, folded=True)
-    if negations and not any(find_negations(quote, folded=True) for quote in reading.quotes):
+    """The text, or the title, negates, denies or doubts and none of its quotes does."""
+    reversals = find_reversals(reading.text)
+    if reversals and not any(map(find_reversals, reading.quotes)):
         yield Finding(
             "negation",
-            f"{reading.key} has {_listing(sorted(set(negations)))}, but none of its quotes has "
-            "a negation",
+            f"{reading.key} has {_listing(sorted(set(reversals)))}, but none of its quotes has "
+            "a negation, denial or doubt",
             f"check that the {reading.key} does not reverse its quotes",
             reading.key,
         )
