@@ -189,12 +189,13 @@ def test_server_survives_syntax_errors_and_bad_edits_in_a_row(preview: Preview) 
     preview.wait_for("/", is_clean)
 
 
-def raw_response(base: str, target: str) -> bytes:
+def raw_response(base: str, target: str, host_header: str = "") -> bytes:
     """Send a request line exactly as written, so no client library normalizes the path first;
     return the whole response."""
     host, port = base.removeprefix("http://").split(":")
+    request = f"GET {target} HTTP/1.1\r\nHost: {host_header or host}\r\nConnection: close\r\n\r\n"
     with socket.create_connection((host, int(port)), timeout=10) as conn:
-        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        conn.sendall(request.encode())
         response = b""
         while chunk := conn.recv(65536):
             response += chunk
@@ -228,6 +229,27 @@ def test_nothing_outside_the_output_is_served(preview: Preview, target: str) -> 
     status, body = raw_get(preview.base, target)
     assert status in (400, 404), (status, body[:200])
     assert secret.encode() not in body
+
+
+@pytest.mark.parametrize(
+    ("host", "answered"),
+    [
+        ("localhost:8000", True),
+        ("127.0.0.1", True),
+        ("[::1]:8000", True),
+        ("evil.example:8000", False),
+        ("192.168.1.5", False),
+    ],
+)
+def test_a_preview_on_loopback_answers_only_to_its_own_names(
+    preview: Preview, host: str, answered: bool
+) -> None:
+    """A page elsewhere whose name is made to point at 127.0.0.1 (DNS rebinding) could read the
+    preview, drafts and all: its requests carry its own name."""
+    preview.wait_for("/", is_clean)
+    response = raw_response(preview.base, "/", host)
+    status = int(response.split(b" ", 2)[1])
+    assert (status == 200) is answered and (status == 403) is not answered, response[:200]
 
 
 def test_serve_listens_on_loopback_only_by_default(preview: Preview) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import logging
 import mimetypes
 import re
@@ -89,6 +90,8 @@ class Preview:
         # The problems of the last build when it failed; None while the last build succeeded.
         self.failure: list[Problem] | None = None
         self.port = 0
+        # Whether the preview listens on this machine only: it then answers only to its names.
+        self.loopback = True
 
     def watched(self) -> list[Path]:
         """Return the inputs whose change triggers a rebuild; never the output."""
@@ -123,6 +126,7 @@ class Preview:
         check_out_dir(self.config)
         _check_port(host, port)
         self.port = port
+        self.loopback = _is_loopback(host)
         # livereload skips a reload within 3 s of the last one, which loses the reload after a
         # quick fix; every reload here follows a full rebuild, so none needs skipping.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
@@ -152,6 +156,12 @@ class Preview:
         """Serve one request from the output folder (a WSGI application)."""
         # WSGI hands over the decoded path as Latin-1 code points of its bytes.
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        host = environ.get("HTTP_HOST")
+        if self.loopback and host and not _is_loopback(_host_name(host)):
+            # A page elsewhere whose own name is made to point here (DNS rebinding) would
+            # otherwise read the preview, drafts and all.
+            body = b"This preview answers only to localhost.\n"
+            return _respond(start_response, "403 Forbidden", "text/plain; charset=utf-8", body)
         if path == PANEL_CSS_URL:
             return _respond(start_response, "200 OK", "text/css; charset=utf-8", PANEL_CSS)
         target = self._file_for(path)
@@ -254,6 +264,23 @@ def _respond(
     # Never cached: a reload must show the latest build.
     start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
     return [body]
+
+
+def _host_name(header: str) -> str:
+    """Return the host of a Host header, without its port: "[::1]:8000" names "::1"."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+def _is_loopback(host: str) -> bool:
+    """Tell whether a host name or address names this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _content_type(path: Path) -> str:
