@@ -68,9 +68,9 @@ def test_yaml_syntax_error_shows_the_line_with_a_caret_under_the_fault(sample: P
         "facts/events.yml:6:20: error[yaml-syntax]: mapping values are not allowed in this "
         "context; fix the YAML syntax at the caret"
     )
-    assert (
-        lines[1]
-        == "        6 |   text: The harbour: bridge reopened after being closed for 36 hours by a storm."
+    assert lines[1] == (
+        "        6 |   text: The harbour: bridge reopened after being closed for 36 hours by a "
+        "storm, the city's transport office said."
     )
     assert lines[2] == "          |                    ^"
 

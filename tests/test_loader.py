@@ -31,10 +31,10 @@ GOOD_FACT = """
   kind: event
   title: Extra
   date: "2025-03-04"
-  text: The bridge reopened.
+  text: The office proposed weekly inspections.
   sources:
     - source: gazette
-      quote: The harbour bridge reopened on Tuesday
+      quote: The office proposed weekly inspections of the bridge
 """
 
 
@@ -57,7 +57,7 @@ GOOD_FACT = """
             "short headline of the event.",
         ),
         (
-            GOOD_FACT.replace("text: The bridge reopened.", "text: [a, list]"),
+            GOOD_FACT.replace("text: The office proposed weekly inspections.", "text: [a, list]"),
             "facts/zz.yml:5:9: error[wrong-type] fact 'extra': 'text' must be a string; put the value in quotes",
         ),
         (
@@ -82,7 +82,7 @@ GOOD_FACT = """
         ),
         (
             GOOD_FACT.replace(
-                "  sources:\n    - source: gazette\n      quote: The harbour bridge reopened on Tuesday\n",
+                "  sources:\n    - source: gazette\n      quote: The office proposed weekly inspections of the bridge\n",
                 "  sources: []\n",
             ),
             "facts/zz.yml:1:3: error[no-citations] fact 'extra': fact has no citations; add at least "
@@ -250,7 +250,10 @@ def test_links_that_lead_nowhere_or_astray_are_warned_of_where_written(
         "The bridge [reopened](/timeline/) [fast](javascript:go(1)) <javascript:go> "
         "<a href='#top'>top</a>\\n\\n[ref]: ../x"
     )
-    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+    )
     replace_in(sample / "site.yml", "A *sample* briefing", "A [sample](sample.html) briefing")
     _, problems = check_root(sample)
     found = [(p.location.path, p.location.line, p.fact, p.message) for p in problems]
@@ -277,7 +280,10 @@ def test_html_that_pages_drop_is_warned_of(sample: Path, write: Write) -> None:
         "The bridge <b>reopened</b><script>go()</script> <em>fast</em>, "
         "<a href='https://example.org' onclick=go() TITLE=x>here</a> <https://example.org><br/>"
     )
-    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+    )
     _, problems = check_root(sample)
     assert [(p.code, p.location.line, p.message, p.is_error) for p in problems] == [
         ("raw-html", 5, "'text' has HTML that pages drop: <b>, <script>, onclick on <a>", False)
@@ -288,12 +294,18 @@ def test_images_and_comments_that_pages_drop_are_warned_of(sample: Path, write: 
     """A "not" in an image's words or a comment counted for the wording lint, and no page shows
     it: the text read as the quote's negation and showed the opposite."""
     text = "The bridge reopened![not](https://example.org/a.png) <!-- not --> fast"
-    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+    )
     _, problems = check_root(sample)
     assert [p.message for p in problems if p.code == "raw-html"] == [
         "'text' has HTML that pages drop: <!-- --> (a comment), ![…](…) (an image)"
     ]
-    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", '"Wow![sic] x"'))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", '"Wow![sic] x"'),
+    )
     assert headlines(sample) == []
 
 
@@ -303,10 +315,16 @@ def test_links_and_tags_in_code_spans_are_shown_as_written_without_a_word(
     """A page shows `<b>` or `[x](/y)` in backticks as written: neither drops, so no warning.
     A link outside the spans, after one left open or past a paragraph's end, is still one."""
     code = "The bridge `<b>` and `[x](/y)` and ``a ` <script>go()</script> `` reopened"
-    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{code}"'))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{code}"'),
+    )
     assert headlines(sample) == []
     for text in ("The bridge `a` [x](/y) `b`", "The `bridge [x](/y)", "The `bridge\\n\\n[x](/y)`"):
-        write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+        write(
+            sample / "facts/zz.yml",
+            GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+        )
         _, problems = check_root(sample)
         assert [(p.code, p.message) for p in problems] == [
             (
@@ -330,7 +348,10 @@ def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) 
         "The bridge [reopened](https://example.org/a_(b)) [mail](MAILTO:desk@example.org) "
         "<http://example.org> <a href='https://example.org'>here</a> [x]( https://example.org )"
     )
-    write(sample / "facts/zz.yml", GOOD_FACT.replace("The bridge reopened.", f'"{text}"'))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+    )
     assert headlines(sample) == []
 
 

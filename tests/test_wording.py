@@ -28,6 +28,7 @@ The mayor, Ana Ruiz, opened the new hall on Friday.
 Mayor Ruiz said nobody had been hurt in the fire.
 She added that the hall was open to all.
 The council dismissed claims that the hall was unsafe.
+The ministry announced that 12 roads were closed.
 """
 
 MAYOR = """\
@@ -127,6 +128,29 @@ DISTORTED = [
         id="according-to-dropped-where-another-quote-is-plain",
     ),
     pytest.param(
+        fact("About 300 people were held at the border.", "About 300 people were held at the"),
+        "unattributed",
+        "every quote attributes the claim ('according to'), but the text states it as plain fact",
+        id="quote-stops-before-its-attribution",
+    ),
+    pytest.param(
+        fact("12 roads were closed.", "12 roads were closed."),
+        "unattributed",
+        "every quote attributes the claim ('announced'), but the text states it as plain fact",
+        id="quote-starts-after-announced",
+    ),
+    pytest.param(
+        fact(
+            "About 300 people were held at the border; the mayor said she opened the new hall.",
+            HALL,
+            HELD,
+        ),
+        "unattributed",
+        "text gives 300 as plain fact, but every quote that gives it attributes it "
+        "('according to')",
+        id="said-in-another-clause",
+    ),
+    pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
         "negation",
         "text has 'not', but none of its quotes has a negation, denial or doubt",
@@ -151,7 +175,7 @@ DISTORTED = [
         id="denial-dropped",
     ),
     pytest.param(
-        fact("The council denied that the hall was open to all.", "the hall was open to all"),
+        fact("The mayor, Ana Ruiz, denied opening the new hall.", HALL),
         "negation",
         "text has 'denied', but none of its quotes has a negation, denial or doubt",
         id="denial-added",

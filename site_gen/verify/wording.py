@@ -36,7 +36,8 @@ from site_gen.verify.numbers import Number, as_decimal, claimed_numbers_at, numb
 from site_gen.verify.quotes import find_reversals, fold_text
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
-# "state" and "report" are left out: "state of emergency" and "a report" attribute nothing.
+# "state" and "report" are left out: "state of emergency" and "a report" attribute nothing; so
+# are "declared" ("declared a state of emergency") and "confirmed" ("confirmed cases").
 ATTRIBUTION_WORDS = (
     "according to",
     "alleged",
@@ -51,6 +52,20 @@ ATTRIBUTION_WORDS = (
     "claims",
     "quoted",
     "quoting",
+    "added",
+    "adding",
+    "announced",
+    "announces",
+    "announcing",
+    "clarified",
+    "emphasised",
+    "emphasized",
+    "explained",
+    "insisted",
+    "noted",
+    "pledged",
+    "stressed",
+    "vowed",
     "reported",
     "reportedly",
     "reports",
@@ -76,8 +91,14 @@ _ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
 _QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z", re.IGNORECASE)
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
-# Where a sentence of a text ends: a stop, then a space or the end ("4.5" goes on).
-_SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)")
+# Where a sentence of a text ends: a stop or a semicolon, then a space or the end ("4.5" goes
+# on): "the ministry said" in one clause of "…; the report says only…" attributes the other not.
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
+# Where a sentence of a source ends: a stop, inside closing marks or not, before a space; or a
+# blank line.
+_SOURCE_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n[^\S\n]*\n")
+# How far before and after a quote its sentence is looked for: sentences are shorter.
+_SENTENCE_REACH = 600
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
 _ARTICLE = re.compile(r"\Athe ")
 # How many paragraphs before a quote's own may name who speaks in it.
@@ -132,6 +153,26 @@ class _Reading:
     def quoted_numbers(self) -> list[list[Number]]:
         """Return every number of each quote, dates and designations too."""
         return [numbers_at(quote) for quote in self.quotes]
+
+    @functools.cached_property
+    def attributions(self) -> dict[Citation, list[str]]:
+        """Return the words that attribute each quote: those of its whole sentence in the source.
+        A quote that stops before ", according to the Interior Ministry", or starts after "the
+        ministry said", or omits "which he said", stands under the attribution all the same."""
+        return {c: _ATTRIBUTION.findall(self.sentence(c)) for c in self.fact.citations}
+
+    def sentence(self, citation: Citation) -> str:
+        """Return, folded, the sentence or sentences of its source that a quote spans; the quote
+        alone where its source cannot be read."""
+        source, spans = self.site.sources.get(citation.source), self.located.of(citation)
+        if source is None or not spans:
+            return self.quote_of[citation]
+        text, start, end = source.text, spans[0][0], spans[-1][1]
+        ends = _SOURCE_SENTENCE_END.finditer(text, max(0, start - _SENTENCE_REACH), start)
+        start = max((found.end() for found in ends), default=max(0, start - _SENTENCE_REACH))
+        # From the quote's last character: a quote may end on its sentence's stop.
+        found = _SOURCE_SENTENCE_END.search(text, end - 1, end + _SENTENCE_REACH)
+        return _plain(text[start : found.end() if found else end + _SENTENCE_REACH])
 
     def surroundings(self, citation: Citation) -> str:
         """Return, folded, a quote's paragraph and the paragraphs just before it in its source:
@@ -250,13 +291,15 @@ def _unattributed(reading: _Reading) -> Iterator[Finding]:
     exempt = (Statement, Person, Organization, Place)
     if isinstance(reading.fact, exempt):
         return
-    quotes = reading.quotes
-    # Most quotes attribute nothing: the first of those ends the rule, before any list is made.
-    if not _ATTRIBUTION.search(reading.text) and quotes and all(map(_ATTRIBUTION.search, quotes)):
+    if _ATTRIBUTION.search(reading.text):
+        yield from _unattributed_numbers(reading)
+        return
+    attributions = reading.attributions.values()
+    if attributions and all(attributions):
         yield Finding(
             "unattributed",
-            f"every quote attributes the claim ({_attributions(quotes)}), but the text states it "
-            "as plain fact",
+            f"every quote attributes the claim ({_attributions(attributions)}), but the text "
+            "states it as plain fact",
             "say in the text who says so",
         )
         return
@@ -268,14 +311,16 @@ def _unattributed_numbers(reading: _Reading) -> Iterator[Finding]:
     attributes nothing: "police said traffic rose by 4,000" lost its "police said", where
     another quote of the fact states its own claim plainly."""
     for number in reading.claimed:
+        if _ATTRIBUTION.search(_sentence_at(reading.folded, number.start).casefold()):
+            continue
         giving = [
-            quote
-            for quote, numbers in zip(reading.quotes, reading.quoted_numbers, strict=True)
+            reading.attributions[citation]
+            for citation, numbers in zip(
+                reading.fact.citations, reading.quoted_numbers, strict=True
+            )
             if any(found.value == number.value for found in numbers)
         ]
-        if not giving or not all(map(_ATTRIBUTION.search, giving)):
-            continue
-        if not _ATTRIBUTION.search(_sentence_at(reading.folded, number.start).casefold()):
+        if giving and all(giving):
             yield Finding(
                 "unattributed",
                 f"text gives {number.written} as plain fact, but every quote that gives it "
@@ -284,8 +329,8 @@ def _unattributed_numbers(reading: _Reading) -> Iterator[Finding]:
             )
 
 
-def _attributions(quotes: list[str]) -> str:
-    return _listing(sorted({word for quote in quotes for word in _ATTRIBUTION.findall(quote)}))
+def _attributions(found: Iterable[list[str]]) -> str:
+    return _listing(sorted({word for words in found for word in words}))
 
 
 def _sentence_at(text: str, index: int) -> str:
