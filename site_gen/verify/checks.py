@@ -244,7 +244,7 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
         for index, entry in enumerate(fact.values):
             own = _quoted_numbers(entry.sources)
             if as_decimal(entry.value) not in own:
-                given = ", ".join(sorted(str(v) for v in own)) or "no numbers"
+                given = ", ".join(f"{v:f}" for v in sorted(own)) or "no numbers"
                 yield Problem(
                     "number-not-quoted",
                     f"value {entry.value} is not a number in this value's quotes "

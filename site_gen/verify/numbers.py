@@ -22,6 +22,14 @@ _NUMBER = re.compile(
     r"(?:\d{1,3}(?: \d{3})+(?!\d|[.,]\d)|\d+(?:[.,]\d+)*)"
 )
 _DIGITS = re.compile(r"\d+")
+# The words that multiply the number before them, by the power of ten each stands for.
+_MULTIPLIERS = MappingProxyType(
+    {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+    | {"mn": 6, "mln": 6, "bn": 9}
+)
+_MULTIPLIER = re.compile(
+    r"(?: (hundred|thousand|million|billion|trillion)s?| ?(mn|mln|bn))(?![\w-])", re.IGNORECASE
+)
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -60,8 +68,19 @@ class Number(NamedTuple):
 
 
 def numbers_at(text: str) -> list[Number]:
-    """Return every number in `text` with its offset, for rules that read the words before it."""
-    return [Number(m.start(), m.group(), _value(m.group())) for m in _NUMBER.finditer(text)]
+    """Return every number in `text` with its offset, for rules that read the words before it.
+
+    A word that multiplies a number is part of it: "164 thousand" is 164,000, so it is no 164 of
+    a quote, and "1.5 billion" gives a figure value of 1500000000.
+    """
+    found = []
+    for number in _NUMBER.finditer(text):
+        written, value = number.group(), _value(number.group())
+        if (times := _MULTIPLIER.match(text, number.end())) is not None:
+            written += times.group()
+            value = value.scaleb(_MULTIPLIERS[(times.group(1) or times.group(2)).lower()])
+        found.append(Number(number.start(), written, value))
+    return found
 
 
 def _value(written: str) -> Decimal:
