@@ -29,6 +29,7 @@ Mayor Ruiz said nobody had been hurt in the fire.
 She added that the hall was open to all.
 The council dismissed claims that the hall was unsafe.
 The ministry announced that 12 roads were closed.
+Three children were among the injured, the ministry said.
 """
 
 MAYOR = """\
@@ -47,6 +48,7 @@ UNHURT = "Police said nobody was hurt."
 HALL = "The mayor, Ana Ruiz, opened the new hall on Friday."
 RUIZ_UNHURT = "Mayor Ruiz said nobody had been hurt in the fire."
 UNSAFE = "The council dismissed claims that the hall was unsafe."
+CHILDREN = "Three children were among the injured, the ministry said."
 
 
 def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
@@ -149,6 +151,18 @@ DISTORTED = [
         "text gives 300 as plain fact, but every quote that gives it attributes it "
         "('according to')",
         id="said-in-another-clause",
+    ),
+    pytest.param(
+        fact("Five children were among the injured, the ministry said.", CHILDREN),
+        "number-word",
+        "text says 'five', but no quote says so, nor gives 5",
+        id="number-in-words-altered",
+    ),
+    pytest.param(
+        fact("Hundreds of people were arrested, the interior ministry said.", ARRESTED),
+        "number-word",
+        "text says 'hundreds', but no quote says so, nor gives a count from 200 to 2,000",
+        id="round-number-for-thousands",
     ),
     pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
@@ -263,6 +277,15 @@ FAITHFUL = [
         id="attributed-in-its-sentence",
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
+    pytest.param(fact(CHILDREN, CHILDREN), id="number-in-words-quoted"),
+    pytest.param(
+        fact("Thousands of people were arrested, the interior ministry said.", ARRESTED),
+        id="round-number-for-a-count-of-its-size",
+    ),
+    pytest.param(
+        fact("About three hundred people were held at the border, the minister said.", HELD),
+        id="number-in-words-for-digits",
+    ),
     pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
     pytest.param(
         fact("The council denied claims that the hall was unsafe.", UNSAFE),

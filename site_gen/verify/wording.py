@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from types import MappingProxyType
 from typing import NamedTuple
 
 from site_gen.errors import Problem, Severity
@@ -108,6 +109,55 @@ _PARAGRAPHS_BEFORE = 2
 _MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+|<br\s*/?>|</?[A-Za-z][^<>]*>")
 # The characters _MARKUP starts with: a text without any of them is left as it is.
 _MARKS = ("]", "*", "_", "`", "<")
+
+
+# Numbers written in words, by value: an altered "three children" is an altered number. "One" is
+# left out ("one of them", "no one"), as are ordinals and "both".
+_UNITS = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORD_VALUES = MappingProxyType(
+    {word: value for value, word in enumerate(_UNITS, 2)}
+    | {word: value for value, word in zip(range(20, 100, 10), _TENS, strict=True)}
+    | {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9}
+)
+# Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
+_ROUND_NUMBERS = MappingProxyType(
+    {
+        "hundreds of thousands": (200_000, 2 * 10**6),
+        "tens of thousands": (20_000, 200_000),
+        "dozens": (24, 200),
+        "hundreds": (200, 2_000),
+        "thousands": (2_000, 2 * 10**6),
+        "millions": (2 * 10**6, 2 * 10**9),
+        "billions": (2 * 10**9, 2 * 10**12),
+    }
+)
+_NUMBER_WORD = _words(tuple(_NUMBER_WORD_VALUES))
+# A number in words: a round one, or a run of number words ("two hundred", "twenty-five"); not
+# the multiplier of a number in digits ("1.2 thousand"), which is part of that number.
+_NUMBER_IN_WORDS = re.compile(
+    rf"(?<![\w-])(?<!\d )(?:{_words(tuple(_ROUND_NUMBERS))}|(?:{_NUMBER_WORD})(?:(?:[ -]|,? and )"
+    rf"(?:{_NUMBER_WORD}))*)(?![\w-])"
+)
 
 
 class Finding(NamedTuple):
@@ -216,6 +266,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Prob
         _unattributed,
         _qualifiers,
         _value_qualifiers,
+        _number_words,
         _negations,
         _unnamed,
         _unnamed_actors,
@@ -226,7 +277,9 @@ def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Prob
     # a number's qualifier either. (Headlines drop attributions; the text keeps them.)
     if getattr(fact, "title", ""):
         heading = _Reading(site, fact, located, key="title")
-        findings |= dict.fromkeys([*_qualifiers(heading), *_added_negations(heading)])
+        findings |= dict.fromkeys(
+            [*_qualifiers(heading), *_number_words(heading), *_added_negations(heading)]
+        )
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
     problems = [
@@ -389,6 +442,52 @@ def _value_qualifiers(reading: _Reading) -> Iterator[Finding]:
                 "write the qualifier as the quote gives it",
                 f"values[{index}].{'qualifier' if entry.qualifier else 'value'}",
             )
+
+
+def _number_words(reading: _Reading) -> Iterator[Finding]:
+    """A number the text writes in words ("three children", "hundreds") that no quote writes so
+    and no quote gives in digits, or within the counts a round number stands for.
+
+    Editors also count in words what no quote counts ("two reports say"): a warning, which such
+    a text accepts.
+    """
+    for found in _NUMBER_IN_WORDS.finditer(reading.text):
+        written = found.group()
+        if any(_names(written, quote) for quote in reading.quotes):
+            continue
+        given = {number.value for numbers in reading.quoted_numbers for number in numbers}
+        if written in _ROUND_NUMBERS:
+            low, high = _ROUND_NUMBERS[written]
+            if any(low <= value < high for value in given):
+                continue
+            what = f"'{written}', but no quote says so, nor gives a count from {low:,} to {high:,}"
+        else:
+            value = _in_words(written)
+            if value in given:
+                continue
+            what = f"'{written}', but no quote says so, nor gives {value:,}"
+        yield Finding(
+            "number-word",
+            f"{reading.key} says {what}",
+            "write the number as a quote gives it",
+            reading.key,
+        )
+
+
+def _in_words(written: str) -> int:
+    """Return the value of a run of number words: "two hundred and five" is 205."""
+    total = current = 0
+    for word in written.replace("-", " ").replace(",", " ").split():
+        value = _NUMBER_WORD_VALUES.get(word)
+        if value is None:
+            continue  # "and"
+        if value == 100:
+            current = (current or 1) * value
+        elif value >= 1000:
+            total, current = total + (current or 1) * value, 0
+        else:
+            current += value
+    return total + current
 
 
 def _qualifier(text: str, start: int) -> str:
