@@ -165,6 +165,13 @@ DISTORTED = [
         id="round-number-for-thousands",
     ),
     pytest.param(
+        fact("Mara Lind said nobody was hurt.", UNHURT),
+        "unnamed",
+        "text names 'Mara Lind' ('mara-lind'), whom no quote of this fact names, nor its "
+        "paragraph or the two before, nor a publisher it cites or a fact it links",
+        id="unlinked-person-named-for-another",
+    ),
+    pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
         "negation",
         "text has 'not', but none of its quotes has a negation, denial or doubt",
@@ -278,6 +285,11 @@ FAITHFUL = [
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact(CHILDREN, CHILDREN), id="number-in-words-quoted"),
+    pytest.param(fact(RUIZ_UNHURT, RUIZ_UNHURT), id="unlinked-person-named-by-the-quote"),
+    pytest.param(
+        fact("Ana Ruiz said the hall was open to all.", "the hall was open to all"),
+        id="unlinked-person-named-just-before-the-quote",
+    ),
     pytest.param(
         fact("Thousands of people were arrested, the interior ministry said.", ARRESTED),
         id="round-number-for-a-count-of-its-size",

@@ -100,6 +100,8 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 _SOURCE_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n[^\S\n]*\n")
 # How far before and after a quote its sentence is looked for: sentences are shorter.
 _SENTENCE_REACH = 600
+# A word that starts with a capital, as a name's first word does ("Kassym-Jomart", "O'Brien").
+_CAPITALIZED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
 _ARTICLE = re.compile(r"\Athe ")
 # How many paragraphs before a quote's own may name who speaks in it.
@@ -170,14 +172,42 @@ class Finding(NamedTuple):
     key: str = "text"
 
 
+class People:
+    """The name forms of every person of a site, by their first word: one pass over a text's
+    capitalized words finds whom it names, linked or not. A check makes one for all its facts."""
+
+    def __init__(self, site: Site) -> None:
+        self.by_first_word: dict[str, list[tuple[str, str]]] = {}
+        for fact in site.facts.values():
+            if isinstance(fact, Person):
+                for form in set(_name_forms(fact).values()):
+                    first = form.split(" ", 1)[0]
+                    self.by_first_word.setdefault(first, []).append((form, fact.id))
+
+    def named_in(self, shown: str) -> dict[str, str]:
+        """Return the people a text names, by id, each with the name it uses; `shown` keeps
+        the text's case, and a name starts with a capital."""
+        text = shown.casefold()
+        named: dict[str, str] = {}
+        for word in _CAPITALIZED.finditer(shown):
+            start = word.start()
+            for form, ref in self.by_first_word.get(word.group().casefold(), ()):
+                if text.startswith(form, start) and not _is_word(text, start + len(form)):
+                    named.setdefault(ref, shown[start : start + len(form)])
+        return named
+
+
 class _Reading:
     """A fact's text, folded for comparison, and what it is compared with, folded only when a
     rule needs it: most texts give a rule nothing to ask of the quotes."""
 
-    def __init__(self, site: Site, fact: CitedText, located: Located, key: str = "text") -> None:
+    def __init__(
+        self, site: Site, fact: CitedText, located: Located, people: People, key: str = "text"
+    ) -> None:
         self.site = site
         self.fact = fact
         self.located = located
+        self.people = people
         # What is read: the text, or the title that lists, feeds and search show in its place.
         self.key = key
         # Case is kept where the numbers are found: "2 May" is a date, "2 may" is not.
@@ -254,13 +284,16 @@ class _Reading:
         return {ref: _plain(other.text) for ref, other in self.linked.items() if other}
 
 
-def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Problem]:
+def wording_problems(
+    site: Site, fact: CitedText, located: Located, people: People
+) -> list[Problem]:
     """Return a warning for each finding on a fact, or a sentence of the lead, that it does not
-    accept, and for each stale accept. `located` places each of the fact's quotes.
+    accept, and for each stale accept. `located` places each of the fact's quotes; `people`
+    finds whom a text names.
 
     A lead sentence links nothing and can accept nothing: its few words must stand on its quotes.
     """
-    reading = _Reading(site, fact, located)
+    reading = _Reading(site, fact, located, people)
     # The same number written twice is one finding.
     rules = (
         _unattributed,
@@ -269,6 +302,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Prob
         _number_words,
         _negations,
         _unnamed,
+        _unnamed_unlinked,
         _unnamed_actors,
         _unnamed_self,
     )
@@ -276,7 +310,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located) -> list[Prob
     # A title stands for the fact in lists, feeds and search: it may not add a "not" or change
     # a number's qualifier either. (Headlines drop attributions; the text keeps them.)
     if getattr(fact, "title", ""):
-        heading = _Reading(site, fact, located, key="title")
+        heading = _Reading(site, fact, located, people, key="title")
         findings |= dict.fromkeys(
             [*_qualifiers(heading), *_number_words(heading), *_added_negations(heading)]
         )
@@ -563,6 +597,32 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
                 f"text names {_listing(named)} ('{ref}'), but no quote of this fact, no "
                 f"publisher it cites and no fact it links names {_listing(list(names))}",
                 "cite a passage that names it, or remove the name and the link",
+            )
+
+
+def _unnamed_unlinked(reading: _Reading) -> Iterator[Finding]:
+    """The text names a person it does not link, whom no quote, no publisher of a cited source,
+    no fact it links and no quote's paragraph or the two before it names: "Putin wrote on
+    Twitter" for a quote that says Tokayev did. The person a fact is about may name themselves.
+    """
+    fact = reading.fact
+    linked = reading.linked
+    for ref, name in reading.people.named_in(reading.folded).items():
+        if ref in linked or ref == fact.fact_id:
+            continue  # A linked entity's naming is read by _unnamed.
+        person = reading.site.facts[ref]
+        assert isinstance(person, Person)
+        forms = _name_forms(person).values()
+        if _quoted(forms, reading.quotes) or _quoted(forms, reading.publishers):
+            continue
+        if _quoted(forms, list(reading.linked_texts.values())):
+            continue
+        if not _quoted(forms, [reading.surroundings(c) for c in fact.citations]):
+            yield Finding(
+                "unnamed",
+                f"text names '{name}' ('{ref}'), whom no quote of this fact names, nor its "
+                "paragraph or the two before, nor a publisher it cites or a fact it links",
+                "name whom the quotes name, or cite a passage that names them",
             )
 
 
