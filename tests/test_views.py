@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from site_gen.errors import Location
 from site_gen.model import Citation, Figure, FigureValue, Settings, Site, Source
 from site_gen.render.views import SiteView
@@ -62,3 +64,18 @@ def test_one_text_under_two_entries_is_one_voice() -> None:
     fact = figure((164, "a"), (164, "b"))
     view = SiteView(Site(Settings("t", "d", HERE), sources, {fact.id: fact}), Located())
     assert view.corroborating_sources(fact) == ["a"]
+
+
+def test_outlets_that_carry_one_reporters_count_are_one_voice() -> None:
+    """Two reports of "the ministry said 164" are the ministry's voice, not corroboration."""
+    said = [
+        FigureValue(164, HERE, [Citation(source, "q", HERE)], reported_by=reporter)
+        for source, reporter in (("a", "ministry"), ("b", "ministry"))
+    ]
+    fact = Figure(
+        id="dead", kind="figure", text="Deaths.", location=HERE, label="deaths", values=said
+    )
+    assert not view_of(fact).is_corroborated(fact)
+    apart = [replace(said[0]), replace(said[1], reported_by="police")]
+    other = replace(fact, values=apart)
+    assert view_of(other).corroborating_sources(other) == ["a", "b"]

@@ -283,21 +283,31 @@ class SiteView:
         one per publisher: two reports of one outlet are one voice, not two.
 
         For a figure that is the widest set of outlets giving one count's latest value, or a
-        restatement of it: sources that give different counts must not read as corroboration.
-        A claim (a statement) is carried by reports, never corroborated by them: none here.
+        restatement of it: sources that give different counts must not read as corroboration,
+        nor outlets that all carry one reporter's count (two reports of "Tokayev said 2,000"
+        are Tokayev's voice). A claim (a statement) is carried by reports, never corroborated
+        by them: none here.
         """
         if isinstance(fact, Figure):
-            by_value: dict[float, set[str]] = {}
+            by_value: dict[float, list[FigureValue]] = {}
             for count in self.counts(fact):
-                latest = (count.latest, *count.restating(count.latest))
-                by_value.setdefault(count.latest.value, set()).update(
-                    c.source for value in latest for c in value.sources
+                by_value.setdefault(count.latest.value, []).extend(
+                    (count.latest, *count.restating(count.latest))
                 )
-            groups = [self._one_per_publisher(sorted(ids)) for ids in by_value.values()]
+            groups = [self._voices(values) for values in by_value.values()]
             return max(groups, key=len, default=[])
         if isinstance(fact, Event):
             return self._one_per_publisher(self.source_ids(fact))
         return []
+
+    def _voices(self, values: list[FigureValue]) -> list[str]:
+        """Return the sources of values that give one count, one per publisher, and only the
+        first when one reporter gives every value."""
+        source_ids = sorted({c.source for value in values for c in value.sources})
+        reporters = {value.reported_by for value in values}
+        if len(reporters) == 1 and "" not in reporters:
+            source_ids = source_ids[:1]
+        return self._one_per_publisher(source_ids)
 
     def _one_per_publisher(self, source_ids: list[str]) -> list[str]:
         """Return the first source of each publisher; a source without one stands alone, and one
