@@ -219,6 +219,32 @@ def test_a_date_in_a_text_is_one_its_quotes_or_its_date_fields_give(
     assert errors == ([("date-not-quoted", message)] if unbacked else [])
 
 
+@pytest.mark.parametrize(
+    ("quote", "text", "unbacked"),
+    [
+        (QUOTE, "text: On Tuesday the bridge reopened, closed for 36 hours.", None),
+        # The event's date, 2025-03-04, is a Tuesday: the editors may name the day.
+        (DATED_QUOTE, "text: On Tuesday the harbour bridge reopened.", None),
+        (QUOTE, "text: On Wednesday the bridge reopened, closed for 36 hours.", "Wednesday"),
+        (DATED_QUOTE, "text: On Monday the harbour bridge reopened.", "Monday"),
+    ],
+    ids=["quote", "field", "altered", "altered-field"],
+)
+def test_a_day_of_the_week_is_one_its_quotes_or_its_date_gives(
+    sample: Path, quote: str, text: str, unbacked: str | None
+) -> None:
+    """ "In a speech on Thursday" passed for a report that says Friday."""
+    events = sample / "facts/events.yml"
+    replace_in(events, QUOTE, quote)
+    replace_in(events, TEXT, text)
+    _, problems = check_root(sample)
+    errors = [(p.code, p.message) for p in problems if p.is_error]
+    fields = "no quote of this fact and none of its date fields gives that day"
+    assert errors == (
+        [("date-not-quoted", f"text says {unbacked}, but {fields}")] if unbacked else []
+    )
+
+
 def test_a_date_in_the_lead_is_one_its_quotes_give(sample: Path) -> None:
     """A sentence of the lead has no date fields: only its quotes can give its dates."""
     replace_in(sample / "site.yml", "reopened after a storm,", "reopened on 4 March after a storm,")

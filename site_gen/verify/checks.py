@@ -17,7 +17,14 @@ from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Sour
 from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.located import Located
-from site_gen.verify.numbers import as_decimal, claimed_numbers, dates, field_date
+from site_gen.verify.numbers import (
+    as_decimal,
+    claimed_numbers,
+    dates,
+    field_date,
+    weekday_of,
+    weekdays,
+)
 from site_gen.verify.quotes import (
     QUOTE_MIN_WORDS,
     Match,
@@ -230,6 +237,7 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     for key in _CLAIMING_KEYS:
         shown = wording.shown_text(getattr(fact, key, "") or "")
         yield from _unbacked_dates(fact, key, shown, what)
+        yield from _unbacked_weekdays(fact, key, shown, what)
         for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
                 # A year alone ("in 2022") is backed by the fact's own date, as a date is.
@@ -276,6 +284,26 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
                 fact.at(key),
                 fact.fact_id,
                 hint=f"correct the date, or cite a passage that gives {written}",
+            )
+
+
+def _unbacked_weekdays(fact: CitedText, key: str, shown: str, what: str) -> Iterator[Problem]:
+    """A day of the week the text names ("in a speech on Thursday") must be one a quote names,
+    or the day of one of the fact's own dates: the report may say Friday."""
+    written = weekdays(shown)
+    if not written:
+        return  # Most texts name no day.
+    backed: set[str | None] = {weekday_of(date) for date in _own_dates(fact)}
+    backed |= {day for c in fact.citations for day in weekdays(strip_editorial(c.quote))}
+    fields = " and none of its date fields" if isinstance(fact, Fact) else ""
+    for day in dict.fromkeys(written):
+        if day not in backed:
+            yield Problem(
+                "date-not-quoted",
+                f"{key} says {day}, but no quote of this {what}{fields} gives that day",
+                fact.at(key),
+                fact.fact_id,
+                hint=f"correct the day, or cite a passage that says {day}",
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 import unicodedata
@@ -163,6 +164,25 @@ def _date(written: str) -> Date:
     month = _MONTH_NUMBERS[name.group()]
     year = next((n for n in numbers if n >= 1000), None)
     return Date(year, month, next((n for n in numbers if n < 1000), None))
+
+
+# The days of the week, in the order of datetime.date.weekday().
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)})\b")
+
+
+def weekdays(text: str) -> list[str]:
+    """Return each day of the week a text names ("on Friday"): a day can be altered as a date
+    can."""
+    return _WEEKDAY.findall(text)
+
+
+def weekday_of(value: str) -> str | None:
+    """Return the day of the week of a full ISO date field, or None for a month or a year."""
+    date = field_date(value)
+    if date.day is None or date.month is None or date.year is None:
+        return None
+    return _WEEKDAYS[datetime.date(date.year, date.month, date.day).weekday()]
 
 
 def field_date(value: str) -> Date:
