@@ -18,6 +18,7 @@ from site_gen.verify import references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import (
+    Date,
     as_decimal,
     claimed_numbers,
     dates,
@@ -237,7 +238,6 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     for key in _CLAIMING_KEYS:
         shown = wording.shown_text(getattr(fact, key, "") or "")
         yield from _unbacked_dates(fact, key, shown, what)
-        yield from _unbacked_weekdays(fact, key, shown, what)
         for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
                 # A year alone ("in 2022") is backed by the fact's own date, as a date is.
@@ -268,42 +268,31 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
 
 def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterator[Problem]:
     """A date the text writes is no count, but it can be altered like one: "5 January" for a
-    quote's "January 6". It must be a date of a quote, or of the fact's own date fields."""
-    written_dates = dates(shown)
-    if not written_dates:
-        return  # Most texts write no date.
-    known = {field_date(value) for value in _own_dates(fact)}
-    known |= {date for c in fact.citations for _, date in dates(strip_editorial(c.quote))}
-    backed = set().union(*(date.forms() for date in known))
-    fields = " and none of its date fields" if isinstance(fact, Fact) else ""
-    for written, date in dict.fromkeys(written_dates):
-        if date not in backed:
-            yield Problem(
-                "date-not-quoted",
-                f"{key} says {written}, but no quote of this {what}{fields} gives that date",
-                fact.at(key),
-                fact.fact_id,
-                hint=f"correct the date, or cite a passage that gives {written}",
-            )
-
-
-def _unbacked_weekdays(fact: CitedText, key: str, shown: str, what: str) -> Iterator[Problem]:
-    """A day of the week the text names ("in a speech on Thursday") must be one a quote names,
-    or the day of one of the fact's own dates: the report may say Friday."""
-    written = weekdays(shown)
+    quote's "January 6", or "on Thursday" for a report's Friday. It must be a date or a day of a
+    quote, or of the fact's own date fields."""
+    written: list[tuple[str, Date | str]] = [
+        *dates(shown),
+        *((day, day) for day in weekdays(shown)),
+    ]
     if not written:
-        return  # Most texts name no day.
-    backed: set[str | None] = {weekday_of(date) for date in _own_dates(fact)}
-    backed |= {day for c in fact.citations for day in weekdays(strip_editorial(c.quote))}
+        return  # Most texts write no date.
+    own = _own_dates(fact)
+    quotes = [strip_editorial(c.quote) for c in fact.citations]
+    known = {field_date(value) for value in own}
+    known |= {date for quote in quotes for _, date in dates(quote)}
+    backed: set[Date | str | None] = set().union(*(date.forms() for date in known))
+    backed |= {weekday_of(value) for value in own}
+    backed |= {day for quote in quotes for day in weekdays(quote)}
     fields = " and none of its date fields" if isinstance(fact, Fact) else ""
-    for day in dict.fromkeys(written):
-        if day not in backed:
+    for text, date in dict.fromkeys(written):
+        if date not in backed:
+            which = "day" if isinstance(date, str) else "date"
             yield Problem(
                 "date-not-quoted",
-                f"{key} says {day}, but no quote of this {what}{fields} gives that day",
+                f"{key} says {text}, but no quote of this {what}{fields} gives that {which}",
                 fact.at(key),
                 fact.fact_id,
-                hint=f"correct the day, or cite a passage that says {day}",
+                hint=f"correct the {which}, or cite a passage that gives {text}",
             )
 
 
