@@ -30,6 +30,8 @@ She added that the hall was open to all.
 The council dismissed claims that the hall was unsafe.
 The ministry announced that 12 roads were closed.
 Three children were among the injured, the ministry said.
+Mayor Ruiz spoke at the opening.
+The bridge is sound, Mara Lind said.
 """
 
 MAYOR = """\
@@ -424,6 +426,18 @@ def test_a_statement_has_the_speaker_its_report_names(wire: Path) -> None:
     )
     [reported] = wording_found(wire, figure("about", "300", HELD, "      reported_by: ana-ruiz\n"))
     assert (reported.code, reported.location.line) == ("unnamed", 8)
+
+
+def test_a_speaker_is_not_one_named_nearby_when_the_quote_names_another(wire: Path) -> None:
+    """The paragraph before names Mayor Ruiz, so "Ana Ruiz" passed as the speaker of what the
+    quote's own sentence gives to Mara Lind, as CNN's report passed as the minister's."""
+    [found] = wording_found(
+        wire, fact("The bridge is sound.", "The bridge is sound", kind="statement")
+    )
+    assert (found.code, found.location.line) == ("unnamed", 3)
+    assert found.message == (
+        "'speaker' names 'ana-ruiz', but its quote gives the words to 'mara lind' ('mara-lind')"
+    )
 
 
 def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:

@@ -75,11 +75,11 @@ class _Check:
     # The spans above, as the wording lint and the pages read them; filled as the check goes.
     located: Located = field(init=False)
     # Whom the lint finds named in a text.
-    people: wording.People = field(init=False)
+    names: wording.Names = field(init=False)
 
     def __post_init__(self) -> None:
         self.located = Located(self.spans)
-        self.people = wording.People(self.site)
+        self.names = wording.Names(self.site)
 
 
 def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
@@ -122,7 +122,7 @@ def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
     problems = [*check_numbers(text), *misquoted]
     # Wording is read against quotes that are really in their sources: fix those first.
     if not misquoted:
-        problems += wording.wording_problems(check.site, text, check.located, check.people)
+        problems += wording.wording_problems(check.site, text, check.located, check.names)
     return problems
 
 

@@ -100,8 +100,15 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 _SOURCE_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n[^\S\n]*\n")
 # How far before and after a quote its sentence is looked for: sentences are shorter.
 _SENTENCE_REACH = 600
-# A word that starts with a capital, as a name's first word does ("Kassym-Jomart", "O'Brien").
+# A word, as a name's first word is written ("Kassym-Jomart", "O'Brien"), and one that starts
+# with a capital.
+_WORD_START = re.compile(r"(?<![\w'’-])\w[\w'’-]*")
 _CAPITALIZED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+# How near an attribution word a name must stand to be whom it attributes to: "according to
+# CNN", "the health ministry says".
+_ATTRIBUTION_REACH = 40
+# The attribution words that come before whom they name.
+_LEADING_ATTRIBUTIONS = frozenset({"according to", "citing", "quoting"})
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
 _ARTICLE = re.compile(r"\Athe ")
 # How many paragraphs before a quote's own may name who speaks in it.
@@ -172,29 +179,37 @@ class Finding(NamedTuple):
     key: str = "text"
 
 
-class People:
-    """The name forms of every person of a site, by their first word: one pass over a text's
-    capitalized words finds whom it names, linked or not. A check makes one for all its facts."""
+class Names:
+    """The name forms of every person and organization of a site, by their first word: one pass
+    over a text's words finds whom it names, linked or not. A check makes one for all its facts."""
 
     def __init__(self, site: Site) -> None:
         self.by_first_word: dict[str, list[tuple[str, str]]] = {}
         for fact in site.facts.values():
-            if isinstance(fact, Person):
+            if isinstance(fact, Person | Organization):
                 for form in set(_name_forms(fact).values()):
                     first = form.split(" ", 1)[0]
                     self.by_first_word.setdefault(first, []).append((form, fact.id))
 
-    def named_in(self, shown: str) -> dict[str, str]:
-        """Return the people a text names, by id, each with the name it uses; `shown` keeps
-        the text's case, and a name starts with a capital."""
-        text = shown.casefold()
+    def named_in(self, text: str, words: re.Pattern[str] = _WORD_START) -> dict[str, str]:
+        """Return whom a text names, by id, each with the name it uses. `text` keeps its case
+        when `words` finds only the capitalized ones, as a name in an editor's text starts."""
         named: dict[str, str] = {}
-        for word in _CAPITALIZED.finditer(shown):
+        for ref, start, end in self.occurrences(text, words):
+            named.setdefault(ref, text[start:end])
+        return named
+
+    def occurrences(
+        self, text: str, words: re.Pattern[str] = _WORD_START
+    ) -> Iterator[tuple[str, int, int]]:
+        """Yield each name a text gives: the id it names, where it starts and where it ends."""
+        folded = text.casefold()
+        for word in words.finditer(text):
             start = word.start()
             for form, ref in self.by_first_word.get(word.group().casefold(), ()):
-                if text.startswith(form, start) and not _is_word(text, start + len(form)):
-                    named.setdefault(ref, shown[start : start + len(form)])
-        return named
+                end = start + len(form)
+                if folded.startswith(form, start) and not _is_word(folded, end):
+                    yield ref, start, end
 
 
 class _Reading:
@@ -202,12 +217,12 @@ class _Reading:
     rule needs it: most texts give a rule nothing to ask of the quotes."""
 
     def __init__(
-        self, site: Site, fact: CitedText, located: Located, people: People, key: str = "text"
+        self, site: Site, fact: CitedText, located: Located, names: Names, key: str = "text"
     ) -> None:
         self.site = site
         self.fact = fact
         self.located = located
-        self.people = people
+        self.names = names
         # What is read: the text, or the title that lists, feeds and search show in its place.
         self.key = key
         # Case is kept where the numbers are found: "2 May" is a date, "2 may" is not.
@@ -284,16 +299,14 @@ class _Reading:
         return {ref: _plain(other.text) for ref, other in self.linked.items() if other}
 
 
-def wording_problems(
-    site: Site, fact: CitedText, located: Located, people: People
-) -> list[Problem]:
+def wording_problems(site: Site, fact: CitedText, located: Located, names: Names) -> list[Problem]:
     """Return a warning for each finding on a fact, or a sentence of the lead, that it does not
-    accept, and for each stale accept. `located` places each of the fact's quotes; `people`
+    accept, and for each stale accept. `located` places each of the fact's quotes; `names`
     finds whom a text names.
 
     A lead sentence links nothing and can accept nothing: its few words must stand on its quotes.
     """
-    reading = _Reading(site, fact, located, people)
+    reading = _Reading(site, fact, located, names)
     # The same number written twice is one finding.
     rules = (
         _unattributed,
@@ -310,7 +323,7 @@ def wording_problems(
     # A title stands for the fact in lists, feeds and search: it may not add a "not" or change
     # a number's qualifier either. (Headlines drop attributions; the text keeps them.)
     if getattr(fact, "title", ""):
-        heading = _Reading(site, fact, located, people, key="title")
+        heading = _Reading(site, fact, located, names, key="title")
         findings |= dict.fromkeys(
             [*_qualifiers(heading), *_number_words(heading), *_added_negations(heading)]
         )
@@ -607,11 +620,10 @@ def _unnamed_unlinked(reading: _Reading) -> Iterator[Finding]:
     """
     fact = reading.fact
     linked = reading.linked
-    for ref, name in reading.people.named_in(reading.folded).items():
-        if ref in linked or ref == fact.fact_id:
-            continue  # A linked entity's naming is read by _unnamed.
+    for ref, name in reading.names.named_in(reading.folded, _CAPITALIZED).items():
         person = reading.site.facts[ref]
-        assert isinstance(person, Person)
+        if ref in linked or ref == fact.fact_id or not isinstance(person, Person):
+            continue  # A linked entity's naming is read by _unnamed.
         forms = _name_forms(person).values()
         if _quoted(forms, reading.quotes) or _quoted(forms, reading.publishers):
             continue
@@ -648,7 +660,24 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             continue  # Most quotes name who speaks: no source text needs reading.
         if not all(map(reading.located.of, citations)):
             continue  # A source that cannot be read, or is not the one pinned, is reported.
-        if not _quoted(names, [reading.surroundings(c) for c in citations]):
+        sentences = [reading.sentence(c) for c in citations]
+        if _quoted(names, sentences):
+            continue
+        given_to = {
+            name: other
+            for sentence in sentences
+            for other, name in _attributed_to(reading.names, sentence).items()
+            if other != ref
+        }
+        if given_to:
+            yield Finding(
+                "unnamed",
+                f"'{key}' names '{ref}', but its quote gives the words to "
+                f"{_listing(list(given_to))} ('{', '.join(sorted(set(given_to.values())))}')",
+                f"name in '{key}' whom the quote names, or cite the passage of '{ref}'",
+                key,
+            )
+        elif not _quoted(names, [reading.surroundings(c) for c in citations]):
             yield Finding(
                 "unnamed",
                 f"'{key}' names '{ref}', but no quote of this {fact.kind}, in its paragraph or "
@@ -657,6 +686,31 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
                 f"'aliases', or leave '{key}' out",
                 key,
             )
+
+
+def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
+    """Return whom a folded sentence attributes its words to, by id, with the name it uses: a
+    name right after "according to" ("according to CNN", "… the Kazakh Interior Ministry"),
+    right before a verb of saying ("the health ministry says") or right after one ("said
+    Tokayev"). "He wrote on Twitter" gives nothing to Twitter."""
+    found: dict[str, str] = {}
+    for word in _ATTRIBUTION.finditer(sentence):
+        after = word.end() + 1
+        if sentence.startswith("the ", after):
+            after += len("the ")
+        following = sentence[after : after + _ATTRIBUTION_REACH]
+        found |= {
+            ref: following[:end] for ref, start, end in names.occurrences(following) if not start
+        }
+        if word.group() in _LEADING_ATTRIBUTIONS:
+            continue
+        preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
+        found |= {
+            ref: preceding[start:end]
+            for ref, start, end in names.occurrences(preceding)
+            if end == len(preceding) - 1
+        }
+    return found
 
 
 def _actors(fact: Fact) -> Iterator[tuple[str, str, tuple[Citation, ...]]]:
