@@ -146,6 +146,7 @@ CASES = [
     _case(quotes, "_SPECIAL_SPARSE", "finditer", "source texts without invisible characters"),
     _case(quotes, "_WORD", "findall", "quotes and fragments (findall, finditer, search)"),
     _case(quotes, "_NUMBER", "findall", "quotes, passages, omitted source text (and search)"),
+    _case(quotes, "_NUMBER_WORD", "search", "source text that an omission leaves out"),
     _case(quotes, "_NEGATION", "finditer", "quotes, passages, omitted source text (findall)"),
     _case(quotes, "_REVERSAL", "findall", "the wording lint's case-folded texts and quotes"),
     _case(quotes, "_SIC", "sub", "quotes"),

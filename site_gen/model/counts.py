@@ -13,6 +13,36 @@ from types import MappingProxyType
 
 from site_gen.model.facts import Figure, FigureValue
 
+# Numbers written in words, by value: an altered "three children" is an altered number, and an
+# omitted "two" changes a quote as an omitted "2" does. "One" is left out ("one of them", "no
+# one"), as are ordinals and "both".
+_UNIT_WORDS = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+NUMBER_WORDS = MappingProxyType(
+    {word: value for value, word in enumerate(_UNIT_WORDS, 2)}
+    | {word: value for value, word in zip(range(20, 100, 10), _TENS_WORDS, strict=True)}
+    | {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9}
+)
+
 # Words that qualify a number, written just before it, and how each bounds it: "at least" runs
 # on past the number, "at most" stops short of it, and the rest put it near. The wording lint
 # holds a text to its quotes' qualifiers; a chart draws each value by its bound.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple, overload
 
-from site_gen.model.counts import QUALIFIERS
+from site_gen.model.counts import NUMBER_WORDS, QUALIFIERS
 
 # A quote needs this many words, so the passage it names is unambiguous.
 QUOTE_MIN_WORDS = 3
@@ -55,6 +55,9 @@ _SPECIAL_SPARSE = re.compile(r"[\s\u2026](?:(?<=[^\S ])\s*|(?<= )\s+|(?<=\A )|(?
 
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A number in words, which an omission may no more leave out than one in digits: "[...] two
+# terms", or "dozens".
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})s?\b", re.IGNORECASE)
 # "cannot", "nothing", "nobody" and "nowhere" negate as surely as "not", so they are held too.
 _NEGATION_WORDS = "not|no|never|without|nor|none|neither|cannot|nothing|nobody|nowhere"
 # The lookahead of the letters a negation starts with lets a search skip the rest of a text at
@@ -767,7 +770,7 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
     paragraph (past it, another speaker may talk, and the quote would put the next paragraph's
     words in the first one's mouth)."""
     hay = source.text
-    number = _NUMBER.search(hay, start, end)
+    number = _NUMBER.search(hay, start, end) or _NUMBER_WORD.search(hay, start, end)
     if number is not None:
         return Reason.OMITTED_NUMBER, f"contains the number '{number.group()}'"
     # A contraction may straddle a cut ("can" omitted before a fragment starting "'t"), so the

@@ -31,7 +31,7 @@ from site_gen.model import (
     Site,
     Statement,
 )
-from site_gen.model.counts import QUALIFIERS
+from site_gen.model.counts import NUMBER_WORDS, QUALIFIERS
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import Number, as_decimal, claimed_numbers_at, numbers_at
 from site_gen.verify.quotes import find_reversals, fold_text
@@ -120,34 +120,6 @@ _MARKUP = re.compile(r"\]\([^)\]]*\)|[*_`]+|<br\s*/?>|</?[A-Za-z][^<>]*>")
 _MARKS = ("]", "*", "_", "`", "<")
 
 
-# Numbers written in words, by value: an altered "three children" is an altered number. "One" is
-# left out ("one of them", "no one"), as are ordinals and "both".
-_UNITS = (
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-)
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_NUMBER_WORD_VALUES = MappingProxyType(
-    {word: value for value, word in enumerate(_UNITS, 2)}
-    | {word: value for value, word in zip(range(20, 100, 10), _TENS, strict=True)}
-    | {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9}
-)
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -160,7 +132,7 @@ _ROUND_NUMBERS = MappingProxyType(
         "billions": (2 * 10**9, 2 * 10**12),
     }
 )
-_NUMBER_WORD = _words(tuple(_NUMBER_WORD_VALUES))
+_NUMBER_WORD = _words(tuple(NUMBER_WORDS))
 # A number in words: a round one, or a run of number words ("two hundred", "twenty-five"); not
 # the multiplier of a number in digits ("1.2 thousand"), which is part of that number.
 _NUMBER_IN_WORDS = re.compile(
@@ -525,7 +497,7 @@ def _in_words(written: str) -> int:
     """Return the value of a run of number words: "two hundred and five" is 205."""
     total = current = 0
     for word in written.replace("-", " ").replace(",", " ").split():
-        value = _NUMBER_WORD_VALUES.get(word)
+        value = NUMBER_WORDS.get(word)
         if value is None:
             continue  # "and"
         if value == 100:
