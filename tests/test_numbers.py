@@ -289,3 +289,9 @@ def test_a_year_alone_is_backed_by_the_facts_own_date(sample: Path) -> None:
     replace_in(sample / "facts/events.yml", "in 2025", "in 2024")
     _, problems = check_root(sample)
     assert [p.code for p in problems if p.is_error] == ["number-not-quoted"]
+    # A count is no year: "2,025 cars" is not backed by the date.
+    replace_in(sample / "facts/events.yml", "reopens in 2024", "reopens to 2,025 cars")
+    _, problems = check_root(sample)
+    assert [p.message for p in problems if p.is_error] == [
+        "title says 2,025, but no quote of this fact contains that number"
+    ]

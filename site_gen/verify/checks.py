@@ -235,15 +235,17 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     must appear in the fact's quotes; every date, in its quotes or its own date fields."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
+    years: set[Decimal] = set()
     for key in _CLAIMING_KEYS:
         shown = wording.shown_text(getattr(fact, key, "") or "")
         yield from _unbacked_dates(fact, key, shown, what)
         for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
-                # A year alone ("in 2022") is backed by the fact's own date, as a date is.
+                quoted = _quoted_numbers(fact.citations)
+                # A year alone ("in 2022") is backed by the fact's own date, as a date is; a
+                # count written "2,022" is no year.
                 years = {Decimal(date[:4]) for date in _own_dates(fact)}
-                quoted = _quoted_numbers(fact.citations) | years
-            if value not in quoted:
+            if value not in quoted and not (value in years and written.isdigit()):
                 yield Problem(
                     "number-not-quoted",
                     f"{key} says {written}, but no quote of this {what} contains that number",
