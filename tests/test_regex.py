@@ -179,6 +179,7 @@ CASES = [
     _case(wording, "_NUMBER_IN_WORDS", "finditer", "fact texts and titles, folded"),
     _case(wording, "_CAPITALIZED", "finditer", "fact texts and titles, case kept"),
     _case(wording, "_WORD_START", "finditer", "source text around an attribution word"),
+    _case(wording, "_RELATIVE_CLAUSE", "sub", "source text after a quote, in its sentence"),
     _case(suggest, "DIFF_MARK", "finditer", "problem detail lines: YAML lines, passages (sub)"),
     _case(suggest, "_WORD", "finditer", "quotes and normalized source texts (findall)"),
     _case(suggest, "_SENTENCE_END", "search", "source text between two words"),

@@ -32,6 +32,8 @@ The ministry announced that 12 roads were closed.
 Three children were among the injured, the ministry said.
 Mayor Ruiz spoke at the opening.
 The bridge is sound, Mara Lind said.
+The market reopened, which the council said was overdue.
+“The pier is open to all boats.” Officials said so on Monday.
 """
 
 MAYOR = """\
@@ -287,6 +289,13 @@ FAITHFUL = [
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact(CHILDREN, CHILDREN), id="number-in-words-quoted"),
+    pytest.param(
+        fact("The market reopened.", "The market reopened"), id="said-only-in-a-relative-clause"
+    ),
+    pytest.param(
+        fact("The pier is open to all boats.", "“The pier is open to all boats.”"),
+        id="said-only-in-the-next-sentence",
+    ),
     pytest.param(fact(RUIZ_UNHURT, RUIZ_UNHURT), id="unlinked-person-named-by-the-quote"),
     pytest.param(
         fact("Ana Ruiz said the hall was open to all.", "the hall was open to all"),

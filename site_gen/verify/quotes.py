@@ -626,7 +626,7 @@ def _cut(source: Normalized, start: int, end: int) -> Miss | None:
     negation, where = _NEGATION_BEFORE.search(hay, max(0, start - _REACH), start), "before"
     if negation is not None and _apart(source, negation.start(), start):
         negation = None
-    stop = _before_closing_marks(hay, end)
+    stop = before_closing_marks(hay, end)
     ends_sentence = hay[stop - 1 : stop] in (".", "!", "?")
     if negation is None and not ends_sentence:
         negation, where = _NEGATION_AFTER.match(hay, end), "after"
@@ -656,10 +656,10 @@ def _cut(source: Normalized, start: int, end: int) -> Miss | None:
     return None
 
 
-def _before_closing_marks(text: str, end: int) -> int:
+def before_closing_marks(text: str, end: int) -> int:
     """Return where the closing quotation marks and brackets that end text[:end] begin: a
     sentence's stop stands before them ('…fired."')."""
-    while end > 0 and text[end - 1] in "\"')]»›":
+    while end > 0 and text[end - 1] in "\"'”’)]»›":
         end -= 1
     return end
 
@@ -785,7 +785,7 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
         return Reason.CUT, f"ends with '{qualifier}', which bounds the number after it"
     # From the previous fragment's last stop, and the closing marks after it: they may end
     # its paragraph.
-    from_end = source.offsets[max(0, _before_closing_marks(hay, start) - 1)]
+    from_end = source.offsets[max(0, before_closing_marks(hay, start) - 1)]
     if _PARAGRAPH_END.search(source.original, from_end, source.offsets[end]):
         return Reason.OMITTED_BREAK, "runs on into another paragraph"
     return None

@@ -34,7 +34,7 @@ from site_gen.model import (
 from site_gen.model.counts import NUMBER_WORDS, QUALIFIERS
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import Number, as_decimal, claimed_numbers_at, numbers_at
-from site_gen.verify.quotes import find_reversals, fold_text
+from site_gen.verify.quotes import before_closing_marks, find_reversals, fold_text
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
 # "state" and "report" are left out: "state of emergency" and "a report" attribute nothing; so
@@ -98,6 +98,9 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 # Where a sentence of a source ends: a stop, inside closing marks or not, before a space; or a
 # blank line.
 _SOURCE_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n[^\S\n]*\n")
+# A relative clause after a quote ("…, which he said were led by…"): whom it attributes to
+# speaks of that clause, not of the quote.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,]*")
 # How far before and after a quote its sentence is looked for: sentences are shorter.
 _SENTENCE_REACH = 600
 # A word, as a name's first word is written ("Kassym-Jomart", "O'Brien"), and one that starts
@@ -223,23 +226,37 @@ class _Reading:
 
     @functools.cached_property
     def attributions(self) -> dict[Citation, list[str]]:
-        """Return the words that attribute each quote: those of its whole sentence in the source.
-        A quote that stops before ", according to the Interior Ministry", or starts after "the
-        ministry said", or omits "which he said", stands under the attribution all the same."""
-        return {c: _ATTRIBUTION.findall(self.sentence(c)) for c in self.fact.citations}
+        """Return the words that attribute each quote: those of its sentence in the source up to
+        its end, and those after it but in a relative clause ("…, which he said were…" says
+        who said that clause, not the quote). A quote that stops before ", according to the
+        Interior Ministry", or starts after "the ministry said", or omits "which he said",
+        stands under the attribution all the same."""
+        found = {}
+        for citation in self.fact.citations:
+            head, tail = self.sentence_parts(citation)
+            kept = _RELATIVE_CLAUSE.sub("", tail)
+            found[citation] = _ATTRIBUTION.findall(head) + _ATTRIBUTION.findall(kept)
+        return found
 
     def sentence(self, citation: Citation) -> str:
         """Return, folded, the sentence or sentences of its source that a quote spans; the quote
         alone where its source cannot be read."""
+        return " ".join(self.sentence_parts(citation))
+
+    def sentence_parts(self, citation: Citation) -> tuple[str, str]:
+        """Return, folded, the sentence a quote stands in, from its start to the quote's end,
+        and the rest of it; the quote alone where its source cannot be read."""
         source, spans = self.site.sources.get(citation.source), self.located.of(citation)
         if source is None or not spans:
-            return self.quote_of[citation]
+            return self.quote_of[citation], ""
         text, start, end = source.text, spans[0][0], spans[-1][1]
         ends = _SOURCE_SENTENCE_END.finditer(text, max(0, start - _SENTENCE_REACH), start)
         start = max((found.end() for found in ends), default=max(0, start - _SENTENCE_REACH))
-        # From the quote's last character: a quote may end on its sentence's stop.
-        found = _SOURCE_SENTENCE_END.search(text, end - 1, end + _SENTENCE_REACH)
-        return _plain(text[start : found.end() if found else end + _SENTENCE_REACH])
+        # From the quote's last stop, before any closing marks: a quote may end its sentence.
+        stop = max(start, before_closing_marks(text, end) - 1)
+        found = _SOURCE_SENTENCE_END.search(text, stop, end + _SENTENCE_REACH)
+        finish = max(end, found.end()) if found else end + _SENTENCE_REACH
+        return _plain(text[start:end]), _plain(text[end:finish])
 
     def surroundings(self, citation: Citation) -> str:
         """Return, folded, a quote's paragraph and the paragraphs just before it in its source:
