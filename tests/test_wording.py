@@ -232,8 +232,9 @@ DISTORTED = [
             extra=("  people: [ana-ruiz]\n"),
         ),
         "unnamed",
-        "text names 'Ana Ruiz' ('ana-ruiz'), but no quote of this fact, no publisher it cites "
-        "and no fact it links names 'Ana Ruiz', 'Mayor Ruiz'",
+        "text names 'Ana Ruiz' ('ana-ruiz'), but no quote of this fact, nor its paragraph or "
+        "the two before, no publisher it cites and no fact it links names 'Ana Ruiz', "
+        "'Mayor Ruiz'",
         id="linked-person-never-named",
     ),
 ]
@@ -297,6 +298,14 @@ FAITHFUL = [
         id="said-only-in-the-next-sentence",
     ),
     pytest.param(fact(RUIZ_UNHURT, RUIZ_UNHURT), id="unlinked-person-named-by-the-quote"),
+    pytest.param(
+        fact(
+            "Ana Ruiz said the hall was open to all.",
+            "the hall was open to all",
+            extra="  people: [ana-ruiz]\n",
+        ),
+        id="linked-person-named-just-before-the-quote",
+    ),
     pytest.param(
         fact("Ana Ruiz said the hall was open to all.", "the hall was open to all"),
         id="unlinked-person-named-just-before-the-quote",

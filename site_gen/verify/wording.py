@@ -304,7 +304,6 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         _number_words,
         _negations,
         _unnamed,
-        _unnamed_unlinked,
         _unnamed_actors,
         _unnamed_self,
     )
@@ -570,61 +569,55 @@ def _added_negations(reading: _Reading) -> Iterator[Finding]:
 
 
 def _unnamed(reading: _Reading) -> Iterator[Finding]:
-    """The text names a linked person, organization or place that no quote, no publisher of a
-    cited source and no fact it links names.
+    """The text names a linked person, organization or place, or a person it does not link,
+    that nothing near its quotes names: "Putin wrote on Twitter" for a quote that says Tokayev
+    did.
 
     A link the text does not name is a tag and claims nothing. The entity's own text does not
-    count: it always names the entity, whatever the fact says.
+    count: it always names the entity, whatever the fact says. The person a fact is about may
+    name themselves.
     """
     fact = reading.fact
     # A linked fact that failed to load may name the entity: its own problem comes first.
-    if not isinstance(fact, Fact) or any(map(reading.site.unread, reading.linked)):
+    if any(map(reading.site.unread, reading.linked)):
         return
-    for ref in (*fact.people, *fact.organizations, *fact.places):
+    links = (*fact.people, *fact.organizations, *fact.places) if isinstance(fact, Fact) else ()
+    for ref in links:
         entity = reading.linked[ref]
         if not isinstance(entity, Person | Organization | Place):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
         names = _name_forms(entity)
         named = [name for name, folded in names.items() if _names(folded, reading.text)]
-        if not named:
-            continue
-        forms = names.values()
-        if _quoted(forms, reading.quotes) or _quoted(forms, reading.publishers):
-            continue  # Most quotes name whom the text names: no linked text needs folding.
-        if not _quoted(
-            forms, [text for other, text in reading.linked_texts.items() if other != ref]
-        ):
+        if named and not _named_near(reading, names.values(), ref):
             yield Finding(
                 "unnamed",
-                f"text names {_listing(named)} ('{ref}'), but no quote of this fact, no "
-                f"publisher it cites and no fact it links names {_listing(list(names))}",
+                f"text names {_listing(named)} ('{ref}'), but no quote of this fact, nor its "
+                f"paragraph or the two before, no publisher it cites and no fact it links names "
+                f"{_listing(list(names))}",
                 "cite a passage that names it, or remove the name and the link",
             )
-
-
-def _unnamed_unlinked(reading: _Reading) -> Iterator[Finding]:
-    """The text names a person it does not link, whom no quote, no publisher of a cited source,
-    no fact it links and no quote's paragraph or the two before it names: "Putin wrote on
-    Twitter" for a quote that says Tokayev did. The person a fact is about may name themselves.
-    """
-    fact = reading.fact
-    linked = reading.linked
     for ref, name in reading.names.named_in(reading.folded, _CAPITALIZED).items():
         person = reading.site.facts[ref]
-        if ref in linked or ref == fact.fact_id or not isinstance(person, Person):
-            continue  # A linked entity's naming is read by _unnamed.
-        forms = _name_forms(person).values()
-        if _quoted(forms, reading.quotes) or _quoted(forms, reading.publishers):
+        if ref in reading.linked or ref == fact.fact_id or not isinstance(person, Person):
             continue
-        if _quoted(forms, list(reading.linked_texts.values())):
-            continue
-        if not _quoted(forms, [reading.surroundings(c) for c in fact.citations]):
+        if not _named_near(reading, _name_forms(person).values(), ref):
             yield Finding(
                 "unnamed",
                 f"text names '{name}' ('{ref}'), whom no quote of this fact names, nor its "
                 "paragraph or the two before, nor a publisher it cites or a fact it links",
                 "name whom the quotes name, or cite a passage that names them",
             )
+
+
+def _named_near(reading: _Reading, forms: Iterable[str], ref: str) -> bool:
+    """Tell whether a quote, a cited publisher, a linked fact but `ref` itself, or a quote's
+    paragraph or the two before it, names any of the folded name forms. A report names a
+    speaker once and quotes on ("He added…"). Each is read only if the one before does not."""
+    if _quoted(forms, reading.quotes) or _quoted(forms, reading.publishers):
+        return True
+    if _quoted(forms, [text for other, text in reading.linked_texts.items() if other != ref]):
+        return True
+    return _quoted(forms, [reading.surroundings(c) for c in reading.fact.citations])
 
 
 def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
