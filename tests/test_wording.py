@@ -34,6 +34,7 @@ Mayor Ruiz spoke at the opening.
 The bridge is sound, Mara Lind said.
 The market reopened, which the council said was overdue.
 “The pier is open to all boats.” Officials said so on Monday.
+After Mayor Ruiz left, Mara Lind said the pier was safe.
 """
 
 MAYOR = """\
@@ -453,6 +454,16 @@ def test_a_speaker_is_not_one_named_nearby_when_the_quote_names_another(wire: Pa
         wire, fact("The bridge is sound.", "The bridge is sound", kind="statement")
     )
     assert (found.code, found.location.line) == ("unnamed", 3)
+    assert found.message == (
+        "'speaker' names 'ana-ruiz', but its quote gives the words to 'mara lind' ('mara-lind')"
+    )
+
+
+def test_a_speaker_the_quote_names_is_not_one_it_gives_no_words_to(wire: Path) -> None:
+    """The quote names Mayor Ruiz, but gives the words to Mara Lind: "Kazakh state television
+    reported …, a day after Tokayev gave orders" passed as Tokayev's."""
+    quote = "After Mayor Ruiz left, Mara Lind said the pier was safe."
+    [found] = wording_found(wire, fact("The pier was safe.", quote, kind="statement"))
     assert found.message == (
         "'speaker' names 'ana-ruiz', but its quote gives the words to 'mara lind' ('mara-lind')"
     )

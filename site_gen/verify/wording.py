@@ -638,24 +638,21 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             continue  # An unknown id or a fact of another kind is reported elsewhere.
         names = _name_forms(actor).values()
         quotes = [reading.quote_of[c] for c in citations]
-        if _quoted(names, quotes) or _quoted(names, reading.publishers):
-            continue  # Most quotes name who speaks: no source text needs reading.
-        if not all(map(reading.located.of, citations)):
-            continue  # A source that cannot be read, or is not the one pinned, is reported.
-        sentences = [reading.sentence(c) for c in citations]
-        if _quoted(names, sentences):
-            continue
-        given_to = {
-            name: other
-            for sentence in sentences
-            for other, name in _attributed_to(reading.names, sentence).items()
-            if other != ref
-        }
-        if given_to:
+        others = _given_to(reading.names, quotes, ref)
+        if not others:
+            if _quoted(names, quotes) or _quoted(names, reading.publishers):
+                continue  # Most quotes name who speaks: no source text needs reading.
+            if not all(map(reading.located.of, citations)):
+                continue  # A source that cannot be read, or is not the one pinned, is reported.
+            sentences = [reading.sentence(c) for c in citations]
+            others = _given_to(reading.names, sentences, ref)
+            if not others and _quoted(names, sentences):
+                continue
+        if others:
             yield Finding(
                 "unnamed",
                 f"'{key}' names '{ref}', but its quote gives the words to "
-                f"{_listing(list(given_to))} ('{', '.join(sorted(set(given_to.values())))}')",
+                f"{_listing(list(others.values()))} ('{', '.join(sorted(others))}')",
                 f"name in '{key}' whom the quote names, or cite the passage of '{ref}'",
                 key,
             )
@@ -668,6 +665,13 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
                 f"'aliases', or leave '{key}' out",
                 key,
             )
+
+
+def _given_to(names: Names, texts: list[str], ref: str) -> dict[str, str]:
+    """Return whom folded quotes or sentences give their words to, by id with the name they
+    use, unless one of them gives them to `ref`: "according to CNN" names no speaker but CNN."""
+    given = {other: name for text in texts for other, name in _attributed_to(names, text).items()}
+    return {} if ref in given else given
 
 
 def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
