@@ -669,9 +669,12 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
 
 def _given_to(names: Names, texts: list[str], ref: str) -> dict[str, str]:
     """Return whom folded quotes or sentences give their words to, by id with the name they
-    use, unless one of them gives them to `ref`: "according to CNN" names no speaker but CNN."""
-    given = {other: name for text in texts for other, name in _attributed_to(names, text).items()}
-    return {} if ref in given else given
+    use, when each gives them to someone and none to `ref`: "according to CNN" names no
+    speaker but CNN. A quote that gives its words to no one may still be the actor's."""
+    each = [_attributed_to(names, text) for text in texts]
+    if not all(each) or any(ref in given for given in each):
+        return {}
+    return {other: name for given in each for other, name in given.items()}
 
 
 def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
