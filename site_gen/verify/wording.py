@@ -155,14 +155,21 @@ class Finding(NamedTuple):
 
 
 class Names:
-    """The name forms of every person and organization of a site, by their first word: one pass
-    over a text's words finds whom it names, linked or not. A check makes one for all its facts."""
+    """The name forms of every person, organization and place of a site, folded once per check
+    rather than once per fact that links them; and those of people and organizations by their
+    first word, so one pass over a text's words finds whom it names, linked or not."""
 
     def __init__(self, site: Site) -> None:
+        # Each name of each person, organization and place, with the form searched for.
+        self.forms = {
+            fact.id: _name_forms(fact)
+            for fact in site.facts.values()
+            if isinstance(fact, Person | Organization | Place)
+        }
         self.by_first_word: dict[str, list[tuple[str, str]]] = {}
         for fact in site.facts.values():
             if isinstance(fact, Person | Organization):
-                for form in set(_name_forms(fact).values()):
+                for form in set(self.forms[fact.id].values()):
                     first = form.split(" ", 1)[0]
                     self.by_first_word.setdefault(first, []).append((form, fact.id))
 
@@ -586,7 +593,7 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
         entity = reading.linked[ref]
         if not isinstance(entity, Person | Organization | Place):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
-        names = _name_forms(entity)
+        names = reading.names.forms[ref]
         named = [name for name, folded in names.items() if _names(folded, reading.text)]
         if named and not _named_near(reading, names.values(), ref):
             yield Finding(
@@ -600,7 +607,7 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
         person = reading.site.facts[ref]
         if ref in reading.linked or ref == fact.fact_id or not isinstance(person, Person):
             continue
-        if not _named_near(reading, _name_forms(person).values(), ref):
+        if not _named_near(reading, reading.names.forms[ref].values(), ref):
             yield Finding(
                 "unnamed",
                 f"text names '{name}' ('{ref}'), whom no quote of this fact names, nor its "
@@ -636,7 +643,7 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
         actor = reading.linked.get(ref)
         if not isinstance(actor, Person | Organization):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
-        names = _name_forms(actor).values()
+        names = reading.names.forms[ref].values()
         quotes = [reading.quote_of[c] for c in citations]
         others = _given_to(reading.names, quotes, ref)
         if not others:
@@ -721,7 +728,7 @@ def _unnamed_self(reading: _Reading) -> Iterator[Finding]:
     fact = reading.fact
     if not isinstance(fact, Person | Organization | Place):
         return
-    names = _name_forms(fact)
+    names = reading.names.forms[fact.id]
     if not _quoted(names.values(), reading.quotes):
         listed = " or ".join(f"'{name}'" for name in names)
         yield Finding(
