@@ -164,6 +164,15 @@ DISTORTED = [
         id="number-in-words-altered",
     ),
     pytest.param(
+        fact(
+            "Two people were arrested, the interior ministry said.",
+            "Riverton, May 2 (Wire).- " + ARRESTED,
+        ),
+        "number-word",
+        "text says 'two', but no quote says so, nor gives 2",
+        id="number-in-words-for-a-quoted-date",
+    ),
+    pytest.param(
         fact("Hundreds of people were arrested, the interior ministry said.", ARRESTED),
         "number-word",
         "text says 'hundreds', but no quote says so, nor gives a count from 200 to 2,000",

@@ -33,8 +33,19 @@ from site_gen.model import (
 )
 from site_gen.model.counts import NUMBER_WORDS, QUALIFIERS
 from site_gen.verify.located import Located
-from site_gen.verify.numbers import Number, as_decimal, claimed_numbers_at, numbers_at
-from site_gen.verify.quotes import before_closing_marks, find_reversals, fold_text
+from site_gen.verify.numbers import (
+    Number,
+    as_decimal,
+    claimed_numbers,
+    claimed_numbers_at,
+    numbers_at,
+)
+from site_gen.verify.quotes import (
+    before_closing_marks,
+    find_reversals,
+    fold_text,
+    strip_editorial,
+)
 
 # Words that hand a claim to someone: in a quote they attribute it, in a text they keep that.
 # "state" and "report" are left out: "state of emergency" and "a report" attribute nothing; so
@@ -136,6 +147,8 @@ _ROUND_NUMBERS = MappingProxyType(
     }
 )
 _NUMBER_WORD = _words(tuple(NUMBER_WORDS))
+# A year written alone, which counts nothing a number in words could say.
+_YEAR = re.compile(r"1\d{3}|20\d\d")
 # A number in words: a round one, or a run of number words ("two hundred", "twenty-five"); not
 # the multiplier of a number in digits ("1.2 thousand"), which is part of that number.
 _NUMBER_IN_WORDS = re.compile(
@@ -491,13 +504,19 @@ def _number_words(reading: _Reading) -> Iterator[Finding]:
     and no quote gives in digits, or within the counts a round number stands for.
 
     Editors also count in words what no quote counts ("two reports say"): a warning, which such
-    a text accepts.
+    a text accepts. A quote's dates, designations and years back no count: "seven days" is no
+    "January 7", "three hundred" no "S-300", and "thousands" no "2019".
     """
     for found in _NUMBER_IN_WORDS.finditer(reading.text):
         written = found.group()
         if any(_names(written, quote) for quote in reading.quotes):
             continue
-        given = {number.value for numbers in reading.quoted_numbers for number in numbers}
+        given = {
+            value
+            for citation in reading.fact.citations
+            for digits, value in claimed_numbers(strip_editorial(citation.quote))
+            if not _YEAR.fullmatch(digits)
+        }
         if written in _ROUND_NUMBERS:
             low, high = _ROUND_NUMBERS[written]
             if any(low <= value < high for value in given):
