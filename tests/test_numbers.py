@@ -245,6 +245,18 @@ def test_a_day_of_the_week_is_one_its_quotes_or_its_date_gives(
     )
 
 
+def test_the_day_of_a_reports_date_backs_no_day_of_the_week(sample: Path) -> None:
+    """An event dated by its report (2025-03-04, a Tuesday) may have happened on another day."""
+    events = sample / "facts/events.yml"
+    replace_in(events, QUOTE, DATED_QUOTE)
+    replace_in(events, TEXT, "text: On Tuesday the harbour bridge reopened.")
+    replace_in(events, 'date: "2025-03-04"', 'date: "2025-03-04"\n  date_of_report: true')
+    _, problems = check_root(sample)
+    assert [p.message for p in problems if p.is_error] == [
+        "text says Tuesday, but no quote of this fact and none of its date fields gives that day"
+    ]
+
+
 def test_a_date_in_the_lead_is_one_its_quotes_give(sample: Path) -> None:
     """A sentence of the lead has no date fields: only its quotes can give its dates."""
     replace_in(sample / "site.yml", "reopened after a storm,", "reopened on 4 March after a storm,")

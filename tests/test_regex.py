@@ -180,6 +180,8 @@ CASES = [
     _case(wording, "_CAPITALIZED", "finditer", "fact texts and titles, case kept"),
     _case(wording, "_WORD_START", "finditer", "source text around an attribution word"),
     _case(wording, "_RELATIVE_CLAUSE", "sub", "source text after a quote, in its sentence"),
+    _case(wording, "_POSSESSIVE", "sub", "each capitalized word of a text"),
+    _case(wording, "_YEAR", "fullmatch", "the digits of each number of a quote"),
     _case(suggest, "DIFF_MARK", "finditer", "problem detail lines: YAML lines, passages (sub)"),
     _case(suggest, "_WORD", "finditer", "quotes and normalized source texts (findall)"),
     _case(suggest, "_SENTENCE_END", "search", "source text between two words"),

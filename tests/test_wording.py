@@ -12,8 +12,8 @@ import pytest
 from conftest import REPO, check_root, replace_in, run_cli
 
 from site_gen.config import Config
-from site_gen.errors import Problem
-from site_gen.model import schema
+from site_gen.errors import Location, Problem
+from site_gen.model import Person, Settings, Site, schema
 from site_gen.pipeline import load_and_check
 from site_gen.render.data import facts_json
 from site_gen.render.views import SiteView
@@ -186,6 +186,19 @@ DISTORTED = [
         id="unlinked-person-named-for-another",
     ),
     pytest.param(
+        fact("More than 4,400 people were arrested, adding to the unrest.", ARRESTED),
+        "unattributed",
+        "every quote attributes the claim ('said'), but the text states it as plain fact",
+        id="adding-to-is-no-attribution",
+    ),
+    pytest.param(
+        fact("Mara Lind's office said nobody was hurt.", UNHURT),
+        "unnamed",
+        "text names 'Mara Lind' ('mara-lind'), whom no quote of this fact names, nor its "
+        "paragraph or the two before, nor a publisher it cites or a fact it links",
+        id="unlinked-person-named-in-a-possessive",
+    ),
+    pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
         "negation",
         "text has 'not', but none of its quotes has a negation, denial or doubt",
@@ -300,6 +313,21 @@ FAITHFUL = [
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact(CHILDREN, CHILDREN), id="number-in-words-quoted"),
+    pytest.param(
+        fact(
+            "Arrests declined after more than 4,400 people were arrested, the interior ministry "
+            "said.",
+            ARRESTED,
+        ),
+        id="declined-as-a-fall",
+    ),
+    pytest.param(
+        fact("Police said they had ruled out that anybody was hurt.", UNHURT), id="ruled-out"
+    ),
+    pytest.param(
+        fact("Several hundred people were held at the border, the minister said.", HELD),
+        id="several-hundred",
+    ),
     pytest.param(
         fact("The market reopened.", "The market reopened"), id="said-only-in-a-relative-clause"
     ),
@@ -552,3 +580,11 @@ def test_a_lead_sentence_is_linted_like_a_fact(sample: Path) -> None:
         "site.yml:7:11: error[qualifier]: text says '1,200', but its quotes say 'about 1,200'; "
         "write the number as a quote qualifies it"
     ) in result.stderr
+
+
+def test_a_name_is_found_before_a_possessive() -> None:
+    """ "Putin's spokesman said …" named no one: the word looked up was "putin's"."""
+    here = Location("facts/x.yml", 1, 1)
+    putin = Person(id="putin", kind="person", text="Putin.", location=here, name="Putin")
+    site = Site(Settings("t", "d", here), {}, {"putin": putin})
+    assert wording.Names(site).named_in("Putin's spokesman said so") == {"putin": "Putin"}

@@ -283,7 +283,9 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
     known = {field_date(value) for value in own}
     known |= {date for quote in quotes for _, date in dates(quote)}
     backed: set[Date | str | None] = set().union(*(date.forms() for date in known))
-    backed |= {weekday_of(value) for value in own}
+    # The day of a report's date is not the day of what it reports.
+    if not getattr(fact, "date_of_report", False):
+        backed |= {weekday_of(value) for value in own}
     backed |= {day for quote in quotes for day in weekdays(quote)}
     fields = " and none of its date fields" if isinstance(fact, Fact) else ""
     for text, date in dict.fromkeys(written):

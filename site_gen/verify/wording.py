@@ -97,7 +97,12 @@ def _words(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_ATTRIBUTION = re.compile(rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)")
+# Some of the words say something else in some places: "adding to the arrests", "announced a
+# state of emergency" (an act, not words), "as noted below".
+_ATTRIBUTION = re.compile(
+    rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)(?<!\bas noted)"
+    r"(?<!added(?= to\b))(?<!adding(?= to\b))(?<!announced(?= (?:a|an|the)\b))"
+)
 # The qualifier right before a number: the number's offset ends the searched stretch.
 # In any case, for a text's numbers are found in it before case folding (see _Reading.folded).
 _QUALIFIER = re.compile(rf"(?<!\w)({_words(tuple(QUALIFIERS))}) ?\Z", re.IGNORECASE)
@@ -118,6 +123,7 @@ _SENTENCE_REACH = 600
 # with a capital.
 _WORD_START = re.compile(r"(?<![\w'’-])\w[\w'’-]*")
 _CAPITALIZED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s\Z")
 # How near an attribution word a name must stand to be whom it attributes to: "according to
 # CNN", "the health ministry says".
 _ATTRIBUTION_REACH = 40
@@ -137,6 +143,10 @@ _MARKS = ("]", "*", "_", "`", "<")
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
+        "several hundred": (200, 1_000),
+        "a few hundred": (200, 1_000),
+        "several thousand": (2_000, 10_000),
+        "a few thousand": (2_000, 10_000),
         "hundreds of thousands": (200_000, 2 * 10**6),
         "tens of thousands": (20_000, 200_000),
         "dozens": (24, 200),
@@ -201,7 +211,8 @@ class Names:
         folded = text.casefold()
         for word in words.finditer(text):
             start = word.start()
-            for form, ref in self.by_first_word.get(word.group().casefold(), ()):
+            first = _POSSESSIVE.sub("", word.group().casefold())  # "Putin's spokesman"
+            for form, ref in self.by_first_word.get(first, ()):
                 end = start + len(form)
                 if folded.startswith(form, start) and not _is_word(folded, end):
                     yield ref, start, end
