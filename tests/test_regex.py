@@ -170,6 +170,7 @@ CASES = [
     _case(numbers, "_DESIGNATION", "sub", "fact texts"),
     _case(numbers, "_MULTIPLIER", "match", "fact texts and quotes after each number"),
     _case(numbers, "_WEEKDAY", "findall", "fact texts and their quotes"),
+    _case(numbers, "_WORDS_RUN", "finditer", "quotes, and fact texts folded (with round words)"),
     _case(wording, "_ATTRIBUTION", "findall", "fact texts and quotes, folded (and search)"),
     _case(wording, "_QUALIFIER", "search", "the words before a number in a text or quote"),
     _case(wording, "_ARTICLE", "sub", "names and aliases, folded"),

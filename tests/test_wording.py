@@ -173,6 +173,12 @@ DISTORTED = [
         id="number-in-words-for-a-quoted-date",
     ),
     pytest.param(
+        fact("Three hundred people were held at the border, according to the minister.", HELD),
+        "qualifier",
+        "text says 'Three hundred', but its quotes say 'about Three hundred'",
+        id="number-in-words-drops-its-qualifier",
+    ),
+    pytest.param(
         fact("Hundreds of people were arrested, the interior ministry said.", ARRESTED),
         "number-word",
         "text says 'hundreds', but no quote says so, nor gives a count from 200 to 2,000",
@@ -313,6 +319,10 @@ FAITHFUL = [
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact(CHILDREN, CHILDREN), id="number-in-words-quoted"),
+    pytest.param(
+        fact("3 children were among the injured, the ministry said.", CHILDREN),
+        id="digits-for-a-quotes-words",
+    ),
     pytest.param(
         fact(
             "Arrests declined after more than 4,400 people were arrested, the interior ministry "

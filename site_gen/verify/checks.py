@@ -23,6 +23,7 @@ from site_gen.verify.numbers import (
     claimed_numbers,
     dates,
     field_date,
+    numbers_in_words,
     weekday_of,
     weekdays,
 )
@@ -310,8 +311,11 @@ def _own_dates(fact: CitedText) -> list[str]:
 
 def _quoted_numbers(citations: Iterable[Citation]) -> set[Decimal]:
     """Return the quantities that quotes give, each quote read as the matcher reads it: without
-    "[sic]" and invisible characters, so "7,[sic]939" or "7,\u200b939" gives 7,939, not 939."""
-    return {value for c in citations for _, value in claimed_numbers(strip_editorial(c.quote))}
+    "[sic]" and invisible characters, so "7,[sic]939" or "7,\u200b939" gives 7,939, not 939.
+    A number in words counts too: "three children" backs "3 children"."""
+    quotes = [strip_editorial(c.quote) for c in citations]
+    given = {value for quote in quotes for _, value in claimed_numbers(quote)}
+    return given | {number.value for quote in quotes for number in numbers_in_words(quote)}
 
 
 def check_value_links(figure: Figure) -> Iterator[Problem]:

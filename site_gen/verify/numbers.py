@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
+from site_gen.model.counts import NUMBER_WORDS
 from site_gen.model.titles import MONTHS
 
 # A whole run of digits with inner separators, so "7,939" is one number and no part of "1,500"
@@ -58,6 +59,15 @@ _DESIGNATION = re.compile(
     r"(?=[A-Z])\b(?:[A-Z][A-Za-z]*-|[A-Z]{1,2})\d[\w-]*(?![\w-])"
     r"(?![.,]\d| (?:thousand|million|billion|trillion)\b)"
 )
+
+
+# A run of number words ("two hundred and five", "twenty-five"), in text of either case; not the
+# multiplier of a number in digits ("1.2 thousand"), which is part of that number.
+_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+WORDS_RUN = (
+    rf"(?<![\w-])(?<!\d )(?i:{_NUMBER_WORD})(?:(?:[ -]|,? and )(?i:{_NUMBER_WORD}))*(?![\w-])"
+)
+_WORDS_RUN = re.compile(WORDS_RUN)
 
 
 class Number(NamedTuple):
@@ -183,6 +193,31 @@ def weekday_of(value: str) -> str | None:
     if date.day is None or date.month is None or date.year is None:
         return None
     return _WEEKDAYS[datetime.date(date.year, date.month, date.day).weekday()]
+
+
+def numbers_in_words(text: str) -> list[Number]:
+    """Return each number a text writes in words, with its offset: a quote's "three children"
+    backs a text's "3 children", and "nearly eight thousand" qualifies its number."""
+    return [
+        Number(found.start(), found.group(), Decimal(in_words(found.group())))
+        for found in _WORDS_RUN.finditer(text)
+    ]
+
+
+def in_words(written: str) -> int:
+    """Return the value of a run of number words: "two hundred and five" is 205."""
+    total = current = 0
+    for word in written.casefold().replace("-", " ").replace(",", " ").split():
+        value = NUMBER_WORDS.get(word)
+        if value is None:
+            continue  # "and"
+        if value == 100:
+            current = (current or 1) * value
+        elif value >= 1000:
+            total, current = total + (current or 1) * value, 0
+        else:
+            current += value
+    return total + current
 
 
 def field_date(value: str) -> Date:

@@ -31,14 +31,17 @@ from site_gen.model import (
     Site,
     Statement,
 )
-from site_gen.model.counts import NUMBER_WORDS, QUALIFIERS
+from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import (
+    WORDS_RUN,
     Number,
     as_decimal,
     claimed_numbers,
     claimed_numbers_at,
+    in_words,
     numbers_at,
+    numbers_in_words,
 )
 from site_gen.verify.quotes import (
     before_closing_marks,
@@ -156,14 +159,11 @@ _ROUND_NUMBERS = MappingProxyType(
         "billions": (2 * 10**9, 2 * 10**12),
     }
 )
-_NUMBER_WORD = _words(tuple(NUMBER_WORDS))
 # A year written alone, which counts nothing a number in words could say.
 _YEAR = re.compile(r"1\d{3}|20\d\d")
-# A number in words: a round one, or a run of number words ("two hundred", "twenty-five"); not
-# the multiplier of a number in digits ("1.2 thousand"), which is part of that number.
+# A number in words: a round one, or a run of number words ("two hundred", "twenty-five").
 _NUMBER_IN_WORDS = re.compile(
-    rf"(?<![\w-])(?<!\d )(?:{_words(tuple(_ROUND_NUMBERS))}|(?:{_NUMBER_WORD})(?:(?:[ -]|,? and )"
-    rf"(?:{_NUMBER_WORD}))*)(?![\w-])"
+    rf"(?<![\w-])(?<!\d )(?:{_words(tuple(_ROUND_NUMBERS))})(?![\w-])|{WORDS_RUN}"
 )
 
 
@@ -247,13 +247,14 @@ class _Reading:
 
     @functools.cached_property
     def claimed(self) -> list[Number]:
-        """Return the numbers the text claims, at their offsets in `folded`."""
-        return claimed_numbers_at(self.folded)
+        """Return the numbers the text claims, in digits or in words, at their offsets in
+        `folded`."""
+        return [*claimed_numbers_at(self.folded), *numbers_in_words(self.folded)]
 
     @functools.cached_property
     def quoted_numbers(self) -> list[list[Number]]:
-        """Return every number of each quote, dates and designations too."""
-        return [numbers_at(quote) for quote in self.quotes]
+        """Return every number of each quote, dates and designations too, and those in words."""
+        return [[*numbers_at(quote), *numbers_in_words(quote)] for quote in self.quotes]
 
     @functools.cached_property
     def attributions(self) -> dict[Citation, list[str]]:
@@ -534,7 +535,7 @@ def _number_words(reading: _Reading) -> Iterator[Finding]:
                 continue
             what = f"'{written}', but no quote says so, nor gives a count from {low:,} to {high:,}"
         else:
-            value = _in_words(written)
+            value = in_words(written)
             if value in given:
                 continue
             what = f"'{written}', but no quote says so, nor gives {value:,}"
@@ -544,22 +545,6 @@ def _number_words(reading: _Reading) -> Iterator[Finding]:
             "write the number as a quote gives it",
             reading.key,
         )
-
-
-def _in_words(written: str) -> int:
-    """Return the value of a run of number words: "two hundred and five" is 205."""
-    total = current = 0
-    for word in written.replace("-", " ").replace(",", " ").split():
-        value = NUMBER_WORDS.get(word)
-        if value is None:
-            continue  # "and"
-        if value == 100:
-            current = (current or 1) * value
-        elif value >= 1000:
-            total, current = total + (current or 1) * value, 0
-        else:
-            current += value
-    return total + current
 
 
 def _qualifier(text: str, start: int) -> str:
