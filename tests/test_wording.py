@@ -516,6 +516,18 @@ def test_a_speaker_the_quote_names_is_not_one_it_gives_no_words_to(wire: Path) -
     )
 
 
+def test_a_headline_beside_the_quote_does_not_make_the_speaker_another(wire: Path) -> None:
+    """A headline that gives its words to no one let "Putin" pass for a claim that the other
+    quotes give to Tokayev; a "She added…" named by the paragraph before still counts."""
+    quotes = ("Officials report arrests", "The bridge is sound, Mara Lind said.")
+    [found] = wording_found(wire, fact("The bridge is sound.", *quotes, kind="statement"))
+    assert found.message == (
+        "'speaker' names 'ana-ruiz', but its quote gives the words to 'mara lind' ('mara-lind')"
+    )
+    added = ("She added that the hall was open to all.", quotes[1])
+    assert wording_found(wire, fact("The hall is open to all.", *added, kind="statement")) == []
+
+
 def test_a_reform_names_who_did_it_only_where_a_quote_does(wire: Path) -> None:
     named = fact(HALL, HALL, kind="reform", extra="  proposed_by: ana-ruiz\n")
     assert wording_found(wire, named) == []

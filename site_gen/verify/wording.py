@@ -660,16 +660,30 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             continue  # An unknown id or a fact of another kind is reported elsewhere.
         names = reading.names.forms[ref].values()
         quotes = [reading.quote_of[c] for c in citations]
-        others = _given_to(reading.names, quotes, ref)
-        if not others:
-            if _quoted(names, quotes) or _quoted(names, reading.publishers):
-                continue  # Most quotes name who speaks: no source text needs reading.
-            if not all(map(reading.located.of, citations)):
-                continue  # A source that cannot be read, or is not the one pinned, is reported.
-            sentences = [reading.sentence(c) for c in citations]
-            others = _given_to(reading.names, sentences, ref)
-            if not others and _quoted(names, sentences):
-                continue
+        speaking = _speaking(reading.names, quotes, names, ref)
+        if speaking is None:
+            continue  # Most quotes name who speaks: no source text needs reading.
+        others = speaking
+        if not others and _quoted(names, reading.publishers):
+            continue  # An agency that reports a count is named by citing it.
+        if not all(map(reading.located.of, citations)):
+            continue  # A source that cannot be read, or is not the one pinned, is reported.
+        sentences = [reading.sentence(c) for c in citations]
+        speaking = _speaking(reading.names, sentences, names, ref)
+        if speaking is None:
+            continue
+        others |= speaking
+        # A quote that gives its words to no one and names no one may be the actor's, named
+        # just before it ("He added…"); one beside it that quotes someone else does not change
+        # that. One that names another ("Tokayev described…") is that one's.
+        free = [
+            citation
+            for citation, sentence in zip(citations, sentences, strict=True)
+            if not _attributed_to(reading.names, sentence)
+            and not reading.names.named_in(reading.quote_of[citation])
+        ]
+        if others and _quoted(names, [reading.surroundings(c) for c in free]):
+            continue
         if others:
             yield Finding(
                 "unnamed",
@@ -689,14 +703,19 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             )
 
 
-def _given_to(names: Names, texts: list[str], ref: str) -> dict[str, str]:
-    """Return whom folded quotes or sentences give their words to, by id with the name they
-    use, when each gives them to someone and none to `ref`: "according to CNN" names no
-    speaker but CNN. A quote that gives its words to no one may still be the actor's."""
-    each = [_attributed_to(names, text) for text in texts]
-    if not all(each) or any(ref in given for given in each):
-        return {}
-    return {other: name for given in each for other, name in given.items()}
+def _speaking(
+    names: Names, texts: list[str], forms: Iterable[str], ref: str
+) -> dict[str, str] | None:
+    """Return None where folded quotes or sentences give the words to the actor `ref`, or one
+    that gives them to no one names it (by one of its `forms`); else whom they give the words
+    to, by id with the name they use. "According to CNN" names no speaker but CNN, and a
+    headline beside it that names no one does not make the speaker someone else."""
+    given = [_attributed_to(names, text) for text in texts]
+    if any(ref in each for each in given):
+        return None
+    if _quoted(forms, [text for text, each in zip(texts, given, strict=True) if not each]):
+        return None
+    return {other: name for each in given for other, name in each.items()}
 
 
 def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
