@@ -35,6 +35,7 @@ The bridge is sound, Mara Lind said.
 The market reopened, which the council said was overdue.
 “The pier is open to all boats.” Officials said so on Monday.
 After Mayor Ruiz left, Mara Lind said the pier was safe.
+The council closed the road, adding that it would reopen soon.
 """
 
 MAYOR = """\
@@ -205,6 +206,19 @@ DISTORTED = [
         id="unlinked-person-named-in-a-possessive",
     ),
     pytest.param(
+        fact("More than 4,400 people were arrested, according to the transport office.", ARRESTED),
+        "unnamed",
+        "text names 'transport office' ('transport-office'), whom no quote of this fact names, "
+        "nor its paragraph or the two before, nor a publisher it cites or a fact it links",
+        id="claim-given-to-an-unlinked-organization",
+    ),
+    pytest.param(
+        fact("Twenty-one children were among the injured, the ministry said.", CHILDREN),
+        "number-word",
+        "text says 'twenty-one', but no quote says so, nor gives 21",
+        id="hyphenated-number-in-words",
+    ),
+    pytest.param(
         fact("The mayor, Ana Ruiz, did not open the new hall.", HALL),
         "negation",
         "text has 'not', but none of its quotes has a negation, denial or doubt",
@@ -319,6 +333,18 @@ FAITHFUL = [
     ),
     pytest.param(fact(ARRESTED, ARRESTED), id="more-than-kept-with-said"),
     pytest.param(fact(CHILDREN, CHILDREN), id="number-in-words-quoted"),
+    pytest.param(
+        fact("The council closed the road.", "The council closed the road"),
+        id="adding-that-after-the-quote",
+    ),
+    pytest.param(
+        fact("About 300 people were held at the border, as noted by the minister.", HELD),
+        id="as-noted-by",
+    ),
+    pytest.param(
+        fact("Mayor Ruiz told the transport office nobody was hurt in the fire.", RUIZ_UNHURT),
+        id="told-names-the-listener",
+    ),
     pytest.param(
         fact("3 children were among the injured, the ministry said.", CHILDREN),
         id="digits-for-a-quotes-words",

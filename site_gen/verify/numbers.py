@@ -61,11 +61,12 @@ _DESIGNATION = re.compile(
 )
 
 
-# A run of number words ("two hundred and five", "twenty-five"), in text of either case; not the
-# multiplier of a number in digits ("1.2 thousand"), which is part of that number.
+# A run of number words ("two hundred and five", "twenty-one"), in text of either case, also as
+# part of a compound ("a three-day mourning"); not the multiplier of a number in digits ("1.2
+# thousand"), which is part of that number. "One" alone is no number ("one of them").
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 WORDS_RUN = (
-    rf"(?<![\w-])(?<!\d )(?i:{_NUMBER_WORD})(?:(?:[ -]|,? and )(?i:{_NUMBER_WORD}))*(?![\w-])"
+    rf"(?<![\w-])(?<!\d )(?i:{_NUMBER_WORD})(?:(?:[ -]|,? and )(?i:{_NUMBER_WORD}|one))*(?!\w)"
 )
 _WORDS_RUN = re.compile(WORDS_RUN)
 
@@ -208,7 +209,7 @@ def in_words(written: str) -> int:
     """Return the value of a run of number words: "two hundred and five" is 205."""
     total = current = 0
     for word in written.casefold().replace("-", " ").replace(",", " ").split():
-        value = NUMBER_WORDS.get(word)
+        value = 1 if word == "one" else NUMBER_WORDS.get(word)
         if value is None:
             continue  # "and"
         if value == 100:

@@ -81,6 +81,7 @@ ATTRIBUTION_WORDS = (
     "pledged",
     "stressed",
     "vowed",
+    "warned",
     "reported",
     "reportedly",
     "reports",
@@ -103,7 +104,7 @@ def _words(words: tuple[str, ...]) -> str:
 # Some of the words say something else in some places: "adding to the arrests", "announced a
 # state of emergency" (an act, not words), "as noted below".
 _ATTRIBUTION = re.compile(
-    rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)(?<!\bas noted)"
+    rf"(?<!\w)(?:{_words(ATTRIBUTION_WORDS)})(?!\w)(?<!\bas noted(?! by\b))"
     r"(?<!added(?= to\b))(?<!adding(?= to\b))(?<!announced(?= (?:a|an|the)\b))"
 )
 # The qualifier right before a number: the number's offset ends the searched stretch.
@@ -117,9 +118,9 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 # Where a sentence of a source ends: a stop, inside closing marks or not, before a space; or a
 # blank line.
 _SOURCE_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n[^\S\n]*\n")
-# A relative clause after a quote ("…, which he said were led by…"): whom it attributes to
-# speaks of that clause, not of the quote.
-_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,]*")
+# A relative clause after a quote ("…, which he said were led by…"), or one that adds words
+# ("…, adding that…"): whom it attributes to speaks of that clause, not of the quote.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose|adding|saying|noting|claiming)\b[^,]*")
 # How far before and after a quote its sentence is looked for: sentences are shorter.
 _SENTENCE_REACH = 600
 # A word, as a name's first word is written ("Kassym-Jomart", "O'Brien"), and one that starts
@@ -130,6 +131,8 @@ _POSSESSIVE = re.compile(r"['’]s\Z")
 # How near an attribution word a name must stand to be whom it attributes to: "according to
 # CNN", "the health ministry says".
 _ATTRIBUTION_REACH = 40
+# The attribution words after which a name is whom the words were said to, not who said them.
+_TOLD = frozenset({"told", "tells"})
 # The attribution words that come before whom they name.
 _LEADING_ATTRIBUTIONS = frozenset({"according to", "citing", "quoting"})
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
@@ -146,6 +149,8 @@ _MARKS = ("]", "*", "_", "`", "<")
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
+        "several dozen": (24, 200),
+        "a few dozen": (24, 200),
         "several hundred": (200, 1_000),
         "a few hundred": (200, 1_000),
         "several thousand": (2_000, 10_000),
@@ -591,17 +596,20 @@ def _added_negations(reading: _Reading) -> Iterator[Finding]:
 
 
 def _unnamed(reading: _Reading) -> Iterator[Finding]:
-    """The text names a linked person, organization or place, or a person it does not link,
-    that nothing near its quotes names: "Putin wrote on Twitter" for a quote that says Tokayev
-    did.
+    """The text names a linked person, organization or place, or a person it does not link, or
+    gives its words to someone it does not link ("according to CNN"), whom nothing near its
+    quotes names: "Putin wrote on Twitter" for a quote that says Tokayev did.
 
     A link the text does not name is a tag and claims nothing. The entity's own text does not
     count: it always names the entity, whatever the fact says. The person a fact is about may
     name themselves.
     """
     fact = reading.fact
-    # A linked fact that failed to load may name the entity: its own problem comes first.
-    if any(map(reading.site.unread, reading.linked)):
+    # A linked fact that failed to load, or a quote's source text that cannot be read, may
+    # name the entity: its own problem comes first.
+    if any(map(reading.site.unread, reading.linked)) or not all(
+        map(reading.located.of, fact.citations)
+    ):
         return
     links = (*fact.people, *fact.organizations, *fact.places) if isinstance(fact, Fact) else ()
     for ref in links:
@@ -618,9 +626,14 @@ def _unnamed(reading: _Reading) -> Iterator[Finding]:
                 f"{_listing(list(names))}",
                 "cite a passage that names it, or remove the name and the link",
             )
-    for ref, name in reading.names.named_in(reading.folded, _CAPITALIZED).items():
-        person = reading.site.facts[ref]
-        if ref in reading.linked or ref == fact.fact_id or not isinstance(person, Person):
+    # People the text names, and whomever it gives words to ("according to CNN"): an
+    # organization named in passing claims nothing.
+    speakers = _attributed_to(reading.names, reading.text)
+    for ref, name in (speakers | reading.names.named_in(reading.folded, _CAPITALIZED)).items():
+        entity = reading.site.facts[ref]
+        if ref in reading.linked or ref == fact.fact_id:
+            continue
+        if not isinstance(entity, Person) and ref not in speakers:
             continue
         if not _named_near(reading, reading.names.forms[ref].values(), ref):
             yield Finding(
@@ -729,9 +742,12 @@ def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
         if sentence.startswith("the ", after):
             after += len("the ")
         following = sentence[after : after + _ATTRIBUTION_REACH]
-        found |= {
-            ref: following[:end] for ref, start, end in names.occurrences(following) if not start
-        }
+        if word.group() not in _TOLD:  # "told the conference" names whom he told.
+            found |= {
+                ref: following[:end]
+                for ref, start, end in names.occurrences(following)
+                if not start
+            }
         if word.group() in _LEADING_ATTRIBUTIONS:
             continue
         preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
