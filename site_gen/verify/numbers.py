@@ -65,8 +65,14 @@ _DESIGNATION = re.compile(
 # part of a compound ("a three-day mourning"); not the multiplier of a number in digits ("1.2
 # thousand"), which is part of that number. "One" alone is no number ("one of them").
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# The letters number words start with, in either case: the lookahead lets a search skip the rest
+# of a text at C speed (benchmarks/README.md).
+_INITIALS = "".join(
+    sorted({word[0] for word in NUMBER_WORDS} | {w[0].upper() for w in NUMBER_WORDS})
+)
 WORDS_RUN = (
-    rf"(?<![\w-])(?<!\d )(?i:{_NUMBER_WORD})(?:(?:[ -]|,? and )(?i:{_NUMBER_WORD}|one))*(?!\w)"
+    rf"(?=[{_INITIALS}])(?<![\w-])(?<!\d )(?i:{_NUMBER_WORD})"
+    rf"(?:(?:[ -]|,? and )(?i:{_NUMBER_WORD}|one))*(?!\w)"
 )
 _WORDS_RUN = re.compile(WORDS_RUN)
 

@@ -168,7 +168,8 @@ _ROUND_NUMBERS = MappingProxyType(
 _YEAR = re.compile(r"1\d{3}|20\d\d")
 # A number in words: a round one, or a run of number words ("two hundred", "twenty-five").
 _NUMBER_IN_WORDS = re.compile(
-    rf"(?<![\w-])(?<!\d )(?:{_words(tuple(_ROUND_NUMBERS))})(?![\w-])|{WORDS_RUN}"
+    rf"(?=[{''.join(sorted({word[0] for word in _ROUND_NUMBERS}))}])(?<![\w-])(?<!\d )"
+    rf"(?:{_words(tuple(_ROUND_NUMBERS))})(?![\w-])|{WORDS_RUN}"
 )
 
 
