@@ -24,13 +24,16 @@ _NUMBER = re.compile(
     r"(?:\d{1,3}(?: \d{3})+(?!\d|[.,]\d)|\d+(?:[.,]\d+)*)"
 )
 _DIGITS = re.compile(r"\d+")
-# The words that multiply the number before them, by the power of ten each stands for.
-_MULTIPLIERS = MappingProxyType(
+# The words that multiply the number before them, by the power of ten each stands for: spelled
+# out after a space ("5 million", "5 millions"), or abbreviated, glued or not ("5bn").
+_SPELLED_MULTIPLIERS = MappingProxyType(
     {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-    | {"mn": 6, "mln": 6, "bn": 9}
 )
+_SHORT_MULTIPLIERS = MappingProxyType({"mn": 6, "mln": 6, "bn": 9})
+_MULTIPLIERS = MappingProxyType({**_SPELLED_MULTIPLIERS, **_SHORT_MULTIPLIERS})
 _MULTIPLIER = re.compile(
-    r"(?: (hundred|thousand|million|billion|trillion)s?| ?(mn|mln|bn))(?![\w-])", re.IGNORECASE
+    rf"(?: ({'|'.join(_SPELLED_MULTIPLIERS)})s?| ?({'|'.join(_SHORT_MULTIPLIERS)}))(?![\w-])",
+    re.IGNORECASE,
 )
 
 _MONTH = (
@@ -38,17 +41,17 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 # A year of a date: "January 9000 people" is a count, not a date.
-_YEAR = r"(?:1\d|20)\d\d"
+YEAR = r"(?:1\d|20)\d\d"
 # A day of a date, unless its digits go on as a number's: "May 1,200 vehicles" is a count.
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?(?![.,]\d| \d{3}(?!\d))"
 # Dates belong in date fields; written in a text they are not claims about quantities. A date
 # starts with a digit or a month's capital: the lookahead of those lets a search skip the rest.
 _DATE_INITIALS = "".join(sorted({name[0] for name in MONTHS}))
 _DATE = re.compile(
-    rf"(?=[\d{_DATE_INITIALS}])(?:\b{_YEAR}-\d{{2}}(?:-\d{{2}})?\b"
-    rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"
-    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"
-    rf"|\b{_MONTH}\s+{_YEAR}\b)"
+    rf"(?=[\d{_DATE_INITIALS}])(?:\b{YEAR}-\d{{2}}(?:-\d{{2}})?\b"
+    rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{YEAR})?\b"
+    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{YEAR})?\b"
+    rf"|\b{_MONTH}\s+{YEAR}\b)"
 )
 # Bare URLs are addresses, not claims. (Texts are read as shown, without link targets.)
 _URL = re.compile(r"https?://\S+")

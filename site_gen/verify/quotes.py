@@ -67,15 +67,15 @@ _NEGATION = re.compile(
     rf"(?=[{_NEGATION_INITIALS}])(?:\b(?:{_NEGATION_WORDS})\b|n't\b)", re.IGNORECASE
 )
 # Words that deny or doubt what they govern without a negation: "the ministry denied that
-# troops fired", "the alleged mistreatment". "Declined" denies only before "to": "protests
-# declined" is a fall. Left out of a quote, or just before it, they
-# reverse or hedge it as a dropped "not" or "nearly" does.
+# troops fired", "the alleged mistreatment". Left out of a quote, or just before it, they
+# reverse or hedge it as a dropped "not" or "nearly" does. "Declined" denies only before "to":
+# "protests declined" is a fall.
 _DOUBT_WORDS = (
     "deny|denies|denied|denying|denial|false|falsely|untrue|refute|refutes|refuted|refuting"
     "|reject|rejects|rejected|rejecting|dismiss|dismisses|dismissed|dismissing|refuse|refuses"
     "|refused|refusing|decline to|declines to|declined to|declining to|rule out|rules out"
-    "|ruled out|ruling out|fail|fails|failed|failing|alleged|allegation|allegations|allegedly|reportedly|purportedly"
-    "|supposedly|unconfirmed|unverified"
+    "|ruled out|ruling out|fail|fails|failed|failing|alleged|allegation|allegations|allegedly"
+    "|reportedly|purportedly|supposedly|unconfirmed|unverified"
 )
 _DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS})\b", re.IGNORECASE)
 # Both kinds of words, in text already case-folded, which a case-blind search would read at half

@@ -35,6 +35,7 @@ from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import (
     WORDS_RUN,
+    YEAR,
     Number,
     as_decimal,
     claimed_numbers,
@@ -165,7 +166,7 @@ _ROUND_NUMBERS = MappingProxyType(
     }
 )
 # A year written alone, which counts nothing a number in words could say.
-_YEAR = re.compile(r"1\d{3}|20\d\d")
+_YEAR = re.compile(YEAR)
 # A number in words: a round one, or a run of number words ("two hundred", "twenty-five").
 _NUMBER_IN_WORDS = re.compile(
     rf"(?=[{''.join(sorted({word[0] for word in _ROUND_NUMBERS}))}])(?<![\w-])(?<!\d )"
@@ -525,16 +526,18 @@ def _number_words(reading: _Reading) -> Iterator[Finding]:
     a text accepts. A quote's dates, designations and years back no count: "seven days" is no
     "January 7", "three hundred" no "S-300", and "thousands" no "2019".
     """
+    given: set[Decimal] | None = None  # Most texts write no number in words.
     for found in _NUMBER_IN_WORDS.finditer(reading.text):
         written = found.group()
         if any(_names(written, quote) for quote in reading.quotes):
             continue
-        given = {
-            value
-            for citation in reading.fact.citations
-            for digits, value in claimed_numbers(strip_editorial(citation.quote))
-            if not _YEAR.fullmatch(digits)
-        }
+        if given is None:
+            given = {
+                value
+                for citation in reading.fact.citations
+                for digits, value in claimed_numbers(strip_editorial(citation.quote))
+                if not _YEAR.fullmatch(digits)
+            }
         if written in _ROUND_NUMBERS:
             low, high = _ROUND_NUMBERS[written]
             if any(low <= value < high for value in given):
@@ -674,27 +677,25 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             continue  # An unknown id or a fact of another kind is reported elsewhere.
         names = reading.names.forms[ref].values()
         quotes = [reading.quote_of[c] for c in citations]
-        speaking = _speaking(reading.names, quotes, names, ref)
-        if speaking is None:
+        given = [_attributed_to(reading.names, quote) for quote in quotes]
+        if _speaks(given, quotes, names, ref):
             continue  # Most quotes name who speaks: no source text needs reading.
-        others = speaking
-        if not others and _quoted(names, reading.publishers):
+        if not any(given) and _quoted(names, reading.publishers):
             continue  # An agency that reports a count is named by citing it.
         if not all(map(reading.located.of, citations)):
             continue  # A source that cannot be read, or is not the one pinned, is reported.
         sentences = [reading.sentence(c) for c in citations]
-        speaking = _speaking(reading.names, sentences, names, ref)
-        if speaking is None:
+        said = [_attributed_to(reading.names, sentence) for sentence in sentences]
+        if _speaks(said, sentences, names, ref):
             continue
-        others |= speaking
+        others = {other: name for each in (*given, *said) for other, name in each.items()}
         # A quote that gives its words to no one and names no one may be the actor's, named
         # just before it ("He added…"); one beside it that quotes someone else does not change
         # that. One that names another ("Tokayev described…") is that one's.
         free = [
             citation
-            for citation, sentence in zip(citations, sentences, strict=True)
-            if not _attributed_to(reading.names, sentence)
-            and not reading.names.named_in(reading.quote_of[citation])
+            for citation, each in zip(citations, said, strict=True)
+            if not each and not reading.names.named_in(reading.quote_of[citation])
         ]
         if others and _quoted(names, [reading.surroundings(c) for c in free]):
             continue
@@ -717,19 +718,14 @@ def _unnamed_actors(reading: _Reading) -> Iterator[Finding]:
             )
 
 
-def _speaking(
-    names: Names, texts: list[str], forms: Iterable[str], ref: str
-) -> dict[str, str] | None:
-    """Return None where folded quotes or sentences give the words to the actor `ref`, or one
-    that gives them to no one names it (by one of its `forms`); else whom they give the words
-    to, by id with the name they use. "According to CNN" names no speaker but CNN, and a
-    headline beside it that names no one does not make the speaker someone else."""
-    given = [_attributed_to(names, text) for text in texts]
+def _speaks(given: list[dict[str, str]], texts: list[str], forms: Iterable[str], ref: str) -> bool:
+    """Tell whether folded quotes or sentences, each with whom it gives its words to, are the
+    actor `ref`'s: one gives them to it, or one that gives them to no one names it (by one of
+    its `forms`). "According to CNN" names no speaker but CNN, and a headline beside it that
+    names no one does not make the speaker someone else."""
     if any(ref in each for each in given):
-        return None
-    if _quoted(forms, [text for text, each in zip(texts, given, strict=True) if not each]):
-        return None
-    return {other: name for each in given for other, name in each.items()}
+        return True
+    return _quoted(forms, [text for text, each in zip(texts, given, strict=True) if not each])
 
 
 def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
