@@ -209,14 +209,7 @@ def test_a_date_in_a_text_is_one_its_quotes_or_its_date_fields_give(
     sample: Path, quote: str, text: str, unbacked: str | None
 ) -> None:
     """A date is no count, so no date was read: an altered day, month or year passed."""
-    events = sample / "facts/events.yml"
-    replace_in(events, QUOTE, quote)
-    replace_in(events, TEXT, text)
-    _, problems = check_root(sample)
-    errors = [(p.code, p.message) for p in problems if p.is_error]
-    fields = "no quote of this fact and none of its date fields gives that date"
-    message = f"text says {unbacked}, but {fields}"
-    assert errors == ([("date-not-quoted", message)] if unbacked else [])
+    assert date_errors(sample, quote, text) == unbacked_date(unbacked, "date")
 
 
 @pytest.mark.parametrize(
@@ -234,15 +227,22 @@ def test_a_day_of_the_week_is_one_its_quotes_or_its_date_gives(
     sample: Path, quote: str, text: str, unbacked: str | None
 ) -> None:
     """ "In a speech on Thursday" passed for a report that says Friday."""
+    assert date_errors(sample, quote, text) == unbacked_date(unbacked, "day")
+
+
+def date_errors(sample: Path, quote: str, text: str) -> list[tuple[str, str]]:
+    """Check the sample with its event's quote and text replaced; return its errors."""
     events = sample / "facts/events.yml"
     replace_in(events, QUOTE, quote)
     replace_in(events, TEXT, text)
     _, problems = check_root(sample)
-    errors = [(p.code, p.message) for p in problems if p.is_error]
-    fields = "no quote of this fact and none of its date fields gives that day"
-    assert errors == (
-        [("date-not-quoted", f"text says {unbacked}, but {fields}")] if unbacked else []
-    )
+    return [(p.code, p.message) for p in problems if p.is_error]
+
+
+def unbacked_date(written: str | None, which: str) -> list[tuple[str, str]]:
+    """Return the error of a date or day no quote and no date field gives, if one is written."""
+    fields = f"no quote of this fact and none of its date fields gives that {which}"
+    return [("date-not-quoted", f"text says {written}, but {fields}")] if written else []
 
 
 def test_the_day_of_a_reports_date_backs_no_day_of_the_week(sample: Path) -> None:
