@@ -217,12 +217,24 @@ class Names:
         """Yield each name a text gives: the id it names, where it starts and where it ends."""
         folded = text.casefold()
         for word in words.finditer(text):
-            start = word.start()
-            first = _POSSESSIVE.sub("", word.group().casefold())  # "Putin's spokesman"
-            for form, ref in self.by_first_word.get(first, ()):
-                end = start + len(form)
-                if folded.startswith(form, start) and not _is_word(folded, end):
-                    yield ref, start, end
+            yield from self._starting(folded, word)
+
+    def leading(self, text: str) -> dict[str, str]:
+        """Return whom a text names with its first word, by id, with the name it uses: whom
+        "said" gives its words to in "said Tokayev on Friday"."""
+        word = _WORD_START.match(text)
+        if word is None:
+            return {}
+        return {ref: text[:end] for ref, _, end in self._starting(text.casefold(), word)}
+
+    def _starting(self, folded: str, word: re.Match[str]) -> Iterator[tuple[str, int, int]]:
+        """Yield each name that starts at a word of a casefolded text."""
+        start = word.start()
+        first = _POSSESSIVE.sub("", word.group().casefold())  # "Putin's spokesman"
+        for form, ref in self.by_first_word.get(first, ()):
+            end = start + len(form)
+            if folded.startswith(form, start) and not _is_word(folded, end):
+                yield ref, start, end
 
 
 class _Reading:
@@ -740,11 +752,7 @@ def _attributed_to(names: Names, sentence: str) -> dict[str, str]:
             after += len("the ")
         following = sentence[after : after + _ATTRIBUTION_REACH]
         if word.group() not in _TOLD:  # "told the conference" names whom he told.
-            found |= {
-                ref: following[:end]
-                for ref, start, end in names.occurrences(following)
-                if not start
-            }
+            found |= names.leading(following)
         if word.group() in _LEADING_ATTRIBUTIONS:
             continue
         preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
