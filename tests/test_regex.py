@@ -36,7 +36,7 @@ from site_gen.preview import server
 from site_gen.render import markdown, templates, views
 from site_gen.sources import adding, loader, reader
 from site_gen.sources import yaml as site_yaml
-from site_gen.verify import coverage, numbers, quotes, references, suggest, wording
+from site_gen.verify import coverage, numbers, quotes, reading, references, suggest, wording
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site_gen"
 
@@ -171,17 +171,17 @@ CASES = [
     _case(numbers, "_MULTIPLIER", "match", "fact texts and quotes after each number"),
     _case(numbers, "_WEEKDAY", "findall", "fact texts and their quotes"),
     _case(numbers, "_WORDS_RUN", "finditer", "quotes, and fact texts folded (with round words)"),
-    _case(wording, "_ATTRIBUTION", "findall", "fact texts and quotes, folded (and search)"),
+    _case(reading, "ATTRIBUTION", "findall", "fact texts and quotes, folded (and search)"),
     _case(wording, "_QUALIFIER", "search", "the words before a number in a text or quote"),
-    _case(wording, "_ARTICLE", "sub", "names and aliases, folded"),
-    _case(wording, "_MARKUP", "sub", "fact texts and quotes, before folding"),
+    _case(reading, "_ARTICLE", "sub", "names and aliases, folded"),
+    _case(reading, "_MARKUP", "sub", "fact texts and quotes, before folding"),
     _case(wording, "_SENTENCE_END", "finditer", "fact texts, folded (and search)"),
-    _case(wording, "_SOURCE_SENTENCE_END", "finditer", "source text around a quote (and search)"),
+    _case(reading, "_SOURCE_SENTENCE_END", "finditer", "source text around a quote (and search)"),
     _case(wording, "_NUMBER_IN_WORDS", "finditer", "fact texts and titles, folded"),
-    _case(wording, "_CAPITALIZED", "finditer", "fact texts and titles, case kept"),
-    _case(wording, "_WORD_START", "finditer", "source text around an attribution word"),
-    _case(wording, "_RELATIVE_CLAUSE", "sub", "source text after a quote, in its sentence"),
-    _case(wording, "_POSSESSIVE", "sub", "each capitalized word of a text"),
+    _case(reading, "CAPITALIZED", "finditer", "fact texts and titles, case kept"),
+    _case(reading, "_WORD_START", "finditer", "source text around an attribution word"),
+    _case(reading, "_RELATIVE_CLAUSE", "sub", "source text after a quote, in its sentence"),
+    _case(reading, "_POSSESSIVE", "sub", "each capitalized word of a text"),
     _case(wording, "_YEAR", "fullmatch", "the digits of each number of a quote"),
     _case(suggest, "DIFF_MARK", "finditer", "problem detail lines: YAML lines, passages (sub)"),
     _case(suggest, "_WORD", "finditer", "quotes and normalized source texts (findall)"),

@@ -14,10 +14,11 @@ from conftest import REPO, check_root, replace_in, run_cli
 from site_gen.config import Config
 from site_gen.errors import Location, Problem
 from site_gen.model import Person, Settings, Site, schema
+from site_gen.model.counts import QUALIFIERS
 from site_gen.pipeline import load_and_check
 from site_gen.render.data import facts_json
 from site_gen.render.views import SiteView
-from site_gen.verify import wording
+from site_gen.verify.reading import ATTRIBUTION_WORDS, Names
 
 WIRE = """\
 Officials report arrests
@@ -615,7 +616,7 @@ def test_the_docs_list_every_code_and_word() -> None:
     section = re.sub(r"\s+", " ", section[: section.index("\n## ", 1)])
     for code in (*schema.WORDING_CODES, "stale-accept"):
         assert f"`{code}`" in section
-    for word in (*wording.ATTRIBUTION_WORDS, *wording.QUALIFIERS):
+    for word in (*ATTRIBUTION_WORDS, *QUALIFIERS):
         assert re.search(rf"[:,] {re.escape(word)}[,.]", section), word
 
 
@@ -635,4 +636,4 @@ def test_a_name_is_found_before_a_possessive() -> None:
     here = Location("facts/x.yml", 1, 1)
     putin = Person(id="putin", kind="person", text="Putin.", location=here, name="Putin")
     site = Site(Settings("t", "d", here), {}, {"putin": putin})
-    assert wording.Names(site).named_in("Putin's spokesman said so") == {"putin": "Putin"}
+    assert Names(site).named_in("Putin's spokesman said so") == {"putin": "Putin"}

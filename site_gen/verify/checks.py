@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from site_gen.errors import Problem
 from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Source, Span, counts
-from site_gen.verify import references, suggest, wording
+from site_gen.verify import reading, references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.located import Located
 from site_gen.verify.numbers import (
@@ -76,11 +76,11 @@ class _Check:
     # The spans above, as the wording lint and the pages read them; filled as the check goes.
     located: Located = field(init=False)
     # Whom the lint finds named in a text.
-    names: wording.Names = field(init=False)
+    names: reading.Names = field(init=False)
 
     def __post_init__(self) -> None:
         self.located = Located(self.spans)
-        self.names = wording.Names(self.site)
+        self.names = reading.Names(self.site)
 
 
 def check_site(site: Site, verdicts: Verdicts | None = None) -> Verification:
@@ -238,7 +238,7 @@ def check_numbers(fact: CitedText) -> Iterator[Problem]:
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
     years: set[Decimal] = set()
     for key in _CLAIMING_KEYS:
-        shown = wording.shown_text(getattr(fact, key, "") or "")
+        shown = reading.shown_text(getattr(fact, key, "") or "")
         yield from _unbacked_dates(fact, key, shown, what)
         for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
             if quoted is None:
