@@ -37,6 +37,7 @@ The market reopened, which the council said was overdue.
 “The pier is open to all boats.” Officials said so on Monday.
 After Mayor Ruiz left, Mara Lind said the pier was safe.
 The council closed the road, adding that it would reopen soon.
+The council described the fire as an accident.
 """
 
 MAYOR = """\
@@ -268,6 +269,12 @@ DISTORTED = [
         "unattributed",
         "every quote attributes the claim ('said'), but the text states it as plain fact",
         id="said-only-in-a-link-address",
+    ),
+    pytest.param(
+        fact("The fire was an accident.", "The council described the fire as an accident."),
+        "unattributed",
+        "every quote attributes the claim ('described'), but the text states it as plain fact",
+        id="described-as-dropped",
     ),
     pytest.param(
         fact(
