@@ -510,6 +510,37 @@ def test_a_figure_value_keeps_its_quotes_qualifier(
     assert wording_found(wire, figure("About", "300", HELD)) == []
 
 
+def test_a_figure_value_keeps_the_qualifier_of_a_number_in_words(wire: Path) -> None:
+    """The values' quotes were read for numbers in digits only: "at least 3" passed for a
+    quote's "Three children"."""
+    [found] = wording_found(wire, figure("at least", "3", CHILDREN))
+    assert (found.code, found.message) == (
+        "qualifier",
+        "value is 'at least 3', but its quotes say '3'",
+    )
+    assert wording_found(wire, figure("", "3", CHILDREN)) == []
+
+
+def test_a_label_or_what_a_statement_is_about_is_read_as_a_title(wire: Path) -> None:
+    """A figure's label and what a statement is about show alone in lists, search and page
+    titles: "about 4,400 people arrested" passed for quotes that say "more than 4,400"."""
+    label = "label: about 4,400 people arrested"
+    [found] = wording_found(wire, figure("more than").replace("label: people arrested", label))
+    assert (found.code, found.message, found.location.line) == (
+        "qualifier",
+        "label says 'about 4,400', but its quotes say 'more than 4,400'",
+        3,
+    )
+    added = "She added that the hall was open to all."
+    about = "  about: the hall that is not open\n"
+    [found] = wording_found(wire, fact(added, added, kind="statement", extra=about))
+    assert (found.code, found.message, found.location.line) == (
+        "negation",
+        "about has 'not', but none of its quotes has a negation, denial or doubt",
+        6,
+    )
+
+
 def test_a_statement_has_the_speaker_its_report_names(wire: Path) -> None:
     """A report names its speaker before quoting on ("She added…"), but a speaker that no
     quote's paragraph, nor the two before it, names is the editors' alone: "a claim by Ana

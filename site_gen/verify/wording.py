@@ -35,7 +35,6 @@ from site_gen.verify.numbers import (
     as_decimal,
     claimed_numbers,
     in_words,
-    numbers_at,
 )
 from site_gen.verify.quotes import (
     find_reversals,
@@ -62,6 +61,8 @@ _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 
 
+# The keys that stand for a fact where its text does not show.
+_HEADING_KEYS = ("title", "label", "about")
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -109,13 +110,15 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         unnamed_self,
     )
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
-    # A title stands for the fact in lists, feeds and search: it may not add a "not" or change
-    # a number's qualifier either. (Headlines drop attributions; the text keeps them.)
-    if getattr(fact, "title", ""):
-        heading = Reading(site, fact, located, names, key="title")
-        findings |= dict.fromkeys(
-            [*_qualifiers(heading), *_number_words(heading), *_added_negations(heading)]
-        )
+    # A title, a figure's label or what a statement is about stands for the fact in lists,
+    # feeds and search: it may not add a "not" or change a number's qualifier either.
+    # (Headlines drop attributions; the text keeps them.)
+    for key in _HEADING_KEYS:
+        if getattr(fact, key, ""):
+            heading = Reading(site, fact, located, names, key=key)
+            findings |= dict.fromkeys(
+                [*_qualifiers(heading), *_number_words(heading), *_added_negations(heading)]
+            )
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
     problems = [
@@ -239,12 +242,14 @@ def _value_qualifiers(reading: Reading) -> Iterator[Finding]:
     fact = reading.fact
     if not isinstance(fact, Figure):
         return
+    # In digits or in words: "at least 2" is no "a maximum of two".
+    numbers_of = dict(zip(fact.citations, reading.quoted_numbers, strict=True))
     for index, entry in enumerate(fact.values):
         number = as_decimal(entry.value)
         given = {
-            _qualifier(quote, found.start)
-            for quote in (reading.quote_of[c] for c in entry.sources)
-            for found in numbers_at(quote)
+            _qualifier(reading.quote_of[citation], found.start)
+            for citation in entry.sources
+            for found in numbers_of[citation]
             if found.value == number
         }
         used = plain(entry.qualifier)
