@@ -270,6 +270,15 @@ DISTORTED = [
         "every quote attributes the claim ('said'), but the text states it as plain fact",
         id="said-only-in-a-link-address",
     ),
+    *(
+        pytest.param(
+            fact(f"The mayor, Ana Ruiz, did {written} open the new hall on Friday.", HALL),
+            "negation",
+            "text has 'not', but none of its quotes has a negation, denial or doubt",
+            id=f"not-added-as-{name}",
+        )
+        for name, written in [("fullwidth-letters", "ｎｏｔ"), ("invisible-operator", "n\u2063ot")]
+    ),
     pytest.param(
         fact("The fire was an accident.", "The council described the fire as an accident."),
         "unattributed",

@@ -23,7 +23,8 @@ WINDOW = 300
 _DELETED = frozenset(
     "\u00ad"  # soft hyphen
     "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters
-    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi marks
+    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi marks
+    "\u034f\u180e\u2061\u2062\u2063\u2064"  # joiners, separators, invisible operators
 )
 
 # Typographic variants that editors retype with a plain keyboard.

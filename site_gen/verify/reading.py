@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -328,11 +329,14 @@ def plain(text: str) -> str:
 def shown_text(text: str) -> str:
     """Return a Markdown text's words as its pages show them, folded as the quote matcher folds,
     keeping their case: without emphasis marks and link targets, and with character references
-    read, so that no number or "not" hides in markup ("&#57;" is a 9 on the page)."""
+    read, so that no number or "not" hides in markup ("&#57;" is a 9 on the page). Compatibility
+    forms are read as their plain ones, as the number rule reads them: "ｎｏｔ" is a "not"."""
     if any(mark in text for mark in _MARKS):  # Most texts and quotes have no Markdown.
         text = _MARKUP.sub(_unmark, text)
     if "&" in text:
         text = html.unescape(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return fold_text(text)
 
 
