@@ -551,6 +551,12 @@ def test_omitted_negation(quote: str, text: str, word: str) -> None:
             "rejected",
         ),
         ("police have ... reports of deaths", "police have refuted reports of deaths", "refuted"),
+        (
+            "the protests had ... subsided in Almaty",
+            "the protests had mostly subsided in Almaty",
+            "mostly",
+        ),
+        ("the systems ... be supplied to Kyiv", "the systems could be supplied to Kyiv", "could"),
     ],
 )
 def test_an_omitted_denial_reverses_the_quote(quote: str, text: str, word: str) -> None:

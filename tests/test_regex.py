@@ -157,6 +157,7 @@ CASES = [
     _case(quotes, "_THOUSANDS_GROUP", "match", "quotes that start with a digit"),
     _case(quotes, "_PARAGRAPH_END", "search", "source text that an omission leaves out"),
     _case(quotes, "_DOUBT", "search", "source text that an omission leaves out"),
+    _case(quotes, "_HEDGE", "search", "source text that an omission leaves out"),
     _case(quotes, "_NEGATION_BEFORE", "search", "the source just before a match"),
     _case(quotes, "_NEGATION_AFTER", "match", "the source just after a match"),
     _case(quotes, "_QUALIFIER_BEFORE", "search", "the source just before a match's number"),

@@ -38,6 +38,7 @@ The market reopened, which the council said was overdue.
 After Mayor Ruiz left, Mara Lind said the pier was safe.
 The council closed the road, adding that it would reopen soon.
 The council described the fire as an accident.
+The council said the attempted coup had been thwarted.
 """
 
 MAYOR = """\
@@ -338,6 +339,13 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
 
 
 FAITHFUL = [
+    pytest.param(
+        fact(
+            "The council said the attempted coup had failed.",
+            "The council said the attempted coup had been thwarted.",
+        ),
+        id="failed-as-an-outcome",
+    ),
     pytest.param(fact(HELD, HELD), id="about-300-kept"),
     pytest.param(
         fact(

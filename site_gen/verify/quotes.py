@@ -75,17 +75,32 @@ _DOUBT_WORDS = (
     "deny|denies|denied|denying|denial|false|falsely|untrue|refute|refutes|refuted|refuting"
     "|reject|rejects|rejected|rejecting|dismiss|dismisses|dismissed|dismissing|refuse|refuses"
     "|refused|refusing|decline to|declines to|declined to|declining to|rule out|rules out"
-    "|ruled out|ruling out|fail|fails|failed|failing|alleged|allegation|allegations|allegedly"
-    "|reportedly|purportedly|supposedly|unconfirmed|unverified"
+    "|ruled out|ruling out|alleged|allegation|allegations|allegedly|reportedly|purportedly"
+    "|supposedly|unconfirmed|unverified"
 )
-_DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS})\b", re.IGNORECASE)
+# A failure denies what it governs ("failed to stop the looting"): beside a quote or left out
+# of one, "failed" turns it. In a text, "the attempted coup had failed" is an outcome, so a
+# text and its quotes compare it only where it governs a verb.
+_FAILURE_WORDS = "fail|fails|failed|failing"
+_FAILURES_TO = "|".join(f"{word} to" for word in _FAILURE_WORDS.split("|"))
+_DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS}|{_FAILURE_WORDS})\b", re.IGNORECASE)
+# Words that soften what they govern: an omission that leaves one out hardens the claim ("the
+# protests had ... subsided" of "had mostly subsided"). "May" is left out: it is a month too.
+_HEDGE = re.compile(
+    r"\b(?:mostly|largely|mainly|partly|partially|apparently|possibly|probably|likely"
+    r"|unlikely|might|could)\b",
+    re.IGNORECASE,
+)
 # Both kinds of words, in text already case-folded, which a case-blind search would read at half
 # speed; the lookahead of their initials lets a search skip the rest of a text.
 _REVERSAL_INITIALS = "".join(
-    sorted({word[0] for word in (*_NEGATION_WORDS.split("|"), *_DOUBT_WORDS.split("|"), "n't")})
+    sorted(
+        {word[0] for word in f"{_NEGATION_WORDS}|{_DOUBT_WORDS}|{_FAILURE_WORDS}|n't".split("|")}
+    )
 )
 _REVERSAL = re.compile(
-    rf"(?=[{_REVERSAL_INITIALS}])(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS})\b|n't\b)"
+    rf"(?=[{_REVERSAL_INITIALS}])"
+    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS}|{_FAILURES_TO})\b|n't\b)"
 )
 # "[sic]" goes with one adjoining space: the one before it, unless that would glue two words.
 _SIC = re.compile(r" \[sic\](?!\w)|(?<!\w)\[sic\] |\[sic\]", re.IGNORECASE)
@@ -109,7 +124,8 @@ _THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
 # quotation mark or a bracket. After a match, "without" adds how, not whether ("shot at them
 # without warning"), so it does not count there.
 _NEGATION_BEFORE = re.compile(
-    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS})|n't)[ \"'(\[«»‹›]+\Z", re.IGNORECASE
+    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS}|{_FAILURE_WORDS})|n't)[ \"'(\[«»‹›]+\Z",
+    re.IGNORECASE,
 )
 _NEGATION_AFTER = re.compile(
     rf"[ \"'(\[«»‹›]+(?:{_NEGATION_WORDS.replace('without|', '')})\b", re.IGNORECASE
@@ -781,7 +797,7 @@ def _omitted_problem(source: Normalized, start: int, end: int) -> tuple[Reason, 
     for negation in _NEGATION.finditer(hay, max(0, start - 1), end + 2):
         if negation.end() > start and negation.start() < end:
             return Reason.OMITTED_NEGATION, f"contains the negation '{negation.group()}'"
-    if doubt := _DOUBT.search(hay, start, end):
+    if doubt := _DOUBT.search(hay, start, end) or _HEDGE.search(hay, start, end):
         found = f"contains '{doubt.group()}', which hedges or denies what it governs"
         return Reason.OMITTED_NEGATION, found
     if qualifier := _qualifier_before_number(hay, start, end):
