@@ -245,15 +245,20 @@ def unbacked_date(written: str | None, which: str) -> list[tuple[str, str]]:
     return [("date-not-quoted", f"text says {written}, but {fields}")] if written else []
 
 
-def test_the_day_of_a_reports_date_backs_no_day_of_the_week(sample: Path) -> None:
-    """An event dated by its report (2025-03-04, a Tuesday) may have happened on another day."""
+@pytest.mark.parametrize(("written", "which"), [("Tuesday", "day"), ("4 March", "date")])
+def test_a_reports_date_backs_no_date_nor_day_of_the_text(
+    sample: Path, written: str, which: str
+) -> None:
+    """An event dated by its report (2025-03-04, a Tuesday) may have happened on another day:
+    "on 4 March" passed as the day of an event the report does not date."""
     events = sample / "facts/events.yml"
     replace_in(events, QUOTE, DATED_QUOTE)
-    replace_in(events, TEXT, "text: On Tuesday the harbour bridge reopened.")
+    replace_in(events, TEXT, f"text: On {written} the harbour bridge reopened.")
     replace_in(events, 'date: "2025-03-04"', 'date: "2025-03-04"\n  date_of_report: true')
     _, problems = check_root(sample)
     assert [p.message for p in problems if p.is_error] == [
-        "text says Tuesday, but no quote of this fact and none of its date fields gives that day"
+        f"text says {written}, but no quote of this fact and none of its date fields gives that "
+        f"{which}"
     ]
 
 

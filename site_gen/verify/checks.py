@@ -279,14 +279,14 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
     ]
     if not written:
         return  # Most texts write no date.
-    own = _own_dates(fact)
+    # A report's date is not the date of what it reports, nor its day: "on January 31" for an
+    # interview that a report of January 31 does not date. A quote must give it.
+    own = [] if getattr(fact, "date_of_report", False) else _own_dates(fact)
     quotes = [strip_editorial(c.quote) for c in fact.citations]
     known = {field_date(value) for value in own}
     known |= {date for quote in quotes for _, date in dates(quote)}
     backed: set[Date | str | None] = set().union(*(date.forms() for date in known))
-    # The day of a report's date is not the day of what it reports.
-    if not getattr(fact, "date_of_report", False):
-        backed |= {weekday_of(value) for value in own}
+    backed |= {weekday_of(value) for value in own}
     backed |= {day for quote in quotes for day in weekdays(quote)}
     fields = " and none of its date fields" if isinstance(fact, Fact) else ""
     for text, date in dict.fromkeys(written):
