@@ -192,6 +192,9 @@ DATED_QUOTE = "quote: Port Elin, March 3 (Gazette).- The harbour bridge reopened
         (DATED_QUOTE, "text: By April 3 the harbour bridge reopened.", "April 3"),
         # A quote's date without a year backs no year.
         (DATED_QUOTE, "text: By March 3, 2024, the harbour bridge reopened.", "March 3, 2024"),
+        # A range of days is two dates, each backed or not; its end was read as the count -4.
+        (DATED_QUOTE, "text: From March 3\u20134 the harbour bridge reopened.", None),
+        (DATED_QUOTE, "text: From 3\u20135 March the harbour bridge reopened.", "3-5 March"),
     ],
     ids=[
         "field",
@@ -203,6 +206,8 @@ DATED_QUOTE = "quote: Port Elin, March 3 (Gazette).- The harbour bridge reopened
         "old-year",
         "month-off",
         "no-year",
+        "range",
+        "range-off",
     ],
 )
 def test_a_date_in_a_text_is_one_its_quotes_or_its_date_fields_give(

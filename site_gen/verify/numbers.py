@@ -44,13 +44,16 @@ _MONTH = (
 YEAR = r"(?:1\d|20)\d\d"
 # A day of a date, unless its digits go on as a number's: "May 1,200 vehicles" is a count.
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?(?![.,]\d| \d{3}(?!\d))"
+# Days of a month, one or a range of them ("January 2-7", "2-7 January"; a dash is folded to
+# "-" before dates are read).
+_DAYS = rf"{_DAY}(?:-{_DAY})?"
 # Dates belong in date fields; written in a text they are not claims about quantities. A date
 # starts with a digit or a month's capital: the lookahead of those lets a search skip the rest.
 _DATE_INITIALS = "".join(sorted({name[0] for name in MONTHS}))
 _DATE = re.compile(
     rf"(?=[\d{_DATE_INITIALS}])(?:\b{YEAR}-\d{{2}}(?:-\d{{2}})?\b"
-    rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{YEAR})?\b"
-    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{YEAR})?\b"
+    rf"|\b{_MONTH}\s+{_DAYS}(?:,?\s+{YEAR})?\b"
+    rf"|\b{_DAYS}\s+(?:of\s+)?{_MONTH}(?:,?\s+{YEAR})?\b"
     rf"|\b{_MONTH}\s+{YEAR}\b)"
 )
 # Bare URLs are addresses, not claims. (Texts are read as shown, without link targets.)
@@ -171,19 +174,22 @@ _MONTH_NUMBERS = MappingProxyType({name[:3]: number for number, name in enumerat
 
 def dates(text: str) -> list[tuple[str, Date]]:
     """Return each date written in a text ("5 January", "January 2, 2022", "2022-01"), as
-    written and as its parts."""
-    return [(found.group(), _date(found.group())) for found in _DATE.finditer(text)]
+    written and as its parts; a range of days gives each of its ends ("January 2-7")."""
+    return [
+        (found.group(), date) for found in _DATE.finditer(text) for date in _dates(found.group())
+    ]
 
 
-def _date(written: str) -> Date:
+def _dates(written: str) -> list[Date]:
     """Read a date the _DATE pattern found: one without a month name is an ISO date; in
-    another, a number of four digits is the year and the other one the day."""
+    another, a number of four digits is the year and the others the days."""
     numbers = [int(digits) for digits in _DIGITS.findall(written)]
     if (name := _MONTH_NAME.search(written)) is None:
-        return field_date(written)
+        return [field_date(written)]
     month = _MONTH_NUMBERS[name.group()]
     year = next((n for n in numbers if n >= 1000), None)
-    return Date(year, month, next((n for n in numbers if n < 1000), None))
+    days: list[int | None] = [n for n in numbers if n < 1000]
+    return [Date(year, month, day) for day in days or [None]]
 
 
 # The days of the week, in the order of datetime.date.weekday().
