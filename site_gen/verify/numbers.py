@@ -25,14 +25,19 @@ _NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 # The words that multiply the number before them, by the power of ten each stands for: spelled
-# out after a space ("5 million", "5 millions"), or abbreviated, glued or not ("5bn").
+# out after a space ("5 million", "5 millions"), abbreviated, glued or not ("5bn"), or a
+# letter glued to it ("164k", "$5m"; "5 m" may be metres).
 _SPELLED_MULTIPLIERS = MappingProxyType(
     {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 )
 _SHORT_MULTIPLIERS = MappingProxyType({"mn": 6, "mln": 6, "bn": 9})
-_MULTIPLIERS = MappingProxyType({**_SPELLED_MULTIPLIERS, **_SHORT_MULTIPLIERS})
+_LETTER_MULTIPLIERS = MappingProxyType({"k": 3, "m": 6})
+_MULTIPLIERS = MappingProxyType(
+    {**_SPELLED_MULTIPLIERS, **_SHORT_MULTIPLIERS, **_LETTER_MULTIPLIERS}
+)
 _MULTIPLIER = re.compile(
-    rf"(?: ({'|'.join(_SPELLED_MULTIPLIERS)})s?| ?({'|'.join(_SHORT_MULTIPLIERS)}))(?![\w-])",
+    rf"(?: ({'|'.join(_SPELLED_MULTIPLIERS)})s?| ?({'|'.join(_SHORT_MULTIPLIERS)})"
+    rf"|({'|'.join(_LETTER_MULTIPLIERS)}))(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -102,7 +107,8 @@ def numbers_at(text: str) -> list[Number]:
         written, value = number.group(), _value(number.group())
         if (times := _MULTIPLIER.match(text, number.end())) is not None:
             written += times.group()
-            value = value.scaleb(_MULTIPLIERS[(times.group(1) or times.group(2)).lower()])
+            word = next(group for group in times.groups() if group)
+            value = value.scaleb(_MULTIPLIERS[word.lower()])
         found.append(Number(number.start(), written, value))
     return found
 
