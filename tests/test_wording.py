@@ -281,6 +281,12 @@ DISTORTED = [
         for name, written in [("fullwidth-letters", "ｎｏｔ"), ("invisible-operator", "n\u2063ot")]
     ),
     pytest.param(
+        fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),
+        "qualifier",
+        "text says '>4,400', but its quotes say 'more than 4,400'",
+        id="qualifier-as-a-sign",
+    ),
+    pytest.param(
         fact("The fire was an accident.", "The council described the fire as an accident."),
         "unattributed",
         "every quote attributes the claim ('described'), but the text states it as plain fact",

@@ -53,7 +53,12 @@ from site_gen.verify.reading import (
 
 # The qualifier right before a number: the number's offset ends the searched stretch.
 # In any case, for a text's numbers are found in it before case folding (see Reading.folded).
-_QUALIFIER = re.compile(rf"(?<!\w)({alternatives(tuple(QUALIFIERS))}) ?\Z", re.IGNORECASE)
+# A sign glued to the number qualifies it as a word does: "~164" is "about 164", ">7,939" "more
+# than 7,939".
+_SIGNS = "~≈<>≤≥"
+_QUALIFIER = re.compile(
+    rf"(?<!\w)({alternatives(tuple(QUALIFIERS))}) ?\Z|([{_SIGNS}])\Z", re.IGNORECASE
+)
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
 # Where a sentence of a text ends: a stop or a semicolon, then a space or the end ("4.5" goes
@@ -305,11 +310,12 @@ def _number_words(reading: Reading) -> Iterator[Finding]:
 def _qualifier(text: str, start: int) -> str:
     """Return the qualifier written right before the number at `start`, or ''."""
     found = _QUALIFIER.search(text, max(0, start - _QUALIFIER_REACH), start)
-    return found.group(1).casefold() if found else ""
+    return (found.group(1) or found.group(2)).casefold() if found else ""
 
 
 def _qualified(qualifier: str, written: str) -> str:
-    return f"{qualifier} {written}" if qualifier else written
+    """Write a number with its qualifier, if any: a sign glued to it, words before it."""
+    return f"{qualifier}{'' if qualifier in _SIGNS else ' '}{written}"
 
 
 def _negations(reading: Reading) -> Iterator[Finding]:
