@@ -36,7 +36,7 @@ from site_gen.preview import server
 from site_gen.render import markdown, templates, views
 from site_gen.sources import adding, loader, reader
 from site_gen.sources import yaml as site_yaml
-from site_gen.verify import coverage, numbers, quotes, reading, references, suggest, wording
+from site_gen.verify import checks, coverage, numbers, quotes, reading, references, suggest, wording
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site_gen"
 
@@ -178,6 +178,7 @@ CASES = [
     _case(reading, "_ARTICLE", "sub", "names and aliases, folded"),
     _case(reading, "_MARKUP", "sub", "fact texts and quotes, before folding"),
     _case(wording, "_SENTENCE_END", "finditer", "fact texts, folded (and search)"),
+    _case(checks, "_ROLE_MODIFIER", "search", "a case-folded quote before each place of a role"),
     _case(reading, "_SOURCE_SENTENCE_END", "finditer", "source text around a quote (and search)"),
     _case(wording, "_NUMBER_IN_WORDS", "finditer", "fact texts and titles, folded"),
     _case(reading, "CAPITALIZED", "finditer", "fact texts and titles, case kept"),

@@ -39,6 +39,7 @@ After Mayor Ruiz left, Mara Lind said the pier was safe.
 The council closed the road, adding that it would reopen soon.
 The council described the fire as an accident.
 The council said the attempted coup had been thwarted.
+Ana Ruiz, a former police chief, thanked the crews.
 """
 
 MAYOR = """\
@@ -561,6 +562,22 @@ def test_a_label_or_what_a_statement_is_about_is_read_as_a_title(wire: Path) -> 
         "negation",
         "about has 'not', but none of its quotes has a negation, denial or doubt",
         6,
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "refused"), [("police chief", True), ("former police chief", False)]
+)
+def test_a_role_keeps_the_word_that_ends_it(wire: Path, role: str, refused: bool) -> None:
+    """ "Prime Minister" passed for a quote's "Former Prime Minister": the page showed a
+    past office as a present one."""
+    chief = "Ana Ruiz, a former police chief, thanked the crews."
+    mayor = MAYOR.replace("  sources:", f"  roles: [{role}]\n  sources:")
+    cited = f"    - {{source: wire, quote: {json.dumps(chief)}}}\n"
+    (wire / "facts/mayor.yml").write_text(mayor + cited, encoding="utf-8")
+    _, problems = check_root(wire)
+    assert [p.message for p in problems if p.is_error] == (
+        [f"role '{role}' is not in any quote of this person"] if refused else []
     )
 
 

@@ -7,6 +7,7 @@ as `Located`, for the pages to highlight.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -228,6 +229,10 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
 
 # The keys whose words every page shows as the fact's own: its text, and what lists, feeds and
 # search show in its place: a title, a claim's subject, a figure's label, an entity's name.
+# A word right before a role that ends or qualifies it, in a case-folded quote.
+_ROLE_MODIFIER = re.compile(
+    r"\b(?:former|first|acting|deputy|vice|interim|ex|then|late|outgoing|ousted|one-time)[ -]\Z"
+)
 _CLAIMING_KEYS = ("text", "title", "about", "label", "name")
 
 
@@ -372,12 +377,17 @@ def check_value_links(figure: Figure) -> Iterator[Problem]:
 
 def check_roles(person: Person) -> list[Problem]:
     """A role is shown as the sources give it, so it must appear in one of the person's quotes,
-    in whole words: "rime" is no role of a "Prime Minister"."""
+    in whole words: "rime" is no role of a "Prime Minister"; and not right after a word that
+    ends or qualifies it: "Prime Minister" is no role of a "former Prime Minister"."""
     quoted = [normalize(c.quote).text.casefold() for c in person.citations]
 
     def quotes_give(role: str) -> bool:
         words = normalize(role).text.casefold()
-        return any(_in_words(words, quote) for quote in quoted)
+        return any(
+            not _ROLE_MODIFIER.search(quote, 0, at)
+            for quote in quoted
+            for at in _places(words, quote)
+        )
 
     return [
         Problem(
@@ -392,14 +402,13 @@ def check_roles(person: Person) -> list[Problem]:
     ]
 
 
-def _in_words(words: str, text: str) -> bool:
-    """Tell whether `words` stand in `text` with no letter or digit glued to either end."""
+def _places(words: str, text: str) -> Iterator[int]:
+    """Yield where `words` stand in `text` with no letter or digit glued to either end."""
     at = text.find(words)
     while at >= 0:
         end = at + len(words)
         glued_before = words[:1].isalnum() and text[at - 1 : at].isalnum()
         glued_after = words[-1:].isalnum() and text[end : end + 1].isalnum()
         if not (glued_before or glued_after):
-            return True
+            yield at
         at = text.find(words, at + 1)
-    return False
