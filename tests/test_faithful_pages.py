@@ -148,6 +148,16 @@ def test_counts_that_really_differ_are_shown_as_a_disagreement_each_with_its_sou
     assert 'class="chart-fade"' in chart  # 'up to': the bar's end is a ceiling, drawn pale
 
 
+def test_a_value_that_names_itself_is_told_the_other_values(toll: Path) -> None:
+    """The hint listed the value itself: following it repeated the error."""
+    replace_in(toll / "facts/toll.yml", "updates: 400", "updates: 515")
+    result = run_cli("check", "--root", toll)
+    assert (
+        "'updates' names 515, which is no other value of this figure; write the number of one "
+        "of its other values exactly: 400\n"
+    ) in result.stderr
+
+
 @pytest.mark.parametrize(
     ("old", "new", "code", "message"),
     [

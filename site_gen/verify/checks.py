@@ -14,7 +14,18 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from site_gen.errors import Problem
-from site_gen.model import Citation, CitedText, Fact, Figure, Person, Site, Source, Span, counts
+from site_gen.model import (
+    Citation,
+    CitedText,
+    Fact,
+    Figure,
+    FigureValue,
+    Person,
+    Site,
+    Source,
+    Span,
+    counts,
+)
 from site_gen.verify import reading, references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
 from site_gen.verify.located import Located
@@ -121,11 +132,14 @@ def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
         for citation in text.citations
         if (problem := check_citation(check, citation, text.fact_id))
     ]
-    problems = [*check_numbers(text), *misquoted]
-    # Wording is read against quotes that are really in their sources: fix those first.
-    if not misquoted:
-        problems += wording.wording_problems(check.site, text, check.located, check.names)
-    return problems
+    # Numbers and wording are read against quotes that are really in their sources: a
+    # misquoted "7,393" would say that the text's right "7,939" is the one to correct.
+    if misquoted:
+        return misquoted
+    return [
+        *check_numbers(text),
+        *wording.wording_problems(check.site, text, check.located, check.names),
+    ]
 
 
 def check_passages(check: _Check, source: Source) -> list[Problem]:
@@ -325,7 +339,15 @@ def _quoted_numbers(citations: Iterable[Citation]) -> set[Decimal]:
 
 def check_value_links(figure: Figure) -> Iterator[Problem]:
     """A value's `updates` and `restates` must each name another value, and updates form series."""
-    numbers = ", ".join(format(v.value, ",") for v in figure.values if v.restates is None)
+
+    def others(value: FigureValue) -> str:
+        """List the values another may name, for the hint: never the value itself."""
+        found = [
+            format(v.value, ",") for v in figure.values if v.restates is None and v is not value
+        ]
+        if not found:
+            return "this figure has no other value; remove it"
+        return f"write the number of one of its other values exactly: {', '.join(found)}"
 
     def problem(code: str, index: int, key: str, message: str, hint: str) -> Problem:
         return Problem(code, message, figure.at(f"values[{index}].{key}"), figure.id, hint)
@@ -352,7 +374,7 @@ def check_value_links(figure: Figure) -> Iterator[Problem]:
                     index,
                     key,
                     f"'{key}' names {number:,}, which is no other value of this figure",
-                    f"write the number of one of its values exactly: {numbers}",
+                    others(value),
                 )
             elif key == "updates" and updated.setdefault(id(named), index) != index:
                 yield problem(
