@@ -282,6 +282,16 @@ DISTORTED = [
         for name, written in [("fullwidth-letters", "ｎｏｔ"), ("invisible-operator", "n\u2063ot")]
     ),
     pytest.param(
+        fact(
+            "Mayor Ruiz said the pier was safe.",
+            "After Mayor Ruiz left, Mara Lind said the pier was safe.",
+        ),
+        "unnamed",
+        "text gives its words to 'mayor ruiz' ('ana-ruiz'), but its quotes give them to "
+        "'mara lind' ('mara-lind')",
+        id="words-given-to-one-the-quote-names-in-passing",
+    ),
+    pytest.param(
         fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),
         "qualifier",
         "text says '>4,400', but its quotes say 'more than 4,400'",
@@ -346,6 +356,13 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
 
 
 FAITHFUL = [
+    pytest.param(
+        fact(
+            "Mara Lind said Mayor Ruiz had left.",
+            "After Mayor Ruiz left, Mara Lind said the pier was safe.",
+        ),
+        id="speaker-before-the-verb-not-after",
+    ),
     pytest.param(
         fact(
             "The council said the attempted coup had failed.",

@@ -62,9 +62,25 @@ def unnamed(reading: Reading) -> Iterator[Finding]:
                 f"{listing(list(names))}",
                 "cite a passage that names it, or remove the name and the link",
             )
+    # Whomever the text gives words to ("the State Department said") must be whom its quotes
+    # give them to, not someone they name in passing ("according to CNN, the State Department
+    # is seeking…"); or someone whose words the quotes' speaker reports, as the text does ("The
+    # Kremlin said Tokayev told Putin…").
+    speakers = attributed_to(reading.names, reading.text)
+    for ref, name in speakers.items():
+        # A cited publisher speaks for its report: "GulfToday reports that the ministry…".
+        if ref == fact.fact_id or any_named(reading.names.forms[ref].values(), reading.publishers):
+            continue
+        others = _voices_instead(reading, ref, fact.citations)
+        if others and not others.keys() & speakers.keys():
+            yield Finding(
+                "unnamed",
+                f"text gives its words to '{name}' ('{ref}'), but its quotes give them to "
+                f"{listing(list(others.values()))} ('{', '.join(sorted(others))}')",
+                "give the words to whom the quotes give them",
+            )
     # People the text names, and whomever it gives words to ("according to CNN"): an
     # organization named in passing claims nothing.
-    speakers = attributed_to(reading.names, reading.text)
     for ref, name in (speakers | reading.names.named_in(reading.folded, CAPITALIZED)).items():
         entity = reading.site.facts[ref]
         if ref in reading.linked or ref == fact.fact_id:
@@ -107,30 +123,7 @@ def unnamed_actors(reading: Reading) -> Iterator[Finding]:
         actor = reading.linked.get(ref)
         if not isinstance(actor, Person | Organization):
             continue  # An unknown id or a fact of another kind is reported elsewhere.
-        names = reading.names.forms[ref].values()
-        quotes = [reading.quote_of[c] for c in citations]
-        given = [attributed_to(reading.names, quote) for quote in quotes]
-        if _speaks(given, quotes, names, ref):
-            continue  # Most quotes name who speaks: no source text needs reading.
-        if not any(given) and any_named(names, reading.publishers):
-            continue  # An agency that reports a count is named by citing it.
-        if not all(map(reading.located.of, citations)):
-            continue  # A source that cannot be read, or is not the one pinned, is reported.
-        sentences = [reading.sentence(c) for c in citations]
-        said = [attributed_to(reading.names, sentence) for sentence in sentences]
-        if _speaks(said, sentences, names, ref):
-            continue
-        others = {other: name for each in (*given, *said) for other, name in each.items()}
-        # A quote that gives its words to no one and names no one may be the actor's, named
-        # just before it ("He added…"); one beside it that quotes someone else does not change
-        # that. One that names another ("Tokayev described…") is that one's.
-        free = [
-            citation
-            for citation, each in zip(citations, said, strict=True)
-            if not each and not reading.names.named_in(reading.quote_of[citation])
-        ]
-        if others and any_named(names, [reading.surroundings(c) for c in free]):
-            continue
+        others = _voices_instead(reading, ref, citations)
         if others:
             yield Finding(
                 "unnamed",
@@ -139,7 +132,9 @@ def unnamed_actors(reading: Reading) -> Iterator[Finding]:
                 f"name in '{key}' whom the quote names, or cite the passage of '{ref}'",
                 key,
             )
-        elif not any_named(names, [reading.surroundings(c) for c in citations]):
+        elif others is not None and not any_named(
+            reading.names.forms[ref].values(), [reading.surroundings(c) for c in citations]
+        ):
             yield Finding(
                 "unnamed",
                 f"'{key}' names '{ref}', but no quote of this {fact.kind}, in its paragraph or "
@@ -148,6 +143,40 @@ def unnamed_actors(reading: Reading) -> Iterator[Finding]:
                 f"'aliases', or leave '{key}' out",
                 key,
             )
+
+
+def _voices_instead(
+    reading: Reading, ref: str, citations: tuple[Citation, ...]
+) -> dict[str, str] | None:
+    """Return None where the quotes may be `ref`'s words; else whom, by id and name, they give
+    their words to instead, none where they give them to no one and do not name `ref`.
+
+    A quote that gives its words to no one and names no one may be the actor's, named just
+    before it ("He added…"); one beside it that quotes someone else does not change that. One
+    that names another ("Tokayev described…") is that one's.
+    """
+    names = reading.names.forms[ref].values()
+    quotes = [reading.quote_of[c] for c in citations]
+    given = [attributed_to(reading.names, quote) for quote in quotes]
+    if _speaks(given, quotes, names, ref):
+        return None  # Most quotes name who speaks: no source text needs reading.
+    if not any(given) and any_named(names, reading.publishers):
+        return None  # An agency that reports a count is named by citing it.
+    if not all(map(reading.located.of, citations)):
+        return None  # A source that cannot be read, or is not the one pinned, is reported.
+    sentences = [reading.sentence(c) for c in citations]
+    said = [attributed_to(reading.names, sentence) for sentence in sentences]
+    if _speaks(said, sentences, names, ref):
+        return None
+    others = {other: name for each in (*given, *said) for other, name in each.items()}
+    free = [
+        citation
+        for citation, each in zip(citations, said, strict=True)
+        if not each and not reading.names.named_in(reading.quote_of[citation])
+    ]
+    if others and any_named(names, [reading.surroundings(c) for c in free]):
+        return None
+    return others
 
 
 def _speaks(given: list[dict[str, str]], texts: list[str], forms: Iterable[str], ref: str) -> bool:

@@ -300,24 +300,25 @@ class Reading:
 def attributed_to(names: Names, sentence: str) -> dict[str, str]:
     """Return whom a folded sentence attributes its words to, by id, with the name it uses: a
     name right after "according to" ("according to CNN", "… the Kazakh Interior Ministry"),
-    right before a verb of saying ("the health ministry says") or right after one ("said
-    Tokayev"). "He wrote on Twitter" gives nothing to Twitter."""
+    right before a verb of saying ("the health ministry says") or right after one that has none
+    before it ("…, said Tokayev"). "Tokayev said the CSTO would…" gives nothing to the CSTO,
+    nor "told the conference" to the conference, nor "He wrote on Twitter" to Twitter."""
     found: dict[str, str] = {}
     for word in ATTRIBUTION.finditer(sentence):
+        if word.group() not in _LEADING_ATTRIBUTIONS:
+            preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
+            speakers = {
+                ref: preceding[start:end]
+                for ref, start, end in names.occurrences(preceding)
+                if end == len(preceding) - 1
+            }
+            if speakers or word.group() in _TOLD:
+                found |= speakers
+                continue
         after = word.end() + 1
         if sentence.startswith("the ", after):
             after += len("the ")
-        following = sentence[after : after + _ATTRIBUTION_REACH]
-        if word.group() not in _TOLD:  # "told the conference" names whom he told.
-            found |= names.leading(following)
-        if word.group() in _LEADING_ATTRIBUTIONS:
-            continue
-        preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
-        found |= {
-            ref: preceding[start:end]
-            for ref, start, end in names.occurrences(preceding)
-            if end == len(preceding) - 1
-        }
+        found |= names.leading(sentence[after : after + _ATTRIBUTION_REACH])
     return found
 
 
