@@ -14,9 +14,21 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import BASE_PATH, html_pages, parse_page, read_tree, replace_in, run_cli, text_of
+from conftest import (
+    BASE_PATH,
+    REPO,
+    html_pages,
+    parse_page,
+    read_tree,
+    replace_in,
+    run_cli,
+    text_of,
+)
 
+from site_gen.config import Config
+from site_gen.pipeline import load_and_check
 from site_gen.render.textfragment import text_fragment
+from site_gen.render.views import SiteView
 
 # Phrasing elements a <details> may not sit in.
 PHRASING = {"p", "sup", "span", "a", "q", "em", "strong", "summary"}
@@ -103,6 +115,37 @@ def test_a_source_page_lists_each_citing_fact_once_per_passage(
     for citers in lists:
         links = [a.get("href") for a in citers.iter("a")]
         assert len(links) == len(set(links))
+
+
+def test_a_citation_link_lands_on_exactly_its_quoted_words(site: dict[str, ET.Element]) -> None:
+    """The element a quote's link targets, which `:target` highlights, holds that quote's
+    passage, not the whole run of overlapping quotes around it. An element can hold only the
+    start of a quote that crosses one begun before it, or that runs on past a line break."""
+    loaded, verification = load_and_check(Config.for_root(REPO))
+    assert loaded is not None
+    view = SiteView(loaded, verification.located)
+    extents: dict[str, list[tuple[int, int]]] = {}
+    quoted = {}
+    for text in loaded.cited_texts():
+        for citation in view.citations(text):
+            spans = verification.located.of(citation.citation)
+            start, end = spans[0][0], spans[-1][1]
+            extents.setdefault(citation.source.id, []).append((start, end))
+            quoted[BASE_PATH + citation.href] = (citation.source.text, start, end)
+    hrefs = {a.get("href", "") for page in site.values() for a in page.iter("a")}
+    exact = 0
+    for href in sorted(h for h in hrefs if "#c-" in h):
+        path, anchor = href.split("#")
+        source, start, end = quoted[href]
+        [target] = [e for e in site[path].iter() if e.get("id") == anchor]
+        shown, passage = text_of(target), " ".join(source[start:end].split())
+        crossing = any(s < start < e < end for s, e in extents[path.split("/")[-2]])
+        if crossing or "\n" in source[start:end]:
+            assert shown and passage.startswith(shown), href
+        else:
+            assert shown == passage, href
+            exact += 1
+    assert exact > 200
 
 
 @cache

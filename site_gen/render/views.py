@@ -86,6 +86,16 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """A segment of a highlighted run, with the elements of the citations whose quote starts on
+    it opened before it, outermost first, and how many open elements end after it."""
+
+    text: str
+    opens: tuple[CitationView, ...] = ()
+    closes: int = 0
+
+
+@dataclass(frozen=True)
 class Run:
     """A stretch of one source line shown one way: plain, ignored, highlighted, or left out."""
 
@@ -94,8 +104,8 @@ class Run:
     cited: bool = False
     # Stands for text an excerpted page leaves out; its `text` is empty.
     omitted: bool = False
-    # Citations whose quote starts here: their anchors land on this run.
-    anchors: tuple[CitationView, ...] = ()
+    # A highlighted run's text, cut where a quote starting in it begins or ends.
+    pieces: tuple[Piece, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -534,8 +544,7 @@ def _passages(line: list[Segment]) -> list[Passage]:
         segments = list(group)
         text = "".join(s.text for s in segments)
         if look == "cited":
-            anchors = tuple(v for s in segments for v in s.starting)
-            runs.append(Run(text, cited=True, anchors=anchors))
+            runs.append(Run(text, cited=True, pieces=_pieces(segments)))
             citing.update((v.fact.id, v.fact) for s in segments for v in s.covering)
         elif look == "plain" and runs and not any(char.isalnum() for char in text):
             runs.append(Run(text))
@@ -550,6 +559,42 @@ def _passages(line: list[Segment]) -> list[Passage]:
     if runs:
         passages.append(Passage(tuple(runs), tuple(citing.values())))
     return passages
+
+
+def _pieces(segments: list[Segment]) -> tuple[Piece, ...]:
+    """Return a highlighted run's segments with an element for each quote that starts in it,
+    holding exactly that quote, so that a link's `:target` marks the words cited and not the
+    whole run of overlapping quotes around them.
+
+    A quote inside another nests in its element. Elements cannot cross, nor leave the run:
+    where a quote crosses one begun before it, or runs on past the line, its element holds
+    only its start.
+    """
+    covered = [{view.anchor for view in segment.covering} for segment in segments]
+    # The last segment of each open element, innermost last; never later than the one outside.
+    ends: list[int] = []
+    pieces: list[Piece] = []
+    for index, segment in enumerate(segments):
+        # Outermost first: the quote that reaches furthest; quotes of one span in their order.
+        opens = sorted(
+            ((_last_covered(covered, index, view.anchor), view) for view in segment.starting),
+            key=lambda reach: -reach[0],
+        )
+        for end, _ in opens:
+            ends.append(min([end, *ends[-1:]]))
+        closes = 0
+        while ends and ends[-1] == index:
+            ends.pop()
+            closes += 1
+        pieces.append(Piece(segment.text, tuple(view for _, view in opens), closes))
+    return tuple(pieces)
+
+
+def _last_covered(covered: list[set[str]], index: int, anchor: str) -> int:
+    """Return the last of the segments from `index` on that a citation covers without a break."""
+    while index + 1 < len(covered) and anchor in covered[index + 1]:
+        index += 1
+    return index
 
 
 def _group_by_date(facts: Iterable[DatedT]) -> list[tuple[Dating, list[DatedT]]]:
