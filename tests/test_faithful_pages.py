@@ -284,6 +284,17 @@ def test_a_claim_is_carried_by_reports_never_corroborated(toll: Path) -> None:
     assert "Corroborated" not in listing
 
 
+def test_corroboration_counts_separate_reports_of_named_publishers(built_site: Path) -> None:
+    """A value that restates another is no second report, as its own row says; and sources that
+    name no publisher may be one outlet's, so they cannot show that two outlets agree."""
+    troops = text_of((built_site / "facts/csto-troops/index.html").read_text(encoding="utf-8"))
+    assert "Restates 2,030; not a separate report" in troops
+    assert "Corroborated" not in troops
+    # Cited by GulfToday, EFE, Dow Jones, and two reports that name no publisher.
+    protests = (built_site / "facts/protests-begin/index.html").read_text(encoding="utf-8")
+    assert "Corroborated by 3 sources" in text_of(protests)
+
+
 def test_a_date_that_is_only_the_reports_says_reported(sample: Path) -> None:
     replace_in(
         sample / "facts/more/entities.yml",

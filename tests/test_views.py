@@ -23,8 +23,17 @@ def figure(*values: tuple[int, str]) -> Figure:
     )
 
 
-def view_of(fact: Figure) -> SiteView:
-    return SiteView(Site(Settings("t", "d", HERE), {}, {fact.id: fact}), Located())
+def view_of(fact: Figure, **publishers: str) -> SiteView:
+    """Return the view of a site of one figure, each of its sources published by the publisher
+    given for it ('' for none), else by an outlet of its own."""
+    names = {citation.source for citation in fact.citations}
+    sources = {
+        name: Source(
+            name, f"{name}.txt", "0" * 64, name, HERE, publisher=publishers.get(name, name)
+        )
+        for name in names
+    }
+    return SiteView(Site(Settings("t", "d", HERE), sources, {fact.id: fact}), Located())
 
 
 def test_disagreeing_values_are_not_corroboration() -> None:
@@ -39,18 +48,24 @@ def test_the_same_value_from_two_sources_is_corroboration() -> None:
 
 
 def test_two_reports_of_one_publisher_are_one_voice() -> None:
-    sources = {
-        name: Source(name, f"{name}.txt", "0" * 64, name, HERE, publisher=publisher)
-        for name, publisher in (("a", "Wire"), ("b", "wire"), ("c", ""))
-    }
-
-    def view(fact: Figure) -> SiteView:
-        return SiteView(Site(Settings("t", "d", HERE), sources, {fact.id: fact}), Located())
-
     three = figure((164, "a"), (164, "b"), (164, "c"))
-    assert view(three).corroborating_sources(three) == ["a", "c"]
+    assert view_of(three, b="A").corroborating_sources(three) == ["a", "c"]
     one_voice = figure((164, "a"), (164, "b"))
-    assert not view(one_voice).is_corroborated(one_voice)
+    assert not view_of(one_voice, b="A").is_corroborated(one_voice)
+
+
+def test_reports_that_name_no_publisher_are_no_voice_of_their_own() -> None:
+    """Two reports without a publisher may be one outlet's, or the named one's: none counts."""
+    fact = figure((164, "a"), (164, "b"), (164, "c"))
+    assert view_of(fact, b="", c="").corroborating_sources(fact) == ["a"]
+    assert not view_of(fact, b="", c="").is_corroborated(fact)
+
+
+def test_a_value_that_restates_another_is_no_second_report() -> None:
+    """ "Just over 2,000" restating another outlet's 2,030 is not a second count of 2,030."""
+    counted, rounded = figure((2030, "a"), (2000, "b")).values
+    fact = replace(figure(), values=(counted, replace(rounded, restates=2030)))
+    assert not view_of(fact).is_corroborated(fact)
 
 
 def test_one_text_under_two_entries_is_one_voice() -> None:

@@ -290,20 +290,18 @@ class SiteView:
 
     def corroborating_sources(self, fact: Fact) -> list[str]:
         """Return the different sources that support the same claim of an event or a figure,
-        one per publisher: two reports of one outlet are one voice, not two.
+        one per named publisher: two reports of one outlet are one voice, not two.
 
-        For a figure that is the widest set of outlets giving one count's latest value, or a
-        restatement of it: sources that give different counts must not read as corroboration,
-        nor outlets that all carry one reporter's count (two reports of "Tokayev said 2,000"
-        are Tokayev's voice). A claim (a statement) is carried by reports, never corroborated
-        by them: none here.
+        For a figure that is the widest set of outlets giving one count's latest value. A value
+        that restates it (a rounding, a repetition) is no separate report, and sources that give
+        different counts must not read as corroboration, nor outlets that all carry one
+        reporter's count (two reports of "Tokayev said 2,000" are Tokayev's voice). A claim (a
+        statement) is carried by reports, never corroborated by them: none here.
         """
         if isinstance(fact, Figure):
             by_value: dict[float, list[FigureValue]] = {}
             for count in self.counts(fact):
-                by_value.setdefault(count.latest.value, []).extend(
-                    (count.latest, *count.restating(count.latest))
-                )
+                by_value.setdefault(count.latest.value, []).append(count.latest)
             groups = [self._voices(values) for values in by_value.values()]
             return max(groups, key=len, default=[])
         if isinstance(fact, Event):
@@ -320,18 +318,20 @@ class SiteView:
         return self._one_per_publisher(source_ids)
 
     def _one_per_publisher(self, source_ids: list[str]) -> list[str]:
-        """Return the first source of each publisher; a source without one stands alone, and one
-        text under two entries is one source (check warns of it)."""
+        """Return the first source of each publisher. A source that names none is left out: it
+        may be any outlet's, one already counted too, so it cannot show that two outlets agree.
+        One text under two entries is one source (check warns of it)."""
         outlets: dict[str, str] = {}
         texts: set[str] = set()
         for source_id in source_ids:
             source = self.site.sources.get(source_id)
-            text = source.actual_sha256 if source and source.actual_sha256 else source_id
+            if source is None or not source.publisher:
+                continue
+            text = source.actual_sha256 or source_id
             if text in texts:
                 continue
             texts.add(text)
-            publisher = source.publisher.casefold() if source and source.publisher else ""
-            outlets.setdefault(publisher or f"id:{source_id}", source_id)
+            outlets.setdefault(source.publisher.casefold(), source_id)
         return list(outlets.values())
 
     def is_corroborated(self, fact: Fact) -> bool:
