@@ -90,7 +90,7 @@ def test_successive_counts_read_as_a_series_with_their_qualifier_and_attribution
 ) -> None:
     shown = key_figure(built(toll))
     assert "more than 400 → 515" in shown
-    assert "Successive counts: more than 400 (9 March 2025), then 515" in shown
+    assert "Successive counts: more than 400 (as of 9 March 2025), then 515" in shown
     assert "reported by City transport office" in shown
     assert "Also given as over 500" in shown
     assert "disagree" not in shown
@@ -105,9 +105,27 @@ def test_successive_counts_from_two_reporters_each_name_their_own(toll: Path) ->
     )
     shown = key_figure(built(toll))
     assert (
-        "Successive counts: more than 400 (Mara Lind, 9 March 2025), then 515 (City transport "
+        "Successive counts: more than 400 (Mara Lind, as of 9 March 2025), then 515 (City "
+        "transport "
         "office)."
     ) in shown
+
+
+def test_a_date_worked_out_from_the_report_reads_as_the_reports_wherever_it_shows(
+    built_site: Path,
+) -> None:
+    """The Dow Jones report does not date its count of 4,400 arrests; the editors worked out
+    8 January 2022 from it, as the value's `as_of_note` says. The home page, the chart's labels
+    and its description gave that day as the count's own."""
+    home = key_figure(built_site)
+    assert "more than 4,400 (reported 8 January 2022)" in home
+    for path in ("figures/index.html", "facts/arrests-count/index.html"):
+        page = (built_site / path).read_text(encoding="utf-8")
+        start = page.index('id="chart-arrests-count-t"')
+        chart = page[start : page.index("</svg>", start)]
+        assert "(Interior Ministry of Kazakhstan) (reported 8 January 2022)" in chart
+        assert "· reported 8 January 2022</tspan>" in chart
+        assert not re.search(r"(\(|· )8 January", chart + home), path
 
 
 def test_the_chart_draws_a_series_oldest_first_and_leaves_out_the_rounding(toll: Path) -> None:
