@@ -21,8 +21,7 @@ from site_gen.model import (
     Source,
     Span,
 )
-from site_gen.model.titles import format_date
-from site_gen.render.views import SiteView
+from site_gen.render.views import SiteView, worded_date
 from site_gen.verify.located import Located
 
 # Bookkeeping that says where a value was written, not what it says.
@@ -141,10 +140,8 @@ def search_index(
         # event's title may name someone too, but that makes it no page about them.
         if isinstance(fact, Person | Organization | Place):
             item["n"] = [fact.name, *fact.aliases]
-        if date := view.date(fact):
-            # As the pages show it: a date of the report, not of the act, says so.
-            reported = "reported " if getattr(fact, "date_of_report", False) else ""
-            item["d"] = reported + format_date(date)
+        if date := worded_date(fact):
+            item["d"] = date
         items.append(item)
     items.sort(key=lambda item: (item["t"].casefold(), item["u"]))
     text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

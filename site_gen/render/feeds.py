@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from site_gen.model import Event, Fact, Person, Settings
-from site_gen.render.views import SiteView
+from site_gen.render.views import SiteView, is_exact_date, sentence_case, worded_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -19,10 +19,16 @@ SCHEMA_ORG = "https://schema.org"
 
 
 def timestamp(date: str) -> str:
-    """Return an ISO date, full or partial, as an RFC 3339 time at its first midnight (UTC)."""
-    parts = date.split("-")
-    parts += ["01"] * (3 - len(parts))
-    return "-".join(parts) + "T00:00:00Z"
+    """Return a full ISO date as an RFC 3339 time at its midnight (UTC)."""
+    return f"{date}T00:00:00Z"
+
+
+def latest_date(view: SiteView) -> str:
+    """Return the latest full date of the briefing's sources and facts: a time from the data,
+    never the clock, so that a build is the same each time; the epoch's where none is full."""
+    dates = [source.date for source in view.site.sources.values()]
+    dates += [view.date(fact) for fact in view.facts.values()]
+    return max(filter(is_exact_date, dates), default="1970-01-01")
 
 
 def stable_id(settings: Settings, key: str) -> str:
@@ -36,25 +42,30 @@ def atom_feed(
     plain: Callable[[str], str],
     site_url: str,
 ) -> bytes:
-    """Return an Atom feed of the events, newest first, dated from the data and never the clock."""
+    """Return an Atom feed of the events, newest first as the timeline tells them.
+
+    Atom's `updated` is when an entry last changed, which an event's day is not (nor could a
+    month or a year give one): every entry carries the latest full date of the briefing, and
+    its summary dates the event as the pages word it.
+    """
     settings = view.settings
-    events = sorted(view.events, key=lambda e: (e.date, e.id), reverse=True)
+    updated = timestamp(latest_date(view))
     feed = ET.Element("feed", xmlns=ATOM)
     _add(feed, "title", settings.title)
     _add(feed, "subtitle", settings.description)
     _add(feed, "id", site_url + "feed.xml" if site_url else stable_id(settings, "feed"))
-    _add(feed, "updated", timestamp(events[0].date) if events else "1970-01-01T00:00:00Z")
+    _add(feed, "updated", updated)
     ET.SubElement(feed, "link", rel="self", href=link("feed.xml"))
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=link(""))
     _add(ET.SubElement(feed, "author"), "name", settings.title)
-    for event in events:
+    for event in reversed(view.events):
         path = view.url(event)
         entry = ET.SubElement(feed, "entry")
         _add(entry, "title", event.title)
         _add(entry, "id", site_url + path if site_url else stable_id(settings, event.id))
-        _add(entry, "updated", timestamp(event.date))
+        _add(entry, "updated", updated)
         ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(path))
-        _add(entry, "summary", plain(event.text))
+        _add(entry, "summary", f"{sentence_case(worded_date(event))}: {plain(event.text)}")
     return _serialize(feed)
 
 

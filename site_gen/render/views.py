@@ -176,6 +176,21 @@ def is_exact_date(value: str) -> bool:
     return value.count("-") == 2
 
 
+def worded_date(fact: Fact) -> str:
+    """Return a fact's date as the pages word it, for what is read off the pages (search, the
+    feed), where a bare date would pass for the day of the act: "reported 31 January 2022"
+    where it is only the report's, "January 2022, day not given" where no day is; '' if none."""
+    date = str(getattr(fact, "date", "") or "")
+    if not date:
+        return ""
+    reported = "reported " if getattr(fact, "date_of_report", False) else ""
+    if is_exact_date(date):
+        gap = ""
+    else:
+        gap = ", day not given" if "-" in date else ", exact date not given"
+    return reported + titles.format_date(date) + gap
+
+
 class SiteView:
     """Indexes a checked site once, so every page can look things up cheaply."""
 
