@@ -313,6 +313,18 @@ def test_corroboration_counts_separate_reports_of_named_publishers(built_site: P
     assert "Corroborated by 3 sources" in text_of(protests)
 
 
+def test_a_status_that_rests_on_a_reporters_word_says_whose_it_is(built_site: Path) -> None:
+    """The report says "the President noted that … is being strengthened": the status "Under
+    way" is Tokayev's word, and read as established beside the reform's name."""
+    title = "Strengthening the status of the Supreme Judicial Council"
+    table = text_of((built_site / "reforms/index.html").read_text(encoding="utf-8"))
+    assert f"{title} Judicial Reported by Kassym-Jomart Tokayev" in table
+    said = "Under way according to Kassym-Jomart Tokayev"
+    assert table.count(said) == 2
+    page = built_site / "facts/supreme-judicial-council-reform/index.html"
+    assert f"Status {said}" in text_of(page.read_text(encoding="utf-8"))
+
+
 def test_a_date_that_is_only_the_reports_says_reported(sample: Path) -> None:
     replace_in(
         sample / "facts/more/entities.yml",
