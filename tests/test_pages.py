@@ -247,6 +247,24 @@ def test_a_date_of_report_is_never_given_as_the_date_of_the_act(built_site: Path
     assert "startDate" not in json.loads(text)
 
 
+def test_a_source_pages_title_reads_as_a_source_not_as_the_briefings_claim(
+    built_site: Path,
+) -> None:
+    """A link preview showed the bare headline, "Former Kazakhstan security chief detained for
+    treason", as if the briefing said it."""
+    html = (built_site / "sources/dow-jones/index.html").read_text("utf-8")
+    title = (
+        "Source: “Former Kazakhstan security chief detained for treason” (Dow Jones &amp; Company)"
+    )
+    assert f"<title>{title} · " in html
+    assert f'<meta property="og:title" content="{title} · ' in html
+    unnamed = (built_site / "sources/fair-probe/index.html").read_text("utf-8")
+    assert (
+        "<title>Source: “Kazakh President assures fair probe into &#39;tragic&#39; January events” · "
+        in unnamed
+    )
+
+
 def test_a_site_url_off_the_base_url_is_refused(sample: Path) -> None:
     """Canonical, feed and sitemap links led out of the site: https://owner.github.io/timeline/
     for a site published under /brief/."""
