@@ -315,6 +315,16 @@ def test_site_url_adds_sitemap_canonical_links_and_robots_line(
     assert canonical == ["https://example.org/harbour/people/mara-lind/"]
 
 
+def test_the_not_found_page_asks_not_to_be_indexed_and_names_no_address(
+    sample: Path, write: Callable[[Path, str], Path]
+) -> None:
+    """GitHub Pages serves 404.html at every missing address: it claimed /404.html as its own."""
+    page = Tags((with_site_url(sample, write, True) / "404.html").read_text("utf-8"))
+    assert {"name": "robots", "content": "noindex"} in page.all("meta")
+    assert not [link for link in page.all("link") if link.get("rel") == "canonical"]
+    assert not [meta for meta in page.all("meta") if meta.get("property") == "og:url"]
+
+
 def test_output_is_byte_identical_across_builds(built_site: Path, tmp_path: Path) -> None:
     again = build_site(tmp_path / "again", "--base-url", BASE_PATH)
     assert read_tree(again) == read_tree(built_site)
