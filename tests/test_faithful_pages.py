@@ -4,13 +4,15 @@ order, claims that are carried rather than corroborated, and dates that are only
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import replace_in, run_cli
+import yaml
+from conftest import REPO, replace_in, run_cli
 
 # A report whose numbers can be a series, a rounding, or a real disagreement.
 REPORT = """\
@@ -283,6 +285,25 @@ def test_a_month_or_a_year_comes_after_the_days_it_contains(
     home = (out / "index.html").read_text(encoding="utf-8")
     titles = re.findall(r'class="lede-title"[^>]*>([^<]+)\.<', home)
     assert titles == ["Storm", "Bridge reopens", "Aftermath", "Later"]
+
+
+def test_facts_of_one_date_keep_the_editors_order(built_site: Path) -> None:
+    """Events dated only "January 2022" were listed by id, "aktau-protest" first, not in the
+    order the editors tell them, from the protests' spread to their aftermath."""
+    events = yaml.safe_load((REPO / "facts/events.yml").read_text(encoding="utf-8"))
+    told = [e["title"] for e in events if str(e["date"]) == "2022-01"]
+    page = (built_site / "timeline/index.html").read_text(encoding="utf-8")
+    group = page[
+        page.index("day not given") : page.index('class="day"', page.index("day not given"))
+    ]
+    shown = re.findall(r'class="card-title"><a [^>]*>([^<]+)</a>', group)
+    assert [html.unescape(title) for title in shown] == told
+    tokayev = (built_site / "people/kassym-jomart-tokayev/index.html").read_text(encoding="utf-8")
+    listed = [
+        html.unescape(t) for t in re.findall(r'class="entry-title"><a [^>]*>([^<]+)</a>', tokayev)
+    ]
+    mine = [title for title in told if title in listed]
+    assert len(mine) > 1 and [t for t in listed if t in mine] == mine
 
 
 def test_a_claim_is_carried_by_reports_never_corroborated(toll: Path) -> None:

@@ -166,7 +166,10 @@ def format_value(value: FigureValue) -> str:
 def chronology(fact: Fact) -> tuple[str, bool]:
     """Return a fact's place in the story: by date, undated facts last, a month or a year after
     its days (sorting '2022-01' before '2022-01-02', as text does, would open a story with its
-    aftermath), and what was only reported on a day after what was done on it."""
+    aftermath), and what was only reported on a day after what was done on it.
+
+    Facts of one place keep the order they are loaded in (sorts are stable): the editors tell a
+    month's events in order, which no id or kind knows."""
     date = str(getattr(fact, "date", "") or "")
     return date.ljust(10, _LATER), bool(getattr(fact, "date_of_report", False))
 
@@ -224,12 +227,12 @@ class SiteView:
     @cached_property
     def events(self) -> list[Event]:
         events = [f for f in self.facts.values() if isinstance(f, Event)]
-        return sorted(events, key=lambda e: (*chronology(e), e.id))
+        return sorted(events, key=chronology)
 
     @cached_property
     def statements(self) -> list[Statement]:
         statements = [f for f in self.facts.values() if isinstance(f, Statement)]
-        return sorted(statements, key=lambda s: (*chronology(s), s.id))
+        return sorted(statements, key=chronology)
 
     def chronological(self, facts: Iterable[Fact]) -> list[Fact]:
         """Return facts in the order of the story, as the timeline tells it (stable otherwise)."""
@@ -369,7 +372,7 @@ class SiteView:
         """Return the facts that name this one, in date order (undated last)."""
         if fact.id not in self._mentions:
             found = self.pick(self.referrers.get(fact.id, ()))
-            self._mentions[fact.id] = sorted(found, key=lambda f: (*chronology(f), f.kind, f.id))
+            self._mentions[fact.id] = sorted(found, key=chronology)
         return self._mentions[fact.id]
 
     def referring(self, fact: Fact) -> list[Fact]:
@@ -453,7 +456,7 @@ class SiteView:
     def cited_facts(self, source: Source) -> list[Fact]:
         """Return the facts that cite a source, in date order (undated last)."""
         facts = [text for text in self.citers.get(source.id, ()) if isinstance(text, Fact)]
-        return sorted(facts, key=lambda f: (*chronology(f), f.kind, f.id))
+        return sorted(facts, key=chronology)
 
     def is_excerpted(self, source: Source) -> bool:
         """Tell whether a source's page shows only its cited sentences, not its whole text."""
