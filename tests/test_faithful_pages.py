@@ -306,6 +306,33 @@ def test_facts_of_one_date_keep_the_editors_order(built_site: Path) -> None:
     assert len(mine) > 1 and [t for t in listed if t in mine] == mine
 
 
+def test_what_the_briefing_says_in_its_own_voice_keeps_whose_word_it_is(built_site: Path) -> None:
+    """The lead called the order's targets "militants" in its own voice, where the reports do;
+    a figure's label, shown alone as a title, gave Tokayev's count as fact; a title said more
+    than its text; and a quote broke off inside an address."""
+
+    def read(path: str) -> str:
+        return html.unescape(text_of((built_site / path).read_text(encoding="utf-8")))
+
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    lead = re.findall(r'<span id="lead_\d+">(.*?)</span>', home)
+    said = [html.unescape(sentence) for sentence in lead if "militants" in sentence]
+    assert said and all("one report calls 'militants'" in sentence for sentence in said)
+    for fact, title in [
+        ("csto-hardware", "Pieces of CSTO military hardware deployed (Tokayev's figure)"),
+        (
+            "border-arrests",
+            "People arrested trying to cross the borders (the Interior Minister's figure)",
+        ),
+        (
+            "security-council-takeover",
+            "Tokayev says his taking over the Security Council was raised with Nazarbayev",
+        ),
+    ]:
+        assert read(f"facts/{fact}/index.html").startswith(title + " · "), fact
+    assert "[email protected" not in read("people/ann-m-simmons/index.html")
+
+
 def test_a_claim_is_carried_by_reports_never_corroborated(toll: Path) -> None:
     # A second report repeats the claim: two reports carry it, which does not make it true.
     replace_in(
