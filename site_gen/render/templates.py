@@ -26,6 +26,7 @@ from site_gen.render.markdown import MarkdownRenderer
 from site_gen.render.views import (
     ENTITY_FOLDERS,
     SiteView,
+    date_gap,
     format_number,
     format_value,
     is_exact_date,
@@ -212,6 +213,7 @@ def make_environment(
     env.filters["md"] = markdown.block
     env.filters["md_inline"] = markdown.inline
     env.filters["date"] = format_date
+    env.filters["date_gap"] = date_gap
     env.filters["number"] = format_number
     env.filters["value"] = format_value
     env.filters["plural"] = plural

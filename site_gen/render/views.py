@@ -187,11 +187,15 @@ def worded_date(fact: Fact) -> str:
     if not date:
         return ""
     reported = "reported " if getattr(fact, "date_of_report", False) else ""
+    gap = date_gap(date)
+    return reported + titles.format_date(date) + (f", {gap}" if gap else "")
+
+
+def date_gap(date: str) -> str:
+    """Return what a date leaves out, as the pages say it: '' for a full date."""
     if is_exact_date(date):
-        gap = ""
-    else:
-        gap = ", day not given" if "-" in date else ", exact date not given"
-    return reported + titles.format_date(date) + gap
+        return ""
+    return "day not given" if "-" in date else "exact date not given"
 
 
 class SiteView:
