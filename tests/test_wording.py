@@ -598,6 +598,15 @@ def test_a_role_keeps_the_word_that_ends_it(wire: Path, role: str, refused: bool
     )
 
 
+@pytest.mark.parametrize(("status", "refused"), [("announced", False), ("enacted", True)])
+def test_a_reforms_status_is_one_its_quotes_give(wire: Path, status: str, refused: bool) -> None:
+    """Any status passed: "Enacted" showed as a badge for a report that roads were closed."""
+    closed = "The ministry announced that 12 roads were closed."
+    found = wording_found(wire, fact(closed, closed, kind="reform", extra=f"  status: {status}\n"))
+    expected = ("status", f"status is '{status}', but no quote of this reform says so", 5)
+    assert [(p.code, p.message, p.location.line) for p in found] == ([expected] if refused else [])
+
+
 def test_a_statement_has_the_speaker_its_report_names(wire: Path) -> None:
     """A report names its speaker before quoting on ("She added…"), but a speaker that no
     quote's paragraph, nor the two before it, names is the editors' alone: "a claim by Ana

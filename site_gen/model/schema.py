@@ -18,7 +18,7 @@ ACTORS = ("person", "organization")
 REFORM_ACTS = ("proposed", "announced", "reported")
 METADATA_FIELDS = ("title", "publisher", "date", "author")
 # The wording lint's findings, which a fact's `accept` may accept (site_gen/verify/wording.py).
-WORDING_CODES = ("unattributed", "qualifier", "number-word", "negation", "unnamed")
+WORDING_CODES = ("unattributed", "qualifier", "number-word", "negation", "unnamed", "status")
 # What a source page shows: the whole stored text, or only the cited sentences.
 PUBLISH_MODES = ("full", "excerpts")
 # What a link in Markdown may lead to: pages drop any other target (render/markdown.py), and a

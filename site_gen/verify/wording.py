@@ -23,6 +23,7 @@ from site_gen.model import (
     Organization,
     Person,
     Place,
+    Reform,
     Site,
     Statement,
 )
@@ -68,6 +69,17 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 
 # The keys that stand for a fact where its text does not show.
 _HEADING_KEYS = ("title", "label", "about")
+# The words a quote gives a reform's status in, case-folded, each in the group named for its
+# status ("under way" as under_way): "proposes", "announced", "is being created", "adopted". A
+# badge that says "Enacted" of a proposal says more than any report.
+_STATUS_WORDS = re.compile(
+    r"\b(?:(?P<proposed>propos\w*|suggest\w*|plan\w*|calls? for|called for)"
+    r"|(?P<announced>announc\w*|unveil\w*|declar\w*)"
+    r"|(?P<under_way>(?:is|are|was|were) being \w+|under ?way|in progress"
+    r"|(?:has|have) (?:begun|started)|began|started|launched)"
+    r"|(?P<enacted>enact\w*|adopt\w*|passed|approv\w*|signed|(?:came|come|comes) into force"
+    r"|took effect))\b"
+)
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -113,6 +125,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         unnamed,
         unnamed_actors,
         unnamed_self,
+        _status,
     )
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
     # A title, a figure's label or what a statement is about stands for the fact in lists,
@@ -304,6 +317,23 @@ def _number_words(reading: Reading) -> Iterator[Finding]:
             f"{reading.key} says {what}",
             "write the number as a quote gives it",
             reading.key,
+        )
+
+
+def _status(reading: Reading) -> Iterator[Finding]:
+    """A reform's status, which its pages show as a badge, is one its quotes give it in words
+    of that status: "Enacted" of a report that Tokayev "proposes to legislate" is the editors'."""
+    fact = reading.fact
+    if not isinstance(fact, Reform) or not fact.status:
+        return
+    wanted = fact.status.replace(" ", "_")
+    said = (found.lastgroup for quote in reading.quotes for found in _STATUS_WORDS.finditer(quote))
+    if wanted not in said:
+        yield Finding(
+            "status",
+            f"status is '{fact.status}', but no quote of this reform says so",
+            "write the status its quotes give, or leave it out",
+            "status",
         )
 
 
