@@ -100,7 +100,6 @@ PLACE_WORDS = ("Province", "Valley", "District", "Bay", "", "", "")
 PUBLISHERS = ("Wire Service", "Daily Courier", "Evening Post", "News Agency", "Gazette")
 QUALIFIERS = ("about", "more than", "nearly", "over", "at least")
 AREAS = ("political", "judicial", "law enforcement", "economic", "infrastructure")
-STATUSES = ("proposed", "announced", "under way", "enacted")
 SYLLABLES = _words(
     "ka ra mo li ven dor sa ti el an bel cor da fen gal hir is jo kel lum mar nor ol pa quin "
     "ros sul tor ur val wen xa yor zel bru cha dre fli gro pla stu tra vin"
@@ -439,8 +438,11 @@ def paraphrase(rng: random.Random, quote: Quote, lead: str) -> str:
     words = [t.text for t in quote.tokens]
     begin = next((i for i in range(1, len(words)) if words[i - 1].endswith(".")), 0)
     stop = next((i + 1 for i in range(begin, len(words)) if words[i].endswith(".")), len(words))
-    picked = [w.strip(",.;:“”\"'’") for w in words[begin : min(stop, begin + 16)]]
-    picked = [w for w in picked if w]
+    # Commas stay: "Lind, the mayor, said" gives its words to Lind, "Lind the mayor of Rova
+    # Council said" to the council.
+    picked = [w.strip(".;:“”\"'’") for w in words[begin : min(stop, begin + 16)]]
+    picked = [w for w in picked if w.strip(",")]
+    picked[-1] = picked[-1].rstrip(",")
     if picked[0] in SENTENCE_OPENERS:
         picked[0] = picked[0].lower()
     roll = rng.random()
@@ -489,12 +491,12 @@ class _Site:
 
 
 # Letters that spell no negation ("no", "not", "never" all hold an "o" or an "e").
-CASE_LETTERS = "abcdfghijklmnpqrstuvwxyz"
+CASE_LETTERS = "abcdfghijklmnpqrstuvwyz"
 
 
 def case_name(index: int) -> str:
     """Return a word that tells fact `index` apart, in letters: digits in a text are claims,
-    and a "No" in a title would be a negation no quote has."""
+    and a "No" or a "Six" in a title would be a negation or a number no quote has."""
     letters = ""
     while True:
         index, rest = divmod(index, len(CASE_LETTERS))
@@ -622,11 +624,11 @@ def _dated_fact(
         if rng.random() < 0.1:
             refs["contested_by"] = _others(rng, site, index, ("statement", "event"))
         return "The speaker said that", actor
-    # A reform names no proposer: no synthetic quote says who proposed it, and the lint would ask.
+    # A reform names no proposer and no status: no synthetic quote says who proposed it, nor in
+    # what words of a status it stands, and the lint would ask.
     lines += [
         f"  title: {yaml_str(title + ' reform')}",
         f'  date: "{date[:7]}"',
-        f"  status: {rng.choice(STATUSES)}",
         f"  area: {rng.choice(AREAS)}",
     ]
     return "Reports say it was proposed that", None

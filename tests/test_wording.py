@@ -292,6 +292,16 @@ DISTORTED = [
         id="words-given-to-one-the-quote-names-in-passing",
     ),
     pytest.param(
+        fact(
+            "The pier was safe, said Mayor Ruiz.",
+            "After Mayor Ruiz left, Mara Lind said the pier was safe.",
+        ),
+        "unnamed",
+        "text gives its words to 'mayor ruiz' ('ana-ruiz'), but its quotes give them to "
+        "'mara lind' ('mara-lind')",
+        id="words-given-after-the-verb",
+    ),
+    pytest.param(
         fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),
         "qualifier",
         "text says '>4,400', but its quotes say 'more than 4,400'",
@@ -362,6 +372,13 @@ FAITHFUL = [
             "After Mayor Ruiz left, Mara Lind said the pier was safe.",
         ),
         id="speaker-before-the-verb-not-after",
+    ),
+    pytest.param(
+        fact(
+            "Reports say Mayor Ruiz left before Mara Lind spoke.",
+            "After Mayor Ruiz left, Mara Lind said the pier was safe.",
+        ),
+        id="a-name-after-say-is-what-is-said",
     ),
     pytest.param(
         fact(

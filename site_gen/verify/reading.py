@@ -119,6 +119,9 @@ _POSSESSIVE = re.compile(r"['’]s\Z")
 _ATTRIBUTION_REACH = 40
 # The attribution words after which a name is whom the words were said to, not who said them.
 _TOLD = frozenset({"told", "tells"})
+# What ends the words a verb of saying gives when the speaker's name comes after the verb:
+# "…, said Tokayev", "…,” said Tokayev" (a quote is folded to straight marks).
+_SAID_AFTER = (",", '"', "'")
 # The attribution words that come before whom they name.
 _LEADING_ATTRIBUTIONS = frozenset({"according to", "citing", "quoting"})
 # A leading article is not part of a name: "the authorities" is named by "authorities said".
@@ -300,20 +303,20 @@ class Reading:
 def attributed_to(names: Names, sentence: str) -> dict[str, str]:
     """Return whom a folded sentence attributes its words to, by id, with the name it uses: a
     name right after "according to" ("according to CNN", "… the Kazakh Interior Ministry"),
-    right before a verb of saying ("the health ministry says") or right after one that has none
-    before it ("…, said Tokayev"). "Tokayev said the CSTO would…" gives nothing to the CSTO,
-    nor "told the conference" to the conference, nor "He wrote on Twitter" to Twitter."""
+    right before a verb of saying ("the health ministry says") or right after one that ends
+    what it says ("…, said Tokayev", "…,” said Tokayev"). "Tokayev said the CSTO would…" and
+    "Reports say Tokayev…" give nothing to the CSTO or to Tokayev, nor "told the conference"
+    to the conference, nor "He wrote on Twitter" to Twitter."""
     found: dict[str, str] = {}
     for word in ATTRIBUTION.finditer(sentence):
         if word.group() not in _LEADING_ATTRIBUTIONS:
             preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
-            speakers = {
+            found |= {
                 ref: preceding[start:end]
                 for ref, start, end in names.occurrences(preceding)
                 if end == len(preceding) - 1
             }
-            if speakers or word.group() in _TOLD:
-                found |= speakers
+            if word.group() in _TOLD or not preceding.rstrip().endswith(_SAID_AFTER):
                 continue
         after = word.end() + 1
         if sentence.startswith("the ", after):
