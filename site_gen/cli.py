@@ -19,7 +19,7 @@ from site_gen import scaffold
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
 from site_gen.model import jsonschema
-from site_gen.pipeline import load_and_check
+from site_gen.pipeline import check_templates, load_and_check
 from site_gen.render.views import plural
 from site_gen.report import FORMATS, counts, printable, report
 from site_gen.sources import adding
@@ -109,9 +109,11 @@ def _progress(label: str) -> Iterator[None]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check facts and sources without writing anything."""
+    config = _config(args)
     with _progress("checking"):
-        site, verification = load_and_check(_config(args), _verdicts(args))
-    problems = verification.problems
+        site, verification = load_and_check(config, _verdicts(args))
+        theme = check_templates(config)
+    problems = sorted(verification.problems + theme, key=Problem.sort_key)
     stats = _stats(site)
     report(problems, args.format, stats)
     ok = site is not None and not any(p.is_error for p in problems)
@@ -354,7 +356,7 @@ def _parser() -> argparse.ArgumentParser:
         " overrides site.yml's site_url",
     )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_help = "check facts, quotes and numbers; write nothing"
+    check_help = "check facts, quotes, numbers and templates; write nothing"
     check_cmd = command("check", cmd_check, check_help, cached)
     check_cmd.add_argument(
         "--format",

@@ -160,17 +160,43 @@ def with_options(site: Site, config: Config) -> Site:
 
 def render_files(site: Site, located: Located, config: Config, memory: Memory) -> dict[str, bytes]:
     """Render, turning template mistakes into problems that name the template and line."""
-    # Imported here: `check` and `coverage` never render, and need not load Jinja or Markdown.
-    import jinja2
-
+    # Imported here: `check` and `coverage` never render, and need not load Markdown.
     from site_gen.render.templates import CompiledTemplates, render_site
+
+    with template_mistakes(config), cycle_collection_paused():
+        return render_site(site, located, config.templates_dir, CompiledTemplates(memory.templates))
+
+
+def check_templates(config: Config) -> list[Problem]:
+    """Compile the briefing's own templates as a build would, without rendering a page, so that
+    `check` (and the pull-request workflow and pre-commit hook that run it) reports a template
+    that would fail the build. A briefing that overrides nothing costs nothing."""
+    paths = [path for path in theme_files(config) if path.is_file() and is_inside(config, path)]
+    if not any(path.suffix == ".html" for path in paths):
+        return []
+    from site_gen.render.templates import compile_templates
+
+    try:
+        with template_mistakes(config):
+            compile_templates(config.templates_dir, paths)
+    except CheckFailed as failed:
+        return failed.problems
+    return []
+
+
+@contextmanager
+def template_mistakes(config: Config) -> Iterator[None]:
+    """Turn a template's mistake into CheckFailed with the problem that names its file and line.
+
+    One translation for every command that reads the theme: what `check` reports of a template
+    is what `build` would.
+    """
+    import jinja2
 
     theme = Location(config.display(config.templates_dir))
     try:
-        with cycle_collection_paused():
-            return render_site(
-                site, located, config.templates_dir, CompiledTemplates(memory.templates)
-            )
+        yield
+        return
     except jinja2.TemplateSyntaxError as exc:
         template = Path(exc.filename or exc.name or "templates")
         where = Location(config.display(template), exc.lineno, 1)

@@ -88,7 +88,11 @@ def test_new_project_publishes_with_the_pinned_generator(tmp_path: Path) -> None
     pin = f"site-gen=={importlib.metadata.version('site-gen')}\n"
     assert (target / "requirements.txt").read_text(encoding="utf-8") == pin
     check, pages = (run_steps(target / name) for name in WORKFLOWS)
-    assert check == ["pip install -r requirements.txt", "site-gen check --strict --format github"]
+    assert check == [
+        "pip install -r requirements.txt",
+        "site-gen check --strict --format github",
+        'site-gen build --strict --out "$RUNNER_TEMP/site"',
+    ]
     assert pages == [
         "pip install -r requirements.txt",
         "site-gen check --strict --format github",
@@ -146,6 +150,8 @@ def test_new_project_workflow_commands_run_in_a_fresh_venv(tmp_path: Path) -> No
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "VIRTUAL_ENV": str(venv),
         "PIP_NO_INDEX": "1",
+        # As GitHub sets it: a scratch folder of the run, where check.yml builds.
+        "RUNNER_TEMP": str(tmp_path),
     }
     assert shutil.which("site-gen", path=env["PATH"]) == str(bin_dir / "site-gen")
     project = tmp_path / REPOSITORY
@@ -162,5 +168,6 @@ def test_new_project_workflow_commands_run_in_a_fresh_venv(tmp_path: Path) -> No
                 timeout=120,
             )
             assert ran.returncode == 0, f"{workflow}: {script}\n{ran.stdout}{ran.stderr}"
+    assert (tmp_path / "site/index.html").is_file()
     index = (project / "output/index.html").read_text(encoding="utf-8")
     assert f'href="/{REPOSITORY}/' in index

@@ -159,3 +159,22 @@ def test_template_mistakes_name_the_template_line(
     assert "templates/timeline.html:1:1: error[template-error]: templates include or extend" in (
         result.stderr
     )
+
+
+def test_check_reports_a_broken_template_as_the_build_does(sample: Path) -> None:
+    """A template that does not compile fails `check`, which the pull-request workflow and the
+    pre-commit hook run, with the build's own problem, not only the deploy."""
+    shutil.rmtree(sample / "templates")
+    result = run_cli("theme", "eject", "home.html", "--root", sample)
+    assert result.returncode == 0, result.stderr
+    with (sample / "templates/home.html").open("a", encoding="utf-8") as template:
+        template.write("{% if x %}oops\n")
+    built = run_cli("build", "--root", sample, "--out", sample.parent / "out")
+    [headline] = [line for line in built.stderr.splitlines() if "error[" in line]
+    assert headline.startswith("templates/home.html:") and "error[template-syntax]" in headline
+    checked = run_cli("check", "--root", sample, "--strict")
+    assert checked.returncode == 1
+    assert headline in checked.stderr.splitlines()
+    annotated = run_cli("check", "--root", sample, "--format", "github")
+    assert annotated.stdout.startswith("::error file=templates/home.html,line=")
+    assert "title=template-syntax::" in annotated.stdout

@@ -223,6 +223,16 @@ def make_environment(
     return env
 
 
+def compile_templates(templates: Path, paths: list[Path]) -> None:
+    """Compile the templates among a briefing's theme files in the environment a build renders
+    with, raising what the build would: a syntax error, an unknown filter, a link out of the
+    folder. Assets are copied as they are, so an HTML file among them is no template."""
+    env = make_environment(templates)
+    for path in paths:
+        if path.suffix == ".html" and templates / ASSETS_DIR not in path.parents:
+            env.get_template(path.relative_to(templates).as_posix())
+
+
 def sections(view: SiteView) -> list[tuple[str, str]]:
     """Return the label key and folder of each section that has something to list."""
     return [(key, path) for key, path, kind in SECTIONS if not kind or view.of_kind(kind)]
