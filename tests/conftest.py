@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,6 +113,33 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def repo_copy(folder: Path) -> Path:
+    """Return a scratch copy of the repository's own briefing in `folder`."""
+    for name in ("facts", "seeds", "templates"):
+        shutil.copytree(REPO / name, folder / name)
+    shutil.copy(REPO / "site.yml", folder / "site.yml")
+    return folder
+
+
+# A fenced block of Markdown, perhaps indented as a list item's: its indent and its lines.
+_FENCE = re.compile(r"^( *)```\w*\n(.*?)^\1```$", re.MULTILINE | re.DOTALL)
+
+
+def readme_blocks(heading: str) -> list[str]:
+    """Return the fenced blocks of one section of README.md, up to the next heading, in order,
+    each less its fence's indent (so a snippet keeps its indent under the entry it goes in).
+
+    Tests follow the README's steps with them, so that what it shows cannot drift from what
+    the tool does.
+    """
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+    return [
+        "".join(line.removeprefix(indent) for line in body.splitlines(keepends=True))
+        for indent, body in _FENCE.findall(section)
+    ]
 
 
 def read_tree(root: Path) -> dict[str, bytes]:

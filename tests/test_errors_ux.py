@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 from pathlib import Path
 
 import pytest
-from conftest import REPO, replace_in, run_cli
+from conftest import readme_blocks, replace_in, repo_copy, run_cli
 
 from site_gen.errors import Location, Problem, Severity
 from site_gen.preview.server import error_panel
@@ -125,10 +124,7 @@ def test_unknown_id_suggests_the_closest_ids(sample: Path) -> None:
 
 
 def test_unknown_id_is_matched_by_name_and_alias(tmp_path: Path) -> None:
-    root = tmp_path / "briefing"
-    for name in ("facts", "seeds", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yml", root / "site.yml")
+    root = repo_copy(tmp_path / "briefing")
     replace_in(root / "facts/events.yml", "people: [", "people: [tokayev, ")
     result = run_cli("check", "--root", root)
     assert "'people' names 'tokayev', which is not a fact; did you mean " in result.stderr
@@ -281,3 +277,18 @@ def test_two_facts_with_one_title_warn_until_about_tells_them_apart(sample: Path
         "'Mara Lind on the bridge' is also the title of fact 'safe-claim' "
         "(facts/more/entities.yml:19:10); give 'about' words that tell the two apart"
     ) in result.stderr
+
+
+def test_the_readme_misquote_example_prints_as_shown(tmp_path: Path) -> None:
+    """ "Adding a fact": the fact of step 2, its quote's number mistyped, fails as step 3 shows."""
+    _, fact, output = readme_blocks("## Adding a fact")
+    root = repo_copy(tmp_path / "briefing")
+    (root / "facts/arrests.yml").write_text(fact, encoding="utf-8")
+    replace_in(
+        root / "facts/arrests.yml",
+        "reported that 7,939 people have",
+        "reported that 7,393 people have",
+    )
+    result = run_cli("check", "--root", root)
+    assert result.returncode == 1
+    assert result.stderr.startswith(output)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, is_ci, run_cli
+from conftest import REPO, is_ci, readme_blocks, run_cli
 
 from site_gen import scaffold
 from site_gen.errors import UsageError
@@ -171,3 +171,40 @@ def test_new_project_workflow_commands_run_in_a_fresh_venv(tmp_path: Path) -> No
     assert (tmp_path / "site/index.html").is_file()
     index = (project / "output/index.html").read_text(encoding="utf-8")
     assert f'href="/{REPOSITORY}/' in index
+
+
+def test_the_readme_walkthrough_checks_strict_and_builds(tmp_path: Path) -> None:
+    """Steps 1 to 7 of "Starting a new briefing", done as written, pass what step 8's
+    workflows run: `check --strict` and `build --strict`."""
+    (init, _, text, add, entry, date, quote, citation, fact, settings) = readme_blocks(
+        "## Starting a new briefing"
+    )
+    target = tmp_path / "my-briefing"
+    assert "site-gen init ../my-briefing" in init
+    assert run_cli("init", target).returncode == 0
+    (tmp_path / "council.txt").write_text(text, encoding="utf-8")
+    assert add == "site-gen add-source ~/council.txt\n"
+    added = run_cli("add-source", tmp_path / "council.txt", "--root", target)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == entry
+    with (target / "seeds/sources.yml").open("a", encoding="utf-8") as registry:
+        registry.write(date)  # Under the entry add-source appended, the file's last.
+    assert quote == 'site-gen quote riverton-gazette "bus line to the hospital"\n'
+    quoted = run_cli("quote", "riverton-gazette", "bus line to the hospital", "--root", target)
+    assert quoted.stdout == citation
+    (target / "facts/transport.yml").write_text(fact, encoding="utf-8")
+    # Step 5: drop the example, and point site.yml at the new source and fact.
+    (target / "seeds/library.txt").unlink()
+    (target / "facts/library.yml").unlink()
+    registry_path = target / "seeds/sources.yml"
+    sources = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
+    kept = [source for source in sources if source["id"] != "example-news"]
+    registry_path.write_text(yaml.safe_dump(kept, allow_unicode=True), encoding="utf-8")
+    site_path = target / "site.yml"
+    site = yaml.safe_load(site_path.read_text(encoding="utf-8")) | yaml.safe_load(settings)
+    site_path.write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
+    checked = run_cli("check", "--strict", "--root", target)
+    assert checked.returncode == 0, checked.stderr
+    assert "check ok: 0 errors, 0 warnings in 1 fact, 3 citations, 1 source" in checked.stderr
+    built = run_cli("build", "--strict", "--root", target)
+    assert built.returncode == 0, built.stderr
