@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import replace_in, run_cli
+from conftest import REPO, replace_in, run_cli
 
 
 def test_check_passes_on_the_sample(sample: Path) -> None:
@@ -271,6 +271,21 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
                 undescribed.append(f"{' '.join(command)}: {line.strip()}")
     assert len(commands) > 8
     assert undescribed == []
+
+
+# The options every command has, which the README's table leaves to its note under it.
+COMMON_OPTIONS = {"-h", "-v", "-q"}
+
+
+def test_the_readme_command_table_lists_the_options_of_each_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    # A command's words, then what the table shows it takes: "theme eject [FILE] [--root DIR]".
+    rows = re.findall(r"^\| `site-gen ((?:[a-z][a-z-]* ?)+)(.*?)` \|", readme, re.MULTILINE)
+    assert len(rows) >= 9, rows
+    for command, options in rows:
+        usage = run_cli(*command.split(), "--help").stdout.partition("\n\n")[0]
+        wanted = set(re.findall(r"\[(-[-a-z]+)", usage)) - COMMON_OPTIONS
+        assert set(re.findall(r"\[(-[-a-z]+)", options)) == wanted, command
 
 
 @pytest.mark.parametrize(
