@@ -64,8 +64,8 @@ def test_yaml_syntax_error_shows_the_line_with_a_caret_under_the_fault(sample: P
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0] == (
-        "facts/events.yml:6:20: error[yaml-syntax]: mapping values are not allowed in this "
-        "context; fix the YAML syntax at the caret"
+        "facts/events.yml:6:20: error[yaml-syntax]: the value has ': ' in it, which YAML reads "
+        "as the start of another key; put the whole value in double quotes"
     )
     assert lines[1] == (
         "        6 |   text: The harbour: bridge reopened after being closed for 36 hours by a "

@@ -457,6 +457,11 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Proble
             hint=hint,
             detail=_caret(lines, context.line, context.column),
         )
+    elif exc.problem == _COLON_IN_VALUE and (plain := _plain_value(lines, mark)) is not None:
+        what = "the value has ': ' in it, which YAML reads as the start of another key"
+        hint = "put the whole value in double quotes"
+        if '"' in plain:
+            hint += ', and write each " inside it as \\"'
     elif context and context.line < mark.line and exc.context:
         label = f" {exc.context.removeprefix('while parsing ')} starts here"
         detail = _caret(lines, context.line, context.column, label)
@@ -466,8 +471,14 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Proble
     )
 
 
+# An optional "- ", then a plain "key: ".
+_KEY = r"[ ]*(?:-[ ]+)?(?:[^\s:#\"'][^:#\"']*:[ ]+)"
 # A value that starts with a quote, after an optional "- " and "key: ".
-_QUOTED_VALUE = re.compile(r"[ ]*(?:-[ ]+)?(?:[^\s:#\"'][^:#\"']*:[ ]+)?([\"'])")
+_QUOTED_VALUE = re.compile(_KEY + r"?([\"'])")
+# A value after "key: " that starts with no quote, bracket or other YAML sign: a plain one.
+_PLAIN_VALUE = re.compile(_KEY + r"(?=[^\s\"'#&*!|>{\[%@`])")
+# What PyYAML says of a ': ' where no key may start.
+_COLON_IN_VALUE = "mapping values are not allowed in this context"
 # Lines searched above the parser's mark for the start of the fault.
 _FAULT_WINDOW = 50
 
@@ -484,6 +495,16 @@ def _fault_start(lines: list[str], first: int, last: int) -> tuple[int, int, str
         if opened and not _closes(line, opened.start(1)) and _is_the_fault(lines, number, last):
             return number, opened.start(1), "a quote that is not closed on its line"
     return None
+
+
+def _plain_value(lines: list[str], mark: Mark) -> str | None:
+    """Return the plain value that the ': ' at `mark` stands in, written after its key on the
+    same line; None when the colon is no part of such a value (a key's own, say)."""
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    value = _PLAIN_VALUE.match(line)
+    if value is None or mark.column < value.end():
+        return None
+    return line[value.end() :]
 
 
 def _is_the_fault(lines: list[str], number: int, failed: int) -> bool:
