@@ -85,8 +85,13 @@ GOOD_FACT = """
                 "  sources:\n    - source: gazette\n      quote: The office proposed weekly inspections of the bridge\n",
                 "  sources: []\n",
             ),
-            "facts/zz.yml:1:3: error[no-citations] fact 'extra': fact has no citations; add at least "
-            "one {source, quote} under 'sources'",
+            "facts/zz.yml:6:3: error[no-citations] fact 'extra': fact has no citations: 'sources' "
+            "is empty; add at least one {source, quote} under 'sources'",
+        ),
+        (
+            GOOD_FACT.replace("text: The office proposed weekly inspections.", "text:"),
+            "facts/zz.yml:5:3: error[empty-value] fact 'extra': 'text' is empty; write one checkable "
+            "claim, in the editors' words (Markdown).",
         ),
         ("", "facts/zz.yml: error[empty-file]: file is empty; add content or delete it"),
         (

@@ -97,14 +97,21 @@ class Reader:
             if converted is not None:
                 result[key] = converted
         for spec in fields:
-            given = node.value.get(spec.name) if spec.required else None
-            if spec.required and (given is None or given.value is None) and spec.name not in meant:
+            given = node.value.get(spec.name)
+            if not spec.required or spec.name in meant:
+                continue
+            meaning = _sentence_case(spec.description)
+            if given is None:
                 self.fail(
                     node.location,
                     "missing-key",
                     f"{what} has no '{spec.name}'",
-                    f"add '{spec.name}': {_sentence_case(spec.description)}",
+                    f"add '{spec.name}': {meaning}",
                 )
+            elif given.value is None:
+                # Written with nothing after it: the editor looks at the key, not the mapping.
+                where = node.key_locations.get(spec.name, node.location)
+                self.fail(where, "empty-value", f"'{spec.name}' is empty", f"write {meaning}")
         return result
 
     def value(self, node: Node, spec: Field, path: str) -> Any:
@@ -358,10 +365,11 @@ class Reader:
         absent = listed is None or listed.value is None
         # Where 'sources' is a required key, its absence is already reported as missing.
         if (absent and not required) or (listed is not None and listed.value == []):
+            empty = "" if listed is None else ": 'sources' is empty"
             self.fail(
-                node.location,
+                node.key_locations.get("sources", node.location),
                 "no-citations",
-                f"{what} has no citations",
+                f"{what} has no citations{empty}",
                 "add at least one {source, quote} under 'sources'",
             )
         return False
