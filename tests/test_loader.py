@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from conftest import check_root, replace_in
+from conftest import check_root, replace_in, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -390,3 +390,25 @@ def test_a_missing_settings_file_says_how_to_get_one(sample: Path) -> None:
         "site.yml: error[missing-file]: file not found; create it; "
         "`site-gen init NEW_FOLDER` writes a briefing with one to copy"
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "refused"),
+    [
+        ("en-GB", False),
+        ("kk-Cyrl-KZ", False),
+        ("es-419", False),
+        ("english", True),
+        ("en_GB", True),
+    ],
+)
+def test_language_is_a_language_tag(sample: Path, language: str, refused: bool) -> None:
+    """Pages carry it in <html lang>: "english" there tells browsers and screen readers nothing."""
+    replace_in(sample / "site.yml", "language: en", f"language: {language}")
+    result = run_cli("check", "--root", sample)
+    assert result.returncode == int(refused), result.stderr
+    problem = (
+        f"site.yml:3:11: error[bad-language]: 'language' is '{language}'; write it like en, "
+        "en-GB or kk-Cyrl-KZ (a BCP 47 language tag)"
+    )
+    assert (problem in result.stderr) == refused

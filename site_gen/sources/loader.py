@@ -37,6 +37,20 @@ _URL_RULES = (
     ("base_url", BASE_URL, BASE_URL_EXAMPLE),
     ("site_url", SITE_URL, SITE_URL_EXAMPLE),
 )
+# The shape of a BCP 47 language tag (RFC 5646): a language, then perhaps its extensions, a
+# script, a region, variants, extensions and a private part: "en", "en-GB", "kk-Cyrl-KZ". Pages
+# carry it in <html lang>, where a word such as "english" tells browsers and screen readers nothing.
+_LANGUAGE_RULES = (
+    (
+        "language",
+        re.compile(
+            r"[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+            r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+            r"(?:-[0-9A-WYZa-wyz](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+        ),
+        "en, en-GB or kk-Cyrl-KZ (a BCP 47 language tag)",
+    ),
+)
 # A source's original article: any http(s) address written in URL characters, query and
 # fragment included. Nothing else, so no `javascript:` or `data:` link ever reaches a page.
 _SOURCE_URL_RULES = (
@@ -142,7 +156,8 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
     data = reader.mapping(root, schema.SITE, "site settings")
     if data is None or "title" not in data or "description" not in data:
         return None
-    drop_bad_urls(reader, data, _URL_RULES)
+    drop_bad_values(reader, data, _URL_RULES, "bad-url")
+    drop_bad_values(reader, data, _LANGUAGE_RULES, "bad-language")
     target = data.get("coverage_target")
     if target is not None and not 0 <= target <= 1:  # NaN is neither.
         reader.fail(
@@ -172,13 +187,15 @@ def ends_in_base(site_url: str, base_url: str) -> bool:
     return urlsplit(site_url).path.strip("/") == base_url.strip().strip("/")
 
 
-def drop_bad_urls(
+def drop_bad_values(
     reader: Reader,
     data: dict[str, Any],
     rules: tuple[tuple[str, re.Pattern[str], str], ...],
+    code: str,
     owner: str = "",
 ) -> None:
-    """Report and drop each URL value that its rule refuses: URLs end up in links.
+    """Report as `code` and drop each value that its rule refuses: URLs end up in links, and a
+    language tag in every page's markup, where a malformed one would mislead.
 
     `owner` names what holds the value, e.g. "source 'efe': ", when the file holds several.
     """
@@ -186,7 +203,7 @@ def drop_bad_urls(
         if key in data and not pattern.fullmatch(data[key]):
             reader.fail(
                 reader.locations[key],
-                "bad-url",
+                code,
                 f"{owner}'{key}' is {data[key]!r}",
                 f"write it like {example}",
             )
@@ -213,7 +230,7 @@ def load_sources(config: Config, problems: list[Problem]) -> Loaded[Source]:
         if fields is None or not {"id", "file", "sha256", "title"} <= fields.keys():
             loaded.broken.add(_raw_id(node) or "")
             continue
-        drop_bad_urls(reader, fields, _SOURCE_URL_RULES, f"source '{fields['id']}': ")
+        drop_bad_values(reader, fields, _SOURCE_URL_RULES, "bad-url", f"source '{fields['id']}': ")
         entry = Source(location=node.location, locations=reader.locations, **fields)
         if entry.id in sources:
             first = sources[entry.id].location
