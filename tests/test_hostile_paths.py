@@ -67,6 +67,17 @@ def test_an_output_folder_that_is_not_ours_is_refused_and_nothing_is_touched(
     assert sorted(p.name for p in sample.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_folder_that_cannot_be_written_is_named_as_given(sample: Path) -> None:
+    """Not the staging folder the build makes beside it, which the user never chose."""
+    result = run_cli("build", "--root", sample, "--out", "/proc/x")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: cannot write the output folder /proc/x: No such file or directory; choose a "
+        "folder you can write to"
+    )
+
+
 def test_paths_too_long_for_the_file_system_are_usage_errors(sample: Path) -> None:
     deep = sample / (("d" * 200 + "/") * 30)
     for args in (["--root", str(deep)], ["--root", str(sample), "--out", str(deep)]):

@@ -20,6 +20,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_gen.errors import UsageError
+
 # A file in every folder site_gen writes, so it never deletes a folder it did not create.
 MARKER = ".site-gen-output"
 _STAGING = ".{name}.staging-"
@@ -49,6 +51,18 @@ def write_output(files: Mapping[str, bytes], out: Path, previous: Written | None
     builds again on every save and changes a few files: writing them all, and deleting the old
     ones, took longer than the rest of a rebuild on a slow disk (benchmarks/README.md).
     """
+    try:
+        return _write(files, out, previous)
+    except OSError as exc:
+        # The file system's own message names the staging folder, which the user never chose.
+        raise UsageError(
+            f"cannot write the output folder {out}: {exc.strerror or exc}; choose a folder "
+            "you can write to"
+        ) from None
+
+
+def _write(files: Mapping[str, bytes], out: Path, previous: Written | None) -> Written:
+    """Write the output as write_output says, letting the file system's errors through."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with _one_writer(out.parent):
         if previous is not None and previous.out == out and previous.marker == _marker(out):
