@@ -178,8 +178,9 @@ def test_error_panel_escapes_problem_text_and_marks_the_diff() -> None:
             "low-coverage", "few cited", Location("seeds/sources.yml"), severity=Severity.WARNING
         ),
     ]
-    panel = error_panel(problems)
+    panel = error_panel(problems, built=True)
     assert "The build failed: 1 error and 1 warning" in panel
+    assert "Fix them and save; this page reloads by itself. Until then it shows the last" in panel
     assert (
         "<code>facts/a.yml:3:7</code> error[quote-not-found] fact <code>a-fact</code>: "
         "quote does not match source &#x27;&lt;b&gt;&#x27;"

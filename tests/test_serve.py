@@ -16,11 +16,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import read_tree, run_cli
+from conftest import read_tree, replace_in, run_cli
 from playwright.sync_api import Browser
 
 from site_gen.preview.server import PANEL_CSS_URL
@@ -81,6 +82,13 @@ def free_port() -> int:
 
 @pytest.fixture
 def preview(sample: Path, tmp_path: Path) -> Iterator[Preview]:
+    with serving(sample, tmp_path) as started:
+        yield started
+
+
+@contextmanager
+def serving(sample: Path, tmp_path: Path) -> Iterator[Preview]:
+    """Run `site-gen serve` on the sample at a free port until the block ends."""
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
@@ -130,6 +138,21 @@ def test_misquote_shows_on_the_page_and_in_the_terminal_until_fixed(preview: Pre
     preview.edit("facts/events.yml", "after being closed for 36 hours", "after a 36-hour closure")
     page = preview.wait_for(PAGE, lambda body: is_clean(body) and "36-hour closure" in body)
     assert "after being closed for 36 hours" not in page
+
+
+def test_a_first_build_that_fails_says_there_is_no_page_yet(sample: Path, tmp_path: Path) -> None:
+    """Its panel used to promise the last good build, of which there was none."""
+    replace_in(sample / "facts/events.yml", "people: [mara-lind]", "people: [mara-lindt]")
+    with serving(sample, tmp_path) as preview:
+        page = preview.wait_for("/", lambda body: PANEL in body)
+        assert preview.fetch("/") == (404, page)
+        assert "No page here: the site has not been built yet." in page
+        assert (
+            "<p>Fix it and save; this page reloads by itself. No build has succeeded yet, so "
+            "there are no pages to show until then.</p>"
+        ) in page
+        replace_in(sample / "facts/events.yml", "people: [mara-lindt]", "people: [mara-lind]")
+        preview.wait_for("/", is_clean)
 
 
 def test_the_preview_builds_apart_from_the_published_output_and_cleans_up(

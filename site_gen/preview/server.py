@@ -60,10 +60,12 @@ PANEL_CSS = b"""\
 .site-gen-panel ins { background: #d4f7d4; color: #005a00; text-decoration: none; }
 """
 
-# Shown for a path the output lacks when the site has no 404 page (say, before any good build).
+# Shown for a path the output lacks when the site has no 404 page: before any good build, as
+# every build writes one.
 _BARE_PAGE = (
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-    "<title>site-gen preview</title>\n</head>\n<body>\n<p>No page here.</p>\n</body>\n</html>\n"
+    "<title>site-gen preview</title>\n</head>\n<body>\n"
+    "<p>No page here: the site has not been built yet.</p>\n</body>\n</html>\n"
 )
 # How often to look for changed inputs, instead of livereload's 0.8 s: half of it is waited on
 # average after each save, and looking costs an idle preview little (benchmarks/README.md).
@@ -89,6 +91,8 @@ class Preview:
         self.memory = memory
         # The problems of the last build when it failed; None while the last build succeeded.
         self.failure: list[Problem] | None = None
+        # Whether some build succeeded, so that the output holds pages to show under a failure.
+        self.built = False
         self.port = 0
         # Whether the preview listens on this machine only: it then answers only to its names.
         self.loopback = True
@@ -116,6 +120,7 @@ class Preview:
             ]
         else:
             self.failure = None
+            self.built = True
             self.reporter(result, result.warnings)
         if self.failure is not None:
             self.reporter(None, self.failure)
@@ -202,7 +207,7 @@ class Preview:
             page += script
         if self.failure is None:
             return page
-        panel = error_panel(self.failure).encode()
+        panel = error_panel(self.failure, self.built).encode()
         body = _BODY_TAG.search(page)
         at = body.end() if body else 0
         return page[:at] + panel + page[at:]
@@ -290,19 +295,24 @@ def _content_type(path: Path) -> str:
     return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
-def error_panel(problems: list[Problem]) -> str:
+def error_panel(problems: list[Problem], built: bool) -> str:
     """Return a failed build's errors, then its warnings, as escaped HTML styled only by
-    PANEL_CSS_URL."""
+    PANEL_CSS_URL. `built` tells whether a build succeeded before, whose pages show under it."""
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     also = f" and {plural(len(warnings), 'warning')}" if warnings else ""
     items = "".join(_panel_item(problem) for problem in errors + warnings)
+    them = "it" if len(problems) == 1 else "them"
+    until = (
+        "Until then it shows the last good build."
+        if built
+        else "No build has succeeded yet, so there are no pages to show until then."
+    )
     return (
         f'\n<link rel="stylesheet" href="{PANEL_CSS_URL}">\n'
         '<section class="site-gen-panel" role="alert" aria-labelledby="site-gen-panel-title">\n'
         f'<h2 id="site-gen-panel-title">The build failed: {plural(len(errors), "error")}{also}</h2>\n'
-        "<p>Fix them and save; this page reloads by itself. "
-        "Until then it shows the last good build.</p>\n"
+        f"<p>Fix {them} and save; this page reloads by itself. {until}</p>\n"
         f"<ol>\n{items}</ol>\n</section>\n"
     )
 
