@@ -21,7 +21,7 @@ from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
 from site_gen.model import jsonschema
 from site_gen.pipeline import check_templates, load_and_check
 from site_gen.render.views import plural
-from site_gen.report import FORMATS, counts, printable, report
+from site_gen.report import FORMATS, counts, from_workdir, printable, report
 from site_gen.sources import adding
 from site_gen.sources.loader import refuse_outside
 from site_gen.verify.coverage import site_coverage
@@ -115,7 +115,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         theme = check_templates(config)
     problems = sorted(verification.problems + theme, key=Problem.sort_key)
     stats = _stats(site)
-    report(problems, args.format, stats)
+    shown = from_workdir(problems, config.root) if args.format == "github" else problems
+    report(shown, args.format, stats)
     ok = site is not None and not any(p.is_error for p in problems)
     if args.format == "text":
         log.info(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
 import sys
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from site_gen.errors import Location, Problem
@@ -112,6 +114,29 @@ def as_github(problem: Problem) -> str:
     hint = f"; {problem.hint}" if problem.hint else ""
     body = "\n".join([who + problem.message + hint, *problem.detail])
     return f"::{problem.severity.value} {fields}::{_github_escape(body)}"
+
+
+def from_workdir(problems: list[Problem], root: Path) -> list[Problem]:
+    """Return the problems with each path relative to the current folder, not to the site root.
+
+    GitHub reads an annotation's file from the repository's root, where a workflow runs, and a
+    briefing may sit in a subfolder of the repository. A root outside the current folder is in
+    no repository GitHub could map it to: its paths stay as they are.
+    """
+    prefix = Path(os.path.relpath(root)).as_posix()
+    if prefix == "." or prefix.split("/", 1)[0] == "..":
+        return problems
+    return [
+        problem
+        if posixpath.isabs(problem.location.path)
+        else replace(
+            problem,
+            location=problem.location._replace(
+                path=posixpath.normpath(posixpath.join(prefix, problem.location.path))
+            ),
+        )
+        for problem in problems
+    ]
 
 
 def report(problems: list[Problem], fmt: str, stats: dict[str, int]) -> None:

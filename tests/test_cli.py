@@ -200,6 +200,15 @@ def test_github_format(sample: Path) -> None:
     )
 
 
+def test_github_annotations_name_files_from_the_repository_root(sample: Path) -> None:
+    """A workflow runs at the repository's root; a briefing may sit in a subfolder of it."""
+    replace_in(sample / "facts/events.yml", "after a storm closed", "after the storm closed")
+    annotated = run_cli("check", "--root", sample.name, "--format", "github", cwd=sample.parent)
+    assert annotated.stdout.startswith(f"::error file={sample.name}/facts/events.yml,line=11,")
+    text = run_cli("check", "--root", sample.name, cwd=sample.parent)
+    assert text.stderr.startswith("facts/events.yml:11:14: error[quote-not-found]")
+
+
 def uncite_the_inspections(sample: Path) -> None:
     """Cut the only quote of the sample's inspections sentence short, so no fact cites it."""
     replace_in(
