@@ -199,3 +199,9 @@ def test_quote_from_an_unknown_source_is_a_usage_error(sample: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "error: no source has id 'gazete'; did you mean 'gazette'?"
     ]
+    # Nothing close: the ids to choose from, which a terminal does not show otherwise.
+    result = run_cli("quote", "nosuch", "the bridge", "--root", sample)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: no source has id 'nosuch'; use an id from seeds/sources.yml: gazette"
+    ]

@@ -41,6 +41,8 @@ ID_WORDS = 6
 MAX_ID_CHARS = 60
 # `quote` prints this many passages; more mean the words are too few to pick one.
 MAX_SHOWN = 5
+# An unknown source id lists this many of the known ones.
+MAX_IDS_SHOWN = 10
 # The first line of a new registry, so editors get completion as in the ones `init` makes.
 REGISTRY_HEADER = "# yaml-language-server: $schema=../schemas/sources.schema.json\n"
 
@@ -477,7 +479,7 @@ def _source(config: Config, source_id: str) -> Source:
         hint = did_you_mean(source_id, sources) or (
             "run 'site-gen check' to see the registry's problems"
             if problems
-            else "use an id from seeds/sources.yml"
+            else f"use an id from seeds/sources.yml: {_listed(sorted(sources))}"
         )
         raise UsageError(f"no source has id '{source_id}'; {hint}")
     if not source.text:
@@ -486,6 +488,12 @@ def _source(config: Config, source_id: str) -> Source:
             "run 'site-gen check' to see why"
         )
     return source
+
+
+def _listed(ids: list[str]) -> str:
+    """Return the first MAX_IDS_SHOWN ids, and how many more: a terminal shows no registry."""
+    more = f", and {len(ids) - MAX_IDS_SHOWN} more" if len(ids) > MAX_IDS_SHOWN else ""
+    return ", ".join(ids[:MAX_IDS_SHOWN]) + more
 
 
 def _passage(text: str, start: int, end: int) -> Passage:
