@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from site_gen import scaffold
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Location, Problem, Severity, UsageError
 from site_gen.model import Site
@@ -170,9 +171,20 @@ def render_files(site: Site, located: Located, config: Config, memory: Memory) -
 def check_templates(config: Config) -> list[Problem]:
     """Compile the briefing's own templates as a build would, without rendering a page, so that
     `check` (and the pull-request workflow and pre-commit hook that run it) reports a template
-    that would fail the build. A briefing that overrides nothing costs nothing."""
-    paths = [path for path in theme_files(config) if path.is_file() and is_inside(config, path)]
-    if not any(path.suffix == ".html" for path in paths):
+    that would fail the build. A file as the generator ships it compiles: only what a briefing
+    changed is compiled, so a briefing that overrides nothing, or keeps a copy of the theme,
+    costs nothing."""
+    packaged = scaffold.theme_files()
+    folder = config.templates_dir
+    paths = [
+        path
+        for path in theme_files(config)
+        if path.suffix == ".html"
+        and path.is_file()
+        and is_inside(config, path)
+        and packaged.get(path.relative_to(folder).as_posix()) != path.read_bytes()
+    ]
+    if not paths:
         return []
     from site_gen.render.templates import compile_templates
 
