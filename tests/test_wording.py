@@ -293,6 +293,17 @@ DISTORTED = [
     ),
     pytest.param(
         fact(
+            "Mayor Ruiz said the bridge is sound and the hall was open to all.",
+            "The bridge is sound, Mara Lind said.",
+            "She added that the hall was open to all.",
+        ),
+        "unnamed",
+        "text gives its words to 'mayor ruiz' ('ana-ruiz'), but its quotes give them to "
+        "'mara lind' ('mara-lind')",
+        id="words-given-to-one-named-near-a-quote-of-no-one",
+    ),
+    pytest.param(
+        fact(
             "The pier was safe, said Mayor Ruiz.",
             "After Mayor Ruiz left, Mara Lind said the pier was safe.",
         ),

@@ -71,7 +71,7 @@ def unnamed(reading: Reading) -> Iterator[Finding]:
         # A cited publisher speaks for its report: "GulfToday reports that the ministry…".
         if ref == fact.fact_id or any_named(reading.names.forms[ref].values(), reading.publishers):
             continue
-        others = _voices_instead(reading, ref, fact.citations)
+        others = _voices_instead(reading, ref, fact.citations, named_before=False)
         if others and not others.keys() & speakers.keys():
             yield Finding(
                 "unnamed",
@@ -146,14 +146,16 @@ def unnamed_actors(reading: Reading) -> Iterator[Finding]:
 
 
 def _voices_instead(
-    reading: Reading, ref: str, citations: tuple[Citation, ...]
+    reading: Reading, ref: str, citations: tuple[Citation, ...], named_before: bool = True
 ) -> dict[str, str] | None:
     """Return None where the quotes may be `ref`'s words; else whom, by id and name, they give
     their words to instead, none where they give them to no one and do not name `ref`.
 
-    A quote that gives its words to no one and names no one may be the actor's, named just
-    before it ("He added…"); one beside it that quotes someone else does not change that. One
-    that names another ("Tokayev described…") is that one's.
+    A quote that gives its words to no one and names no one may be a fact's speaker's, named
+    just before it ("He added…"); one beside it that quotes someone else does not change that.
+    One that names another ("Tokayev described…") is that one's. Whom an editor's text gives
+    words to is not read `named_before` so: a headline that names no one, near a paragraph that
+    names Tokayev, would let the text give the defence minister's words to him.
     """
     names = reading.names.forms[ref].values()
     quotes = [reading.quote_of[c] for c in citations]
@@ -174,7 +176,7 @@ def _voices_instead(
         for citation, each in zip(citations, said, strict=True)
         if not each and not reading.names.named_in(reading.quote_of[citation])
     ]
-    if others and any_named(names, [reading.surroundings(c) for c in free]):
+    if others and named_before and any_named(names, [reading.surroundings(c) for c in free]):
         return None
     return others
 
