@@ -25,8 +25,8 @@ from site_gen.verify.numbers import Date, as_decimal, claimed_numbers, dates, nu
         ("the 2021-22 season, pages 5-7", ["2021", "22", "5", "7"]),
         ("killed 164 250 people in 2022 400 times", ["164250", "2022", "400"]),
         # A letter glued to a number multiplies it; apart, or before another letter, it is a unit.
-        ("164k killed, $5m sent, 7M people", ["164000", "5000000", "7000000"]),
-        ("a 5 m wall, 10km away, at 3am", ["5", "10", "3"]),
+        ("164k killed, $5m sent, £7M spent", ["164000", "5000000", "7000000"]),
+        ("a 5 m wall, 10m high, 10km away, at 3am", ["5", "10", "10", "3"]),
     ],
 )
 def test_numbers_at(text: str, expected: list[str]) -> None:

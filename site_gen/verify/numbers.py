@@ -26,7 +26,7 @@ _NUMBER = re.compile(
 _DIGITS = re.compile(r"\d+")
 # The words that multiply the number before them, by the power of ten each stands for: spelled
 # out after a space ("5 million", "5 millions"), abbreviated, glued or not ("5bn"), or a
-# letter glued to it ("164k", "$5m"; "5 m" may be metres).
+# letter glued to it ("164k"; "m" only in a sum of money, "$5m": "10m high" is metres).
 _SPELLED_MULTIPLIERS = MappingProxyType(
     {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 )
@@ -35,6 +35,8 @@ _LETTER_MULTIPLIERS = MappingProxyType({"k": 3, "m": 6})
 _MULTIPLIERS = MappingProxyType(
     {**_SPELLED_MULTIPLIERS, **_SHORT_MULTIPLIERS, **_LETTER_MULTIPLIERS}
 )
+# The signs of money that a glued "m" multiplies after.
+_CURRENCY_SIGNS = ("$", "€", "£", "¥", "₸")
 _MULTIPLIER = re.compile(
     rf"(?: ({'|'.join(_SPELLED_MULTIPLIERS)})s?| ?({'|'.join(_SHORT_MULTIPLIERS)})"
     rf"|({'|'.join(_LETTER_MULTIPLIERS)}))(?![\w-])",
@@ -105,7 +107,10 @@ def numbers_at(text: str) -> list[Number]:
     found = []
     for number in _NUMBER.finditer(text):
         written, value = number.group(), _value(number.group())
-        if (times := _MULTIPLIER.match(text, number.end())) is not None:
+        times = _MULTIPLIER.match(text, number.end())
+        if times is not None and (times.group(3) or "").lower() == "m":
+            times = times if text.endswith(_CURRENCY_SIGNS, 0, number.start()) else None
+        if times is not None:
             written += times.group()
             word = next(group for group in times.groups() if group)
             value = value.scaleb(_MULTIPLIERS[word.lower()])
