@@ -145,7 +145,7 @@ CASES = [
     _case(reader, "_CHARACTER_REFERENCE", "findall", "YAML strings with '&#'"),
     _case(site_yaml, "FORBIDDEN", "sub", "every YAML string and source text (search, sub)"),
     _case(site_yaml, "_QUOTED_VALUE", "match", "lines near a YAML syntax error"),
-    _case(site_yaml, "_MIXED_SCRIPT", "search", "every non-ASCII value of the facts but quotes"),
+    _case(checks, "_MIXED_SCRIPT", "search", "what pages show of a fact, folded, if not ASCII"),
     _case(site_yaml, "_PLAIN_VALUE", "match", "the line of a ': ' where no key may start"),
     _case(coverage, "_SENTENCE_END", "finditer", "each line of a source text"),
     _case(coverage, "_ABBREVIATION", "search", "a source line up to each sentence end"),

@@ -18,6 +18,9 @@ ACTORS = ("person", "organization")
 REFORM_ACTS = ("proposed", "announced", "reported")
 METADATA_FIELDS = ("title", "publisher", "date", "author")
 # The wording lint's findings, which a fact's `accept` may accept (site_gen/verify/wording.py).
+# The keys that stand for a fact where its text does not show: in lists, feeds, search and
+# page titles.
+HEADING_KEYS = ("title", "about", "label")
 WORDING_CODES = ("unattributed", "qualifier", "number-word", "negation", "unnamed", "status")
 # What a source page shows: the whole stored text, or only the cited sentences.
 PUBLISH_MODES = ("full", "excerpts")

@@ -12,7 +12,7 @@ from typing import Any
 from site_gen.errors import Location, Problem, Severity
 from site_gen.model import Citation, CitedText, FigureValue, schema
 from site_gen.model.schema import Field, Type
-from site_gen.sources.yaml import INVALID, LIMITS, Node, find_forbidden, find_mixed_script
+from site_gen.sources.yaml import INVALID, LIMITS, Node, find_forbidden
 
 _ID = re.compile(schema.ID_PATTERN)
 _DATE = re.compile(schema.DATE_PATTERN)
@@ -262,16 +262,6 @@ class Reader:
                 "bad-character",
                 f"'{name}' contains the control character U+{ord(control.group()):04X}",
                 "delete it; pages cannot show it",
-            )
-            return None
-        mixed = None if name == "quote" else find_mixed_script(node.value)
-        if mixed:
-            self.fail(
-                node.location,
-                "bad-character",
-                f"'{name}' writes '{mixed.group()}' in the letters of two scripts, which look "
-                "alike but read as another word",
-                "retype the word on a plain keyboard",
             )
             return None
         if not node.value.strip():

@@ -90,17 +90,6 @@ def find_forbidden(text: str) -> re.Match[str] | None:
     return FORBIDDEN.search(text)
 
 
-# A word of Latin letters and Cyrillic or Greek ones: "nоt" with a Cyrillic "о" shows as "not",
-# and "Рutin" as "Putin", to a reader, while the checker reads neither.
-_MIXED_SCRIPT = re.compile(r"(?<!\w)(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u052f])\w+")
-
-
-def find_mixed_script(text: str) -> re.Match[str] | None:
-    """Return the first word of `text` that mixes Latin letters with look-alikes of another
-    script, or None. A quote is exempt: the source it matches is what it is."""
-    return None if text.isascii() else _MIXED_SCRIPT.search(text)
-
-
 # Where the parser read a value; PyYAML's C and Python parsers each have a Mark class of their own.
 Mark = Any
 _STR = "tag:yaml.org,2002:str"

@@ -25,6 +25,7 @@ from site_gen.model import (
     Source,
     Span,
     counts,
+    schema,
 )
 from site_gen.verify import reading, references, suggest, wording
 from site_gen.verify.coverage import coverage_problems, site_coverage
@@ -132,11 +133,13 @@ def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
         for citation in text.citations
         if (problem := check_citation(check, citation, text.fact_id))
     ]
+    scripts = list(check_scripts(text))
     # Numbers and wording are read against quotes that are really in their sources: a
     # misquoted "7,393" would say that the text's right "7,939" is the one to correct.
     if misquoted:
-        return misquoted
+        return [*scripts, *misquoted]
     return [
+        *scripts,
         *check_numbers(text),
         *wording.wording_problems(check.site, text, check.located, check.names),
     ]
@@ -241,13 +244,38 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
     return tuple(lines)
 
 
+# A word of Latin letters and look-alikes of them: Cyrillic or Armenian letters, or the Greek
+# ones that read as Latin (not "μ" of "μm").
+_MIXED_SCRIPT = re.compile(
+    r"(?<!\w)(?=\w*[A-Za-z])(?=\w*[\u0400-\u052f\u0530-\u058fΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ])\w+"
+)
+# A word right before a role that ends or qualifies it, in a case-folded quote ("then" only as
+# "then-president": "and then chief engineer Lind spoke" is what came next).
+_ROLE_MODIFIER = re.compile(
+    r"\b(?:(?:former|first|acting|deputy|vice|interim|ex|late|outgoing|ousted|one-time|incoming"
+    r"|self-proclaimed|self-styled|would-be)[ -]|then-)\Z"
+)
 # The keys whose words every page shows as the fact's own: its text, and what lists, feeds and
 # search show in its place: a title, a claim's subject, a figure's label, an entity's name.
-# A word right before a role that ends or qualifies it, in a case-folded quote.
-_ROLE_MODIFIER = re.compile(
-    r"\b(?:former|first|acting|deputy|vice|interim|ex|then|late|outgoing|ousted|one-time)[ -]\Z"
-)
-_CLAIMING_KEYS = ("text", "title", "about", "label", "name")
+_CLAIMING_KEYS = ("text", *schema.HEADING_KEYS, "name")
+
+
+def check_scripts(text: CitedText) -> Iterator[Problem]:
+    """No word of what the pages show of a fact mixes Latin letters with look-alikes of another
+    script: "nоt" with a Cyrillic "о" shows as "not", and "Рutin" as "Putin", while the checker
+    reads neither. Read as the lint reads it (fullwidth "ｎ" is an "n"); a quote, or a passage
+    of a source, is what its source is, and a unit such as "μm" is no look-alike."""
+    for key in _CLAIMING_KEYS:
+        shown = reading.shown_text(getattr(text, key, "") or "")
+        if not shown.isascii() and (found := _MIXED_SCRIPT.search(shown)):
+            yield Problem(
+                "bad-character",
+                f"{key} writes '{found.group()}' in the letters of two scripts, which look alike "
+                "but read as another word",
+                text.at(key),
+                text.fact_id,
+                hint="retype the word on a plain keyboard",
+            )
 
 
 def check_numbers(fact: CitedText) -> Iterator[Problem]:

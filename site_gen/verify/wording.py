@@ -26,6 +26,7 @@ from site_gen.model import (
     Reform,
     Site,
     Statement,
+    schema,
 )
 from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.located import Located
@@ -67,8 +68,6 @@ _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 
 
-# The keys that stand for a fact where its text does not show.
-_HEADING_KEYS = ("title", "label", "about")
 # The words a quote gives a reform's status in, case-folded, each in the group named for its
 # status ("under way" as under_way): "proposes", "announced", "is being created", "adopted". A
 # badge that says "Enacted" of a proposal says more than any report.
@@ -131,7 +130,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
     # A title, a figure's label or what a statement is about stands for the fact in lists,
     # feeds and search: it may not add a "not" or change a number's qualifier either.
     # (Headlines drop attributions; the text keeps them.)
-    for key in _HEADING_KEYS:
+    for key in schema.HEADING_KEYS:
         if getattr(fact, key, ""):
             heading = Reading(site, fact, located, names, key=key)
             findings |= dict.fromkeys(
