@@ -18,7 +18,7 @@ from site_gen.model.counts import QUALIFIERS
 from site_gen.pipeline import load_and_check
 from site_gen.render.data import facts_json
 from site_gen.render.views import SiteView
-from site_gen.verify.reading import ATTRIBUTION_WORDS, Names
+from site_gen.verify.reading import ATTRIBUTION_WORDS, Names, plain
 
 WIRE = """\
 Officials report arrests
@@ -761,6 +761,11 @@ def test_a_lead_sentence_is_linted_like_a_fact(sample: Path) -> None:
         "site.yml:7:11: error[qualifier]: text says '1,200', but its quotes say 'about 1,200'; "
         "write the number as a quote qualifies it"
     ) in result.stderr
+
+
+def test_the_numero_sign_is_read_as_number_not_as_no() -> None:
+    """Compatibility folding reads "№" as "No": "Decree № 5" gained a negation."""
+    assert plain("Decree № 5 was signed") == "decree number 5 was signed"
 
 
 def test_a_name_is_found_before_a_possessive() -> None:

@@ -340,7 +340,8 @@ def shown_text(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        # "№ 5" is "number 5": compatibility folding makes it "No 5", a negation.
+        text = unicodedata.normalize("NFKC", text.replace("№", "number "))
     return fold_text(text)
 
 
