@@ -187,6 +187,7 @@ CASES = [
     _case(reading, "_MARKUP", "sub", "fact texts and quotes, before folding"),
     _case(wording, "_SENTENCE_END", "finditer", "fact texts, folded (and search)"),
     _case(checks, "_ROLE_MODIFIER", "search", "a case-folded quote before each place of a role"),
+    _case(checks, "_REPORTING", "search", "the shown text of a fact dated by its report"),
     _case(reading, "_SOURCE_SENTENCE_END", "finditer", "source text around a quote (and search)"),
     _case(wording, "_NUMBER_IN_WORDS", "finditer", "fact texts and titles, folded"),
     _case(wording, "_STATUS_WORDS", "finditer", "the quotes of a reform with a status, folded"),

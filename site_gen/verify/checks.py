@@ -249,6 +249,8 @@ def closest_detail(quote: str, source: Source, text: Normalized) -> tuple[str, .
 _MIXED_SCRIPT = re.compile(
     r"(?<!\w)(?=\w*[A-Za-z])(?=\w*[\u0400-\u052f\u0530-\u058fΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ])\w+"
 )
+# Words with which a text dates a report rather than what it reports.
+_REPORTING = re.compile(r"\b(?:report(?:s|ed|ing)?|published|dated)\b", re.IGNORECASE)
 # A word right before a role that ends or qualifies it, in a case-folded quote ("then" only as
 # "then-president": "and then chief engineer Lind spoke" is what came next).
 _ROLE_MODIFIER = re.compile(
@@ -327,8 +329,11 @@ def _unbacked_dates(fact: CitedText, key: str, shown: str, what: str) -> Iterato
     if not written:
         return  # Most texts write no date.
     # A report's date is not the date of what it reports, nor its day: "on January 31" for an
-    # interview that a report of January 31 does not date. A quote must give it.
-    own = [] if getattr(fact, "date_of_report", False) else _own_dates(fact)
+    # interview that a report of January 31 does not date. A quote must give it, unless the
+    # text dates the report ("the Gazette reported on March 3").
+    own = _own_dates(fact)
+    if getattr(fact, "date_of_report", False) and not _REPORTING.search(shown):
+        own = []
     quotes = [strip_editorial(c.quote) for c in fact.citations]
     known = {field_date(value) for value in own}
     known |= {date for quote in quotes for _, date in dates(quote)}
