@@ -158,6 +158,7 @@ CASES = [
     _case(quotes, "_NUMBER_WORD", "search", "source text that an omission leaves out"),
     _case(quotes, "_NEGATION", "finditer", "quotes, passages, omitted source text (findall)"),
     _case(quotes, "_REVERSAL", "findall", "the wording lint's case-folded texts and quotes"),
+    _case(quotes, "_ADDED_REVERSAL", "findall", "the wording lint's case-folded texts and titles"),
     _case(quotes, "_SIC", "sub", "quotes"),
     _case(quotes, "_BRACKETED_LETTER", "finditer", "quotes"),
     _case(quotes, "_OMISSION", "finditer", "quotes"),

@@ -40,6 +40,7 @@ The council closed the road, adding that it would reopen soon.
 The council described the fire as an accident.
 The council said the attempted coup had been thwarted.
 Ana Ruiz, a former police chief, thanked the crews.
+The council said the second attempt had failed.
 """
 
 MAYOR = """\
@@ -311,6 +312,15 @@ DISTORTED = [
         "text gives its words to 'mayor ruiz' ('ana-ruiz'), but its quotes give them to "
         "'mara lind' ('mara-lind')",
         id="words-given-after-the-verb",
+    ),
+    pytest.param(
+        fact(
+            "The council said the second attempt had been made.",
+            "The council said the second attempt had failed.",
+        ),
+        "negation",
+        "a quote has 'failed', but the text has no negation, denial or doubt",
+        id="a-quotes-failed-dropped",
     ),
     pytest.param(
         fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),

@@ -79,8 +79,8 @@ _DOUBT_WORDS = (
     "|supposedly|unconfirmed|unverified"
 )
 # A failure denies what it governs ("failed to stop the looting"): beside a quote or left out
-# of one, "failed" turns it. In a text, "the attempted coup had failed" is an outcome, so a
-# text and its quotes compare it only where it governs a verb.
+# of one, "failed" turns it, and a text must keep a quote's. But "the attempted coup had
+# failed" is an outcome: a text adds a reversal with it only where it governs a verb.
 _FAILURE_WORDS = "fail|fails|failed|failing"
 _FAILURES_TO = "|".join(f"{word} to" for word in _FAILURE_WORDS.split("|"))
 _DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS}|{_FAILURE_WORDS})\b", re.IGNORECASE)
@@ -99,6 +99,10 @@ _REVERSAL_INITIALS = "".join(
     )
 )
 _REVERSAL = re.compile(
+    rf"(?=[{_REVERSAL_INITIALS}])"
+    rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS}|{_FAILURE_WORDS})\b|n't\b)"
+)
+_ADDED_REVERSAL = re.compile(
     rf"(?=[{_REVERSAL_INITIALS}])"
     rf"(?:\b(?:{_NEGATION_WORDS}|{_DOUBT_WORDS}|{_FAILURES_TO})\b|n't\b)"
 )
@@ -441,10 +445,11 @@ def find_negations(text: str) -> list[str]:
     return [found.lower() for found in _NEGATION.findall(text)]
 
 
-def find_reversals(folded: str) -> list[str]:
+def find_reversals(folded: str, added: bool = False) -> list[str]:
     """Return every word of a case-folded text that negates, denies or doubts what it governs:
-    "not", "denied", "alleged". The wording lint asks a text to keep its quotes' ones."""
-    return _REVERSAL.findall(folded)
+    "not", "denied", "alleged". The wording lint asks a text to keep its quotes' ones, and to
+    add none of its own: one it adds is read `added`, where "failed" counts only before "to"."""
+    return (_ADDED_REVERSAL if added else _REVERSAL).findall(folded)
 
 
 def locate(quote: str, text: str) -> list[tuple[int, int]] | None:

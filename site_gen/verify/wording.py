@@ -369,7 +369,7 @@ def _negations(reading: Reading) -> Iterator[Finding]:
 
 def _added_negations(reading: Reading) -> Iterator[Finding]:
     """The text, or the title, negates, denies or doubts and none of its quotes does."""
-    reversals = find_reversals(reading.text)
+    reversals = find_reversals(reading.text, added=True)
     if reversals and not any(map(find_reversals, reading.quotes)):
         yield Finding(
             "negation",
