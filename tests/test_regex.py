@@ -192,6 +192,7 @@ CASES = [
     _case(reading, "_SOURCE_SENTENCE_END", "finditer", "source text around a quote (and search)"),
     _case(wording, "_NUMBER_IN_WORDS", "finditer", "fact texts and titles, folded"),
     _case(wording, "_STATUS_WORDS", "finditer", "the quotes of a reform with a status, folded"),
+    _case(wording, "_STATUS_DENIED", "search", "the words of a quote before a status word"),
     _case(reading, "CAPITALIZED", "finditer", "fact texts and titles, case kept"),
     _case(reading, "_WORD_START", "finditer", "source text around an attribution word"),
     _case(reading, "_RELATIVE_CLAUSE", "sub", "source text after a quote, in its sentence"),

@@ -41,6 +41,8 @@ The council described the fire as an accident.
 The council said the attempted coup had been thwarted.
 Ana Ruiz, a former police chief, thanked the crews.
 The council said the second attempt had failed.
+The council has not passed the toll law.
+The parking rules entered into force on Friday.
 """
 
 MAYOR = """\
@@ -636,11 +638,21 @@ def test_a_role_keeps_the_word_that_ends_it(wire: Path, role: str, refused: bool
     )
 
 
-@pytest.mark.parametrize(("status", "refused"), [("announced", False), ("enacted", True)])
-def test_a_reforms_status_is_one_its_quotes_give(wire: Path, status: str, refused: bool) -> None:
-    """Any status passed: "Enacted" showed as a badge for a report that roads were closed."""
-    closed = "The ministry announced that 12 roads were closed."
-    found = wording_found(wire, fact(closed, closed, kind="reform", extra=f"  status: {status}\n"))
+@pytest.mark.parametrize(
+    ("quote", "status", "refused"),
+    [
+        ("The ministry announced that 12 roads were closed.", "announced", False),
+        ("The ministry announced that 12 roads were closed.", "enacted", True),
+        ("The council has not passed the toll law.", "enacted", True),
+        ("The parking rules entered into force on Friday.", "enacted", False),
+    ],
+)
+def test_a_reforms_status_is_one_its_quotes_give(
+    wire: Path, quote: str, status: str, refused: bool
+) -> None:
+    """Any status passed: "Enacted" showed as a badge for a report that roads were closed, or
+    that a law was not passed."""
+    found = wording_found(wire, fact(quote, quote, kind="reform", extra=f"  status: {status}\n"))
     expected = ("status", f"status is '{status}', but no quote of this reform says so", 5)
     assert [(p.code, p.message, p.location.line) for p in found] == ([expected] if refused else [])
 

@@ -70,15 +70,20 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|\Z)")
 
 # The words a quote gives a reform's status in, case-folded, each in the group named for its
 # status ("under way" as under_way): "proposes", "announced", "is being created", "adopted". A
-# badge that says "Enacted" of a proposal says more than any report.
+# badge that says "Enacted" of a proposal says more than any report. What is being studied is
+# only proposed.
 _STATUS_WORDS = re.compile(
-    r"\b(?:(?P<proposed>propos\w*|suggest\w*|plan\w*|calls? for|called for)"
+    r"\b(?:(?P<proposed>propos\w*|suggest\w*|plan\w*|calls? for|called for"
+    r"|(?:is|are|was|were) being (?:considered|discussed|studied|debated|examined|investigated))"
     r"|(?P<announced>announc\w*|unveil\w*|declar\w*)"
     r"|(?P<under_way>(?:is|are|was|were) being \w+|under ?way|in progress"
     r"|(?:has|have) (?:begun|started)|began|started|launched)"
-    r"|(?P<enacted>enact\w*|adopt\w*|passed|approv\w*|signed|(?:came|come|comes) into force"
-    r"|took effect))\b"
+    r"|(?P<enacted>enact\w*|adopt\w*|passed|approv\w*|signed|ratif\w*|became law"
+    r"|(?:came|come|comes|entered|enters) into force|in force|took effect))\b"
 )
+# A negation up to two words before a status word: "has not passed", "was never approved".
+_STATUS_DENIED = re.compile(r"(?:\b(?:not|never|no)|n't)(?: \w+){0,2} \Z")
+_STATUS_REACH = 40
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -326,7 +331,12 @@ def _status(reading: Reading) -> Iterator[Finding]:
     if not isinstance(fact, Reform) or not fact.status:
         return
     wanted = fact.status.replace(" ", "_")
-    said = (found.lastgroup for quote in reading.quotes for found in _STATUS_WORDS.finditer(quote))
+    said = (
+        found.lastgroup
+        for quote in reading.quotes
+        for found in _STATUS_WORDS.finditer(quote)
+        if not _STATUS_DENIED.search(quote, max(0, found.start() - _STATUS_REACH), found.start())
+    )
     if wanted not in said:
         yield Finding(
             "status",
