@@ -557,6 +557,11 @@ def test_omitted_negation(quote: str, text: str, word: str) -> None:
             "mostly",
         ),
         ("the systems ... be supplied to Kyiv", "the systems could be supplied to Kyiv", "could"),
+        (
+            "the roads were ... reopened on Monday",
+            "the roads were for the most part reopened on Monday",
+            "for the most part",
+        ),
     ],
 )
 def test_an_omitted_denial_reverses_the_quote(quote: str, text: str, word: str) -> None:

@@ -61,7 +61,7 @@ _REASON_HINTS = MappingProxyType(
         Reason.FRAGMENT_TOO_SHORT: "give each part between '...' at least two words",
         Reason.FRAGMENT_ORDER: "keep the parts in source order, each within 300 characters of the last",
         Reason.OMITTED_NUMBER: "quote the omitted part too: it holds a number",
-        Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation",
+        Reason.OMITTED_NEGATION: "quote the omitted part too: it holds a negation, a denial or a hedge",
         Reason.OMITTED_BREAK: "quote one paragraph at a time, as its own citation",
         Reason.CUT: "quote that word too: without it the quote says other than its source",
     }

@@ -87,8 +87,9 @@ _DOUBT = re.compile(rf"\b(?:{_DOUBT_WORDS}|{_FAILURE_WORDS})\b", re.IGNORECASE)
 # Words that soften what they govern: an omission that leaves one out hardens the claim ("the
 # protests had ... subsided" of "had mostly subsided"). "May" is left out: it is a month too.
 _HEDGE = re.compile(
-    r"\b(?:mostly|largely|mainly|partly|partially|apparently|possibly|probably|likely"
-    r"|unlikely|might|could)\b",
+    r"\b(?:mostly|largely|mainly|partly|partially|primarily|chiefly|predominantly|apparently"
+    r"|seemingly|presumably|possibly|probably|perhaps|maybe|likely|unlikely|might|could"
+    r"|for the most part)\b",
     re.IGNORECASE,
 )
 # Both kinds of words, in text already case-folded, which a case-blind search would read at half
