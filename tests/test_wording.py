@@ -43,6 +43,7 @@ Ana Ruiz, a former police chief, thanked the crews.
 The council said the second attempt had failed.
 The council has not passed the toll law.
 The parking rules entered into force on Friday.
+The accused men were released on Monday.
 """
 
 MAYOR = """\
@@ -325,9 +326,9 @@ DISTORTED = [
         id="a-quotes-failed-dropped",
     ),
     pytest.param(
-        fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),
+        fact("~4,400 people were arrested, the interior ministry said.", ARRESTED),
         "qualifier",
-        "text says '>4,400', but its quotes say 'more than 4,400'",
+        "text says 'about 4,400', but its quotes say 'more than 4,400'",
         id="qualifier-as-a-sign",
     ),
     pytest.param(
@@ -389,6 +390,14 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
 
 
 FAITHFUL = [
+    pytest.param(
+        fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),
+        id="a-sign-for-its-words",
+    ),
+    pytest.param(
+        fact("The men were released on Monday.", "The accused men were released on Monday."),
+        id="the-accused-attributes-nothing",
+    ),
     pytest.param(
         fact(
             "Mara Lind said Mayor Ruiz had left.",

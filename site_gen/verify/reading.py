@@ -100,6 +100,7 @@ def alternatives(words: tuple[str, ...]) -> str:
 ATTRIBUTION = re.compile(
     rf"(?<!\w)(?:{alternatives(ATTRIBUTION_WORDS)})(?!\w)(?<!\bas noted(?! by\b))"
     r"(?<!added(?= to\b))(?<!adding(?= to\b))(?<!announced(?= (?:a|an|the)\b))"
+    r"(?<!\bthe accused)"
 )
 # Where a sentence of a source ends: a stop, inside closing marks or not, before a space; or a
 # blank line.

@@ -55,11 +55,20 @@ from site_gen.verify.reading import (
 
 # The qualifier right before a number: the number's offset ends the searched stretch.
 # In any case, for a text's numbers are found in it before case folding (see Reading.folded).
-# A sign glued to the number qualifies it as a word does: "~164" is "about 164", ">7,939" "more
-# than 7,939".
-_SIGNS = "~≈<>≤≥"
+# A sign glued to the number qualifies it as its words do: "~164" is "about 164", ">7,939"
+# "more than 7,939".
+_SIGNS = MappingProxyType(
+    {
+        "~": "about",
+        "≈": "about",
+        ">": "more than",
+        "<": "less than",
+        "≥": "at least",
+        "≤": "at most",
+    }
+)
 _QUALIFIER = re.compile(
-    rf"(?<!\w)({alternatives(tuple(QUALIFIERS))}) ?\Z|([{_SIGNS}])\Z", re.IGNORECASE
+    rf"(?<!\w)({alternatives(tuple(QUALIFIERS))}) ?\Z|([{''.join(_SIGNS)}])\Z", re.IGNORECASE
 )
 # A qualifier is at most three words before its number; this many characters hold them.
 _QUALIFIER_REACH = max(len(q) for q in QUALIFIERS) + 1
@@ -347,14 +356,15 @@ def _status(reading: Reading) -> Iterator[Finding]:
 
 
 def _qualifier(text: str, start: int) -> str:
-    """Return the qualifier written right before the number at `start`, or ''."""
+    """Return the qualifier written right before the number at `start`, in words, or ''."""
     found = _QUALIFIER.search(text, max(0, start - _QUALIFIER_REACH), start)
-    return (found.group(1) or found.group(2)).casefold() if found else ""
+    if found is None:
+        return ""
+    return found.group(1).casefold() if found.group(1) else _SIGNS[found.group(2)]
 
 
 def _qualified(qualifier: str, written: str) -> str:
-    """Write a number with its qualifier, if any: a sign glued to it, words before it."""
-    return f"{qualifier}{'' if qualifier in _SIGNS else ' '}{written}"
+    return f"{qualifier} {written}" if qualifier else written
 
 
 def _negations(reading: Reading) -> Iterator[Finding]:
