@@ -195,6 +195,8 @@ CASES = [
     _case(wording, "_STATUS_DENIED", "search", "the words of a quote before a status word"),
     _case(reading, "CAPITALIZED", "finditer", "fact texts and titles, case kept"),
     _case(reading, "_WORD_START", "finditer", "source text around an attribution word"),
+    _case(reading, "_BETWEEN", "search", "the text before a verb of saying"),
+    _case(reading, "_JOINED", "search", "the text before a speaker's name"),
     _case(reading, "_RELATIVE_CLAUSE", "sub", "source text after a quote, in its sentence"),
     _case(reading, "_POSSESSIVE", "sub", "each capitalized word of a text"),
     _case(wording, "_YEAR", "fullmatch", "the digits of each number of a quote"),

@@ -44,6 +44,7 @@ The council said the second attempt had failed.
 The council has not passed the toll law.
 The parking rules entered into force on Friday.
 The accused men were released on Monday.
+Mara Lind and Mayor Ruiz said the road was open.
 """
 
 MAYOR = """\
@@ -308,6 +309,16 @@ DISTORTED = [
     ),
     pytest.param(
         fact(
+            "Mayor Ruiz on Friday said the pier was safe.",
+            "After Mayor Ruiz left, Mara Lind said the pier was safe.",
+        ),
+        "unnamed",
+        "text gives its words to 'mayor ruiz' ('ana-ruiz'), but its quotes give them to "
+        "'mara lind' ('mara-lind')",
+        id="words-given-with-a-time-between",
+    ),
+    pytest.param(
+        fact(
             "The pier was safe, said Mayor Ruiz.",
             "After Mayor Ruiz left, Mara Lind said the pier was safe.",
         ),
@@ -397,6 +408,13 @@ FAITHFUL = [
     pytest.param(
         fact("The men were released on Monday.", "The accused men were released on Monday."),
         id="the-accused-attributes-nothing",
+    ),
+    pytest.param(
+        fact(
+            "Mara Lind said the road was open.",
+            "Mara Lind and Mayor Ruiz said the road was open.",
+        ),
+        id="one-of-two-speakers",
     ),
     pytest.param(
         fact(

@@ -118,6 +118,14 @@ _POSSESSIVE = re.compile(r"['’]s\Z")
 # How near an attribution word a name must stand to be whom it attributes to: "according to
 # CNN", "the health ministry says".
 _ATTRIBUTION_REACH = 40
+# What may stand between a speaker's name and the verb of saying: an aside in commas or a time,
+# and the space before the verb ("Lind, the interior minister of Rova, said", "Lind on Monday
+# said"); how far back it is looked for; and what joins two speakers ("Berg and Lind said").
+_BETWEEN = re.compile(
+    r"(?:,[^,]{1,80},|(?: (?:also|earlier|later|then|again|yesterday|today|on \w+))+)? \Z"
+)
+_BETWEEN_REACH = 100 + _ATTRIBUTION_REACH
+_JOINED = re.compile(r"(?:,| and|, and) (?:the )?\Z")
 # The attribution words after which a name is whom the words were said to, not who said them.
 _TOLD = frozenset({"told", "tells"})
 # What ends the words a verb of saying gives when the speaker's name comes after the verb:
@@ -311,18 +319,32 @@ def attributed_to(names: Names, sentence: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for word in ATTRIBUTION.finditer(sentence):
         if word.group() not in _LEADING_ATTRIBUTIONS:
-            preceding = sentence[max(0, word.start() - _ATTRIBUTION_REACH) : word.start()]
-            found |= {
-                ref: preceding[start:end]
-                for ref, start, end in names.occurrences(preceding)
-                if end == len(preceding) - 1
-            }
+            preceding = sentence[max(0, word.start() - _BETWEEN_REACH) : word.start()]
+            found |= _speakers_before(names, preceding)
             if word.group() in _TOLD or not preceding.rstrip().endswith(_SAID_AFTER):
                 continue
         after = word.end() + 1
         if sentence.startswith("the ", after):
             after += len("the ")
         found |= names.leading(sentence[after : after + _ATTRIBUTION_REACH])
+    return found
+
+
+def _speakers_before(names: Names, preceding: str) -> dict[str, str]:
+    """Return whom the text before a verb of saying names as its speakers: the name that ends
+    it, or ends before an aside or a time ("Lind, the engineer, said", "Lind on Monday said"),
+    and the names joined to that one ("Berg and Lind said")."""
+    between = _BETWEEN.search(preceding)
+    head = preceding[: between.start()] if between else ""
+    found: dict[str, str] = {}
+    while head:
+        tail = head[-_ATTRIBUTION_REACH:]
+        named = [(ref, start) for ref, start, end in names.occurrences(tail) if end == len(tail)]
+        found |= {ref: tail[start:] for ref, start in named}
+        joined = _JOINED.search(tail, 0, min((start for _, start in named), default=0))
+        if not named or joined is None:
+            break
+        head = head[: len(head) - len(tail) + joined.start()]
     return found
 
 
