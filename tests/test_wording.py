@@ -309,6 +309,16 @@ DISTORTED = [
     ),
     pytest.param(
         fact(
+            "Mayor Ruiz and Mara Lind said the bridge is sound.",
+            "The bridge is sound, Mara Lind said.",
+        ),
+        "unnamed",
+        "text gives its words to 'mayor ruiz' ('ana-ruiz'), but its quotes give them to "
+        "'mara lind' ('mara-lind')",
+        id="words-given-to-a-joint-speaker-the-quote-does-not-give-them-to",
+    ),
+    pytest.param(
+        fact(
             "Mayor Ruiz on Friday said the pier was safe.",
             "After Mayor Ruiz left, Mara Lind said the pier was safe.",
         ),

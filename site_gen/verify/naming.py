@@ -21,6 +21,7 @@ from site_gen.model import (
     Statement,
 )
 from site_gen.verify.reading import (
+    ATTRIBUTION,
     CAPITALIZED,
     Finding,
     Reading,
@@ -72,7 +73,9 @@ def unnamed(reading: Reading) -> Iterator[Finding]:
         if ref == fact.fact_id or any_named(reading.names.forms[ref].values(), reading.publishers):
             continue
         others = _voices_instead(reading, ref, fact.citations, named_before=False)
-        if others and not others.keys() & speakers.keys():
+        if others and not any(
+            _reports(reading.text, speakers[other], name) for other in others.keys() & speakers
+        ):
             yield Finding(
                 "unnamed",
                 f"text gives its words to '{name}' ('{ref}'), but its quotes give them to "
@@ -94,6 +97,15 @@ def unnamed(reading: Reading) -> Iterator[Finding]:
                 "paragraph or the two before, nor a publisher it cites or a fact it links",
                 "name whom the quotes name, or cite a passage that names them",
             )
+
+
+def _reports(text: str, outer: str, inner: str) -> bool:
+    """Tell whether a folded text gives one speaker's words as another's report of them: a verb
+    of saying stands between the first's name and the second's ("the Kremlin said Tokayev told
+    Putin…"), not a joint "Tokayev and CNN reported…"."""
+    start = text.find(outer)
+    end = text.find(inner, start + len(outer)) if start >= 0 else -1
+    return end >= 0 and ATTRIBUTION.search(text, start + len(outer), end) is not None
 
 
 def _named_near(reading: Reading, forms: Iterable[str], ref: str) -> bool:
