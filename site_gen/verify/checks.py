@@ -133,14 +133,15 @@ def check_cited_text(check: _Check, text: CitedText) -> list[Problem]:
         for citation in text.citations
         if (problem := check_citation(check, citation, text.fact_id))
     ]
-    scripts = list(check_scripts(text))
+    shown = shown_words(text)
+    scripts = list(check_scripts(text, shown))
     # Numbers and wording are read against quotes that are really in their sources: a
     # misquoted "7,393" would say that the text's right "7,939" is the one to correct.
     if misquoted:
         return [*scripts, *misquoted]
     return [
         *scripts,
-        *check_numbers(text),
+        *check_numbers(text, shown),
         *wording.wording_problems(check.site, text, check.located, check.names),
     ]
 
@@ -262,14 +263,23 @@ _ROLE_MODIFIER = re.compile(
 _CLAIMING_KEYS = ("text", *schema.HEADING_KEYS, "name")
 
 
-def check_scripts(text: CitedText) -> Iterator[Problem]:
+def shown_words(text: CitedText) -> dict[str, str]:
+    """Return the words of each key that pages show as the fact's own, as they show them: read
+    once for the rules on letters, numbers and dates."""
+    return {
+        key: reading.shown_text(value)
+        for key in _CLAIMING_KEYS
+        if (value := getattr(text, key, "") or "")
+    }
+
+
+def check_scripts(text: CitedText, shown: dict[str, str]) -> Iterator[Problem]:
     """No word of what the pages show of a fact mixes Latin letters with look-alikes of another
     script: "nоt" with a Cyrillic "о" shows as "not", and "Рutin" as "Putin", while the checker
     reads neither. Read as the lint reads it (fullwidth "ｎ" is an "n"); a quote, or a passage
     of a source, is what its source is, and a unit such as "μm" is no look-alike."""
-    for key in _CLAIMING_KEYS:
-        shown = reading.shown_text(getattr(text, key, "") or "")
-        if not shown.isascii() and (found := _MIXED_SCRIPT.search(shown)):
+    for key, words in shown.items():
+        if not words.isascii() and (found := _MIXED_SCRIPT.search(words)):
             yield Problem(
                 "bad-character",
                 f"{key} writes '{found.group()}' in the letters of two scripts, which look alike "
@@ -280,16 +290,15 @@ def check_scripts(text: CitedText) -> Iterator[Problem]:
             )
 
 
-def check_numbers(fact: CitedText) -> Iterator[Problem]:
+def check_numbers(fact: CitedText, shown: dict[str, str]) -> Iterator[Problem]:
     """Every number in the text and the title (a claim's subject), and every figure value,
     must appear in the fact's quotes; every date, in its quotes or its own date fields."""
     what = "fact" if isinstance(fact, Fact) else "sentence"
     quoted: set[Decimal] | None = None  # Most texts claim no number: read quotes on demand.
     years: set[Decimal] = set()
-    for key in _CLAIMING_KEYS:
-        shown = reading.shown_text(getattr(fact, key, "") or "")
-        yield from _unbacked_dates(fact, key, shown, what)
-        for written, value in dict.fromkeys(claimed_numbers(shown)):  # Twice is one problem.
+    for key, words in shown.items():
+        yield from _unbacked_dates(fact, key, words, what)
+        for written, value in dict.fromkeys(claimed_numbers(words)):  # Twice is one problem.
             if quoted is None:
                 quoted = _quoted_numbers(fact.citations)
                 # A year alone ("in 2022") is backed by the fact's own date, as a date is; a

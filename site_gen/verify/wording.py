@@ -257,11 +257,10 @@ def _qualifiers(reading: Reading) -> Iterator[Finding]:
         given = quoted.get(number.value, set())
         used = _qualifier(text, number.start)
         if given and used not in given:
-            written = _qualified(used, number.written)
-            options = " or ".join(f"'{_qualified(q, number.written)}'" for q in sorted(given))
             yield Finding(
                 "qualifier",
-                f"{reading.key} says '{written}', but its quotes say {options}",
+                f"{reading.key} says '{_qualified(used, number.written)}', but its quotes say "
+                f"{_options(given, number.written)}",
                 "write the number as a quote qualifies it",
                 reading.key,
             )
@@ -286,10 +285,10 @@ def _value_qualifiers(reading: Reading) -> Iterator[Finding]:
         used = plain(entry.qualifier)
         if given and used not in given:
             written = f"{entry.value:,}"
-            options = " or ".join(f"'{_qualified(q, written)}'" for q in sorted(given))
             yield Finding(
                 "qualifier",
-                f"value is '{_qualified(used, written)}', but its quotes say {options}",
+                f"value is '{_qualified(used, written)}', but its quotes say "
+                f"{_options(given, written)}",
                 "write the qualifier as the quote gives it",
                 f"values[{index}].{'qualifier' if entry.qualifier else 'value'}",
             )
@@ -361,6 +360,11 @@ def _qualifier(text: str, start: int) -> str:
     if found is None:
         return ""
     return found.group(1).casefold() if found.group(1) else _SIGNS[found.group(2)]
+
+
+def _options(qualifiers: set[str], written: str) -> str:
+    """Write a number with each qualifier its quotes give it, for a message."""
+    return " or ".join(f"'{_qualified(q, written)}'" for q in sorted(qualifiers))
 
 
 def _qualified(qualifier: str, written: str) -> str:
