@@ -25,6 +25,7 @@ from conftest import BASE_PATH, PAGE_BUDGET, html_pages, is_ci, page_weight
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    CDPSession,
     ConsoleMessage,
     Error,
     Page,
@@ -63,6 +64,7 @@ START_READING_JS = f"() => {{ window.__seen = ({READ_PAGE_JS})(); }}"
 # Tabs the crawl takes turns with: one runs axe while the other loads, on two cores.
 TABS = 2
 AXE_JS = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+OPEN_DETAILS_JS = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
 
 
 @dataclass
@@ -76,6 +78,21 @@ class Crawl:
     console: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     violations: dict[str, str] = field(default_factory=dict)
+    link_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def link_names(tab: Page, cdp: CDPSession) -> list[tuple[str, str]]:
+    """Return every link's accessible name, as Chromium computes it for a screen reader, with
+    its address; every marker opened first, as a reader may open it."""
+    tab.evaluate(OPEN_DETAILS_JS)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    links = []
+    for node in nodes:
+        if node.get("ignored") or node.get("role", {}).get("value") != "link":
+            continue
+        url = next(p["value"]["value"] for p in node["properties"] if p["name"] == "url")
+        links.append((node["name"]["value"], url))
+    return links
 
 
 def axe_report(violations: list[dict[str, Any]]) -> str | None:
@@ -158,6 +175,7 @@ def crawl(
             result.violations[url] = report
         if url in shots:
             screenshot(tab, screenshots, shots[url], "desktop", "light")
+        result.link_names[url] = link_names(tab, sessions[tab])
         for link in result.links[url]:
             target = urldefrag(link).url
             if target.startswith(base_url) and target not in seen:
@@ -168,6 +186,7 @@ def crawl(
                     result.statuses[target] = context.request.get(target).status
 
     tabs = [open_tab(context, result) for _ in range(TABS)]
+    sessions = {tab: context.new_cdp_session(tab) for tab in tabs}
     reading: dict[Page, str] = {}
     while queue or reading:
         for tab in tabs:
@@ -254,6 +273,26 @@ def test_no_axe_violations(crawl: Crawl) -> None:
     assert not crawl.violations, "\n".join(
         f"{url}\n{report}" for url, report in list(crawl.violations.items())[:5]
     )
+
+
+def test_no_two_links_of_a_page_share_a_name_but_not_a_target(crawl: Crawl) -> None:
+    """A screen reader's list of a page's links shows their names alone (WCAG 2.4.9): twenty
+    links named "1 source" or "passage 1" that lead to twenty passages cannot be told apart.
+    A quote's link is named by the quote, marks included: the same words of the same source
+    are the same passage, whichever fact's citation anchor on it the link lands on."""
+    assert len(crawl.link_names) > 150
+    clashes = []
+    for url, links in crawl.link_names.items():
+        targets: dict[str, set[str]] = {}
+        for name, href in links:
+            is_quote = name.startswith("“") and name.endswith("”")
+            targets.setdefault(name, set()).add(urldefrag(href).url if is_quote else href)
+        clashes += [
+            f"{url}: {name!r} -> {sorted(hrefs)[:3]}"
+            for name, hrefs in targets.items()
+            if len(hrefs) > 1
+        ]
+    assert not clashes, "\n".join(clashes[:20])
 
 
 def test_main_pages_have_no_axe_violations_in_dark_mode(dark_violations: dict[str, str]) -> None:
