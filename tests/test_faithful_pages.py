@@ -141,6 +141,22 @@ def test_the_chart_draws_a_series_oldest_first_and_leaves_out_the_rounding(toll:
     assert "Restates 515" in page
 
 
+def test_each_bar_of_a_chart_names_who_reported_its_value(toll: Path) -> None:
+    """A bar's label gave its value and date alone: seen without the table under it, the chart
+    said "more than 400" in no one's voice."""
+    replace_in(
+        toll / "facts/toll.yml",
+        'as_of: "2025-03-09"\n      reported_by: transport-office',
+        'as_of: "2025-03-09"',
+    )
+    page = (built(toll) / "facts/drivers/index.html").read_text(encoding="utf-8")
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert re.findall(r'class="chart-who"[^>]*>([^<]+)', chart) == [
+        "Not attributed",
+        "City transport office",
+    ]
+
+
 def test_counts_that_really_differ_are_shown_as_a_disagreement_each_with_its_source(
     toll: Path,
 ) -> None:

@@ -41,11 +41,13 @@ DatedT = TypeVar("DatedT", Event, Statement)
 Dating = tuple[str, bool]
 # Pads a partial date so that it sorts after every full date it contains (and "" after all).
 _LATER = "~"
-# Chart geometry in SVG user units: one row per value, a label line above a thin bar.
+# Chart geometry in SVG user units: one row per value, its label line and the line naming who
+# reported it above a thin bar.
 CHART_WIDTH = 360
-CHART_ROW = 34
+CHART_ROW = 50
 CHART_BASELINE = 13
-CHART_BAR_TOP = 19
+CHART_WHO_BASELINE = 29
+CHART_BAR_TOP = 35
 CHART_BAR = 9
 # Room kept right of the longest bar, where a 'more than' runs on.
 CHART_REACH = 16
@@ -134,6 +136,10 @@ class Bar:
     @property
     def label_y(self) -> int:
         return self.y + CHART_BASELINE
+
+    @property
+    def who_y(self) -> int:
+        return self.y + CHART_WHO_BASELINE
 
     @property
     def bar_y(self) -> int:
