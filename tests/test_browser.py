@@ -443,6 +443,21 @@ def test_a_result_found_in_a_quote_shows_the_facts_own_words_too(
     page.close()
 
 
+def test_search_finds_a_sentence_of_the_lead_and_shows_it_once(
+    browser: Browser, base_url: str
+) -> None:
+    """The lead's sentence is its own title: shown again as its text, or beside a quote that
+    says no more than it, it would fill the results twice over."""
+    page = browser.new_page()
+    page.goto(base_url + "search/?q=fuel+prices")
+    result = page.locator("#search-results > li", has_text="near-doubling of vehicle fuel prices")
+    result.wait_for()  # The index loads after the page.
+    assert result.locator(".tag").text_content() == "Summary"
+    assert result.locator("a").get_attribute("href") == BASE_PATH + "#lead_1"
+    assert result.locator(".entry-text").count() == 0
+    page.close()
+
+
 def test_search_reaches_every_result_with_show_more_and_marks_matches(
     browser: Browser, base_url: str
 ) -> None:

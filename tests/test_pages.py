@@ -225,8 +225,8 @@ def test_feed_stamps_its_entries_once_and_words_each_events_date_as_pages_do(
 
 def test_search_index_lists_every_fact_under_the_base_path(built_site: Path) -> None:
     items = json.loads((built_site / "search.json").read_text("utf-8"))
-    facts = json.loads((built_site / "facts.json").read_text("utf-8"))["facts"]
-    assert len(items) == len(facts)
+    data = json.loads((built_site / "facts.json").read_text("utf-8"))
+    assert len(items) == len(data["facts"]) + len(data["lead"])
     assert all(item["u"].startswith(BASE_PATH) and item["t"] and item["k"] for item in items)
     tokayev = next(item for item in items if item["u"].endswith("/kassym-jomart-tokayev/"))
     assert tokayev["k"] == "Person" and tokayev["q"]
@@ -234,6 +234,23 @@ def test_search_index_lists_every_fact_under_the_base_path(built_site: Path) -> 
     assert len(set(titles)) == len(titles), "every fact has a title of its own"
     coup = next(item for item in items if item["u"].endswith("/facts/coup-defeated-claim/"))
     assert coup["t"] == "Kassym-Jomart Tokayev on what he called an attempted coup"
+
+
+def test_search_finds_the_leads_sentences_at_their_place_on_the_home_page(
+    built_site: Path,
+) -> None:
+    """The lead, the briefing's own checked summary, was the one cited text search did not
+    hold: "fuel prices" found nothing of it."""
+    items = json.loads((built_site / "search.json").read_text("utf-8"))
+    lead = [item for item in items if item["k"] == "Summary"]
+    assert [item["u"] for item in sorted(lead, key=lambda item: item["u"])] == [
+        f"{BASE_PATH}#lead_{n}" for n in range(1, 5)
+    ]
+    fuel = next(item for item in lead if "fuel prices" in item["t"])
+    assert fuel["t"].startswith("Protests over a near-doubling of vehicle fuel prices began")
+    assert "The protests shortly took a violent turn" in fuel["q"]
+    home = (built_site / "index.html").read_text("utf-8")
+    assert all(f'id="{item["u"].removeprefix(BASE_PATH + "#")}"' in home for item in lead)
 
 
 def test_a_date_of_report_is_never_given_as_the_date_of_the_act(built_site: Path) -> None:

@@ -30,6 +30,8 @@ _INTERNAL = frozenset({"location", "locations", "sources"})
 Shown = tuple[str, Sequence[Span]]
 # Characters of context on each side of a TextQuoteSelector's passage, as Hypothesis keeps.
 SELECTOR_CONTEXT = 32
+# What search calls a sentence of the home page's lead, which has no kind.
+LEAD_KIND = "Summary"
 
 
 def _citation(citation: Citation, located: Located, texts: Mapping[str, Shown]) -> dict[str, Any]:
@@ -143,6 +145,18 @@ def search_index(
         if date := worded_date(fact):
             item["d"] = date
         items.append(item)
+    # The lead is the briefing's own summary, checked like a fact: found by its words or its
+    # quotes, it shows whole as its title, as links to it do, and leads to its place at home.
+    items += [
+        {
+            "t": plain(sentence.text),
+            "k": LEAD_KIND,
+            "u": link(view.url(sentence)),
+            "x": "",
+            "q": [c.quote for c in sentence.citations],
+        }
+        for sentence in view.site.settings.lead
+    ]
     items.sort(key=lambda item: (item["t"].casefold(), item["u"]))
     text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (text + "\n").encode()

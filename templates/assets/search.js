@@ -95,13 +95,16 @@
 
   // The fact's own words always show, with their attribution and hedges; a quote that holds
   // the words searched for follows them, marked as quoted. Shown alone, a quote cut before its
-  // "according to" read as plain fact.
+  // "according to" read as plain fact. A sentence of the lead has no text apart from its title,
+  // which is the whole sentence.
   function snippet(item) {
     var shown = document.createDocumentFragment();
-    var text = element("p", "entry-text");
-    text.appendChild(marked(item.x));
-    shown.appendChild(text);
-    var quote = holdsEveryTerm(item.x) ? null : item.q.filter(holdsEveryTerm)[0];
+    if (item.x) {
+      var text = element("p", "entry-text");
+      text.appendChild(marked(item.x));
+      shown.appendChild(text);
+    }
+    var quote = holdsEveryTerm(item.x || item.t) ? null : item.q.filter(holdsEveryTerm)[0];
     if (quote) {
       var quoted = element("p", "entry-text");
       quoted.appendChild(document.createTextNode("Quoted: “"));
