@@ -388,3 +388,23 @@ def test_entity_page_opens_with_its_summary_then_its_facts_and_ends_with_sources
     assert headings[0] == "activity-h" and headings[-1] == "sources-h"
     notes = [i for i, (tag, attrs) in enumerate(tags) if attrs.get("class") == "notes"]
     assert notes and min(notes) > where["sources-h"]
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [("en", None), ("en-GB", "en_GB"), ("kk-Cyrl-KZ", "kk_KZ"), ("es-419", None)],
+)
+def test_og_locale_is_a_language_and_territory_or_left_out(
+    sample: Path, language: str, locale: str | None
+) -> None:
+    """Open Graph reads og:locale as language_TERRITORY ("en_GB"); pages wrote the bare "en",
+    which it does not know. A tag with no two-letter region names no territory: Open Graph then
+    assumes en_US, which is not ours to claim for every "en"."""
+    replace_in(sample / "site.yml", "language: en", f"language: {language}")
+    out = build_site(sample / "out", root=sample)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{language}">' in home
+    if locale is None:
+        assert "og:locale" not in home
+    else:
+        assert f'<meta property="og:locale" content="{locale}">' in home

@@ -30,6 +30,7 @@ from site_gen.render.views import (
     format_number,
     format_value,
     is_exact_date,
+    og_locale,
     plural,
     sentence_case,
 )
@@ -219,6 +220,7 @@ def make_environment(
     env.filters["plural"] = plural
     env.filters["plain"] = markdown.plain
     env.filters["sentence_case"] = sentence_case
+    env.filters["og_locale"] = og_locale
     env.tests["exact_date"] = is_exact_date
     return env
 

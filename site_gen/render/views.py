@@ -164,6 +164,19 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def og_locale(language: str) -> str:
+    """Return Open Graph's language_TERRITORY for a BCP 47 tag ("en-GB" is "en_GB"), or "" when
+    the tag names no two-letter region: Open Graph knows no bare "en", and would read a missing
+    locale as en_US, which is not ours to claim for every "en"."""
+    first, *rest = language.split("-")
+    for subtag in rest:
+        if len(subtag) == 1:  # An extension or a private part: what follows is no region.
+            break
+        if len(subtag) == 2 and subtag.isalpha():
+            return f"{first.lower()}_{subtag.upper()}"
+    return ""
+
+
 def format_value(value: FigureValue) -> str:
     """Return a reported value with its qualifier, as in 'more than 4,400'."""
     return " ".join(part for part in (value.qualifier, format_number(value.value)) if part)
