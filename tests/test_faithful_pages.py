@@ -141,6 +141,12 @@ def test_the_chart_draws_a_series_oldest_first_and_leaves_out_the_rounding(toll:
     assert "Restates 515" in page
 
 
+def test_a_value_that_names_no_reporter_says_so_beside_the_named_ones(toll: Path) -> None:
+    """The key figure gave "over 500" bare beside "(City transport office)": in no one's voice
+    among attributed values, it read as the briefing's own; the table says "Not attributed"."""
+    assert "Also given as over 500 (not attributed)." in key_figure(built(toll))
+
+
 def test_each_bar_of_a_chart_names_who_reported_its_value(toll: Path) -> None:
     """A bar's label gave its value and date alone: seen without the table under it, the chart
     said "more than 400" in no one's voice."""

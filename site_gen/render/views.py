@@ -435,10 +435,13 @@ class SiteView:
         return len(found) > 1 or len(found[0].values) > 1
 
     def attributed(self, value: FigureValue) -> str:
-        """Return a value with its qualifier and who reported it: 'more than 4,400 (Ministry)'."""
-        if not value.reported_by:
-            return format_value(value)
-        return f"{format_value(value)} ({self.title(self.facts[value.reported_by])})"
+        """Return a value with its qualifier and who reported it: 'more than 4,400 (Ministry)'.
+
+        A value that names no reporter says so, as the values table does: bare beside named
+        ones, it read as the briefing's own.
+        """
+        who = self.title(self.facts[value.reported_by]) if value.reported_by else "not attributed"
+        return f"{format_value(value)} ({who})"
 
     def bars(self, fact: Figure) -> list[Bar]:
         """Lay out one bar per counted value, scaled to the largest, for the build-time chart.
