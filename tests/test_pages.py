@@ -12,7 +12,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import BASE_PATH, build_site, html_pages, read_tree, replace_in, run_cli
+from conftest import (
+    BASE_PATH,
+    build_site,
+    html_pages,
+    parse_page,
+    read_tree,
+    replace_in,
+    run_cli,
+    text_of,
+)
 
 from site_gen.render.templates import CSP
 
@@ -408,3 +417,31 @@ def test_og_locale_is_a_language_and_territory_or_left_out(
         assert "og:locale" not in home
     else:
         assert f'<meta property="og:locale" content="{locale}">' in home
+
+
+def test_links_to_original_articles_are_named_for_their_passage(sample: Path) -> None:
+    """With its source online, each quote had a link named "Original article", to another
+    passage each: a screen reader's list of links could not tell them apart. (The browser test
+    of link names reads the repository's briefing, whose sources are not online.)"""
+    replace_in(
+        sample / "seeds/sources.yml",
+        "  publisher: Gazette\n",
+        "  publisher: Gazette\n  url: https://gazette.example/bridge\n",
+    )
+    out = build_site(sample / "out", root=sample)
+    originals = 0
+    for page in html_pages(out):
+        targets: dict[str, set[str]] = {}
+        for link in parse_page(page).iter("a"):
+            # A browser names a quote's link with its quotation marks, as it shows them; the same
+            # words of one source are one passage, whichever citation's anchor a link lands on.
+            href = link.get("href", "")
+            if link.find("q") is not None:
+                name, href = f"“{text_of(link)}”", href.partition("#")[0]
+            else:
+                name = text_of(link)
+            targets.setdefault(name, set()).add(href)
+            originals += link.get("class") == "original"
+        clashes = {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1}
+        assert not clashes, page
+    assert originals > 5
