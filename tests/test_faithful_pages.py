@@ -125,7 +125,7 @@ def test_a_date_worked_out_from_the_report_reads_as_the_reports_wherever_it_show
         page = (built_site / path).read_text(encoding="utf-8")
         start = page.index('id="chart-arrests-count-t"')
         chart = page[start : page.index("</svg>", start)]
-        assert "(Interior Ministry of Kazakhstan) (reported 8 January 2022)" in chart
+        assert "(Interior Ministry of Kazakhstan, reported 8 January 2022)" in chart
         assert "· reported 8 January 2022</tspan>" in chart
         assert not re.search(r"(\(|· )8 January", chart + home), path
 

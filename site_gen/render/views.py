@@ -440,8 +440,11 @@ class SiteView:
         A value that names no reporter says so, as the values table does: bare beside named
         ones, it read as the briefing's own.
         """
-        who = self.title(self.facts[value.reported_by]) if value.reported_by else "not attributed"
-        return f"{format_value(value)} ({who})"
+        return f"{format_value(value)} ({self.reporter(value)})"
+
+    def reporter(self, value: FigureValue) -> str:
+        """Return who reported a value, or "not attributed": a chart's bar says one or the other."""
+        return self.title(self.facts[value.reported_by]) if value.reported_by else "not attributed"
 
     def bars(self, fact: Figure) -> list[Bar]:
         """Lay out one bar per counted value, scaled to the largest, for the build-time chart.
