@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from site_gen import scaffold
 from site_gen.config import Config
 from site_gen.errors import CheckFailed, Problem, SiteGenError, UsageError
-from site_gen.model import jsonschema
+from site_gen.model import Site, jsonschema
 from site_gen.pipeline import check_templates, load_and_check
 from site_gen.render.views import plural
 from site_gen.report import FORMATS, counts, from_workdir, printable, report
@@ -72,9 +72,7 @@ def _verdicts(args: argparse.Namespace) -> Verdicts:
     return Verdicts(None if getattr(args, "no_cache", False) else default_folder())
 
 
-def _stats(site: Any) -> dict[str, int]:
-    if site is None:
-        return {"facts": 0, "citations": 0, "sources": 0}
+def _stats(site: Site) -> dict[str, int]:
     return {
         "facts": len(site.facts),
         "citations": site.citation_count(),
@@ -117,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     stats = _stats(site)
     shown = from_workdir(problems, config.root) if args.format == "github" else problems
     report(shown, args.format, stats)
-    ok = site is not None and not any(p.is_error for p in problems)
+    ok = not any(p.is_error for p in problems)
     if args.format == "text":
         log.info(
             "check %s: %s in %s, %s, %s",
@@ -252,8 +250,6 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         site, verification = load_and_check(_config(args), _verdicts(args))
     errors = [p for p in verification.problems if p.is_error]
     report(errors, "text", {})
-    if site is None:
-        return EXIT_PROBLEMS
     target = site.settings.coverage_target
     below = False
     for entry in site_coverage(site, verification.located):

@@ -90,8 +90,12 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(config: Config) -> tuple[Site | None, list[Problem]]:
-    """Read a site root into the model; None when its settings are unusable."""
+def load(config: Config) -> tuple[Site, list[Problem]]:
+    """Read a site root into the model, with every problem found on the way.
+
+    What could not be read is reported, and left out of the model or stood in for, so that the
+    rest is still checked; a site with an error is never built.
+    """
     with cycle_collection_paused():
         return load_site(config)
 
@@ -104,7 +108,7 @@ def check(site: Site, verdicts: Verdicts | None = None) -> Verification:
 
 def load_and_check(
     config: Config, verdicts: Verdicts | None = None, timings: dict[str, float] | None = None
-) -> tuple[Site | None, Verification]:
+) -> tuple[Site, Verification]:
     """Load and check a site root: what `check`, `coverage` and every build start with.
 
     With config.strict, warnings count as errors.
@@ -112,10 +116,8 @@ def load_and_check(
     timings = {} if timings is None else timings
     with phase(timings, "load"):
         site, problems = load(config)
-    verification = Verification([], Located())
-    if site is not None:
-        with phase(timings, "check"):
-            verification = check(site, verdicts)
+    with phase(timings, "check"):
+        verification = check(site, verdicts)
     problems = sorted(problems + verification.problems, key=Problem.sort_key)
     if config.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
@@ -130,7 +132,7 @@ def build(config: Config, memory: Memory | None = None) -> BuildResult:
     # First gather all data and check it; any error stops the build before a file is written.
     site, verification = load_and_check(config, memory.verdicts, timings)
     problems = verification.problems
-    if site is None or any(p.is_error for p in problems):
+    if any(p.is_error for p in problems):
         raise CheckFailed(problems)
     # Then render every page in memory, so a template error also leaves the output untouched.
     with phase(timings, "render"):

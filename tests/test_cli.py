@@ -332,3 +332,27 @@ def test_schema_reads_any_bytes_and_names_a_file_in_the_folders_place(sample: Pa
         result = run_cli(*args, "--root", sample)
         assert result.returncode == 2
         assert "schemas is a file; move it away to keep the schemas" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "settings_error"),
+    [
+        (("title: Harbour bridge briefing", "title: [Harbour]"), "site.yml:1:8: error[wrong-type]"),
+        (("title: Harbour", "titel: Harbour"), "site.yml:1:1: error[unknown-key]"),
+        (("description:", "description: [a, b"), "site.yml:3:9: error[yaml-syntax]"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_broken_site_yml_still_has_every_fact_checked_and_writes_nothing(
+    sample: Path, command: str, change: tuple[str, str], settings_error: str
+) -> None:
+    """Settings that could not be read stopped the run there: a fact's misquote was told only in
+    the next run, after site.yml was fixed."""
+    replace_in(sample / "site.yml", *change)
+    replace_in(sample / "facts/events.yml", "closed it for 36 hours", "closed it for 38 hours")
+    result = run_cli(command, "--root", sample)
+    assert result.returncode == 1
+    assert settings_error in result.stderr
+    assert "facts/events.yml:11:14: error[quote-not-found] fact 'bridge-reopens'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (sample / "output").exists()

@@ -66,16 +66,14 @@ FACT_SUFFIXES = (".yml", ".yaml")
 T = TypeVar("T")
 
 
-def load_site(config: Config) -> tuple[Site | None, list[Problem]]:
-    """Read settings, sources and facts; return the model (None if unusable) and all problems."""
+def load_site(config: Config) -> tuple[Site, list[Problem]]:
+    """Read settings, sources and facts; return the model and all problems."""
     problems = [
         outside_problem(config, path) for path in theme_files(config) if not is_inside(config, path)
     ]
     settings = load_settings(config, problems)
     sources = load_sources(config, problems)
     facts = load_facts(config, problems)
-    if settings is None:
-        return None, problems
     drafts = (
         frozenset() if config.drafts else frozenset(i for i, f in facts.items.items() if f.draft)
     )
@@ -147,15 +145,19 @@ def _read_root(config: Config, path: Path, problems: list[Problem]) -> Node | No
     return root
 
 
-def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
-    """Read site.yml."""
-    root = _read_root(config, config.settings_file, problems)
+def load_settings(config: Config, problems: list[Problem]) -> Settings:
+    """Read site.yml; what it lacks or gives wrong is reported, and stood in for.
+
+    A stand-in (an empty title or description, the default of another key) takes the place only
+    of a value an error is reported for: it lets the facts be checked in the same run, so that an
+    editor learns every problem at once, and the error stops a build before it writes anything.
+    """
+    path = config.settings_file
+    root = _read_root(config, path, problems)
     if root is None:
-        return None
+        return Settings(title="", description="", location=Location(config.display(path)))
     reader = Reader(problems)
-    data = reader.mapping(root, schema.SITE, "site settings")
-    if data is None or "title" not in data or "description" not in data:
-        return None
+    data = reader.mapping(root, schema.SITE, "site settings") or {}
     drop_bad_values(reader, data, _URL_RULES, "bad-url")
     drop_bad_values(reader, data, _LANGUAGE_RULES, "bad-language")
     target = data.get("coverage_target")
@@ -177,6 +179,7 @@ def load_settings(config: Config, problems: list[Problem]) -> Settings | None:
             f"write a site_url whose path is {base_url or '/'}, or change base_url",
         )
         del data["site_url"]
+    data = {"title": "", "description": ""} | data  # Stand-ins, where an error is reported.
     return Settings(location=root.location, locations=reader.locations, **data)
 
 
