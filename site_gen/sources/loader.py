@@ -8,6 +8,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -63,6 +64,12 @@ _SOURCE_URL_RULES = (
     ),
 )
 FACT_SUFFIXES = (".yml", ".yaml")
+# Required keys of a fact that stand-ins take the place of, when they are missing or wrong (an
+# error, which stops the build), so that the fact's quotes and other keys are still checked in
+# the same run. Empty, they give the checks nothing to read, and so no problem of their own. A
+# fact without its id is left out, and one without its text, name, speaker or values too: the
+# checks read those against its quotes, and an empty one would be a problem of its own.
+_STAND_INS = MappingProxyType({"title": "", "label": "", "date": ""})
 T = TypeVar("T")
 
 
@@ -466,7 +473,8 @@ def read_fact(node: Node, problems: list[Problem]) -> Fact | None:
         return None
     if kind not in schema.CITES_ON_VALUES and not reader.has_citations(node, data, "fact"):
         return None
-    required = {f.name for f in fields if f.required}
-    if not required <= data.keys():
+    missing = {f.name for f in fields if f.required} - data.keys()
+    if not missing <= _STAND_INS.keys():
         return None
+    data = {key: _STAND_INS[key] for key in missing} | data
     return FACT_CLASSES[kind](location=node.location, locations=reader.locations, **data)
