@@ -171,6 +171,35 @@ def test_one_text_under_two_entries_is_warned_of(sample: Path) -> None:
     ]
 
 
+def test_a_source_id_used_twice_is_the_one_error_not_its_citations(
+    sample: Path, write: Write
+) -> None:
+    """A new entry copied from another, its id left as it was: every quote of the new text was
+    also reported as not found in the old one, and told to be copied verbatim. The new id, which
+    a fact may cite already, is no source's until the duplicate is fixed."""
+    text = b"The ferry resumed service on Wednesday after the storm, the port authority said.\n"
+    (sample / "seeds/ferry.txt").write_bytes(text)
+    registry = sample / "seeds/sources.yml"
+    entry = registry.read_text(encoding="utf-8")
+    again = re.sub(r"[0-9a-f]{64}", hashlib.sha256(text).hexdigest(), entry)
+    registry.write_text(entry + again.replace("file: harbour.txt", "file: ferry.txt"))
+    write(
+        sample / "facts/zz.yml",
+        GOOD_FACT.replace("The office proposed weekly inspections.", "The ferry resumed service.")
+        .replace("of the bridge", "")
+        .replace(
+            "The office proposed weekly inspections", "The ferry resumed service on Wednesday"
+        ),
+    )
+    with (sample / "facts/zz.yml").open("a", encoding="utf-8") as facts:
+        facts.write(GOOD_FACT.replace("id: extra", "id: extra-two").replace("gazette", "ferry"))
+    assert [h for h in headlines(sample) if "error[" in h] == [
+        "seeds/sources.yml:14:7: error[duplicate-id]: source id 'gazette' is already used at "
+        "line 1; give each source its own id; their citations are checked once each has its "
+        "own"
+    ]
+
+
 @pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b" \n\n"], ids=["empty", "bom", "blank"])
 def test_an_empty_source_text_is_an_error_not_a_source_of_any_quote(
     sample: Path, content: bytes

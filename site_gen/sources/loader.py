@@ -234,6 +234,11 @@ def load_sources(config: Config, problems: list[Problem]) -> Loaded[Source]:
         return loaded
     sources = loaded.items
     seeds = config.seeds_dir.resolve()
+    # Ids that name two sources. One of the two has a wrong id: which, and what it should be, is
+    # unknown, so a citation of the id waits, as one of a text that could not be read, and one of
+    # an id no source has waits as if its entry had failed to load. The duplicate is the one
+    # error, not every quote of the other text; the first entry's own keys are still checked.
+    ambiguous: set[str] = set()
     for node in nodes:
         reader = Reader(problems)
         fields = reader.mapping(node, schema.SOURCE, "a source")
@@ -249,11 +254,16 @@ def load_sources(config: Config, problems: list[Problem]) -> Loaded[Source]:
                     "duplicate-id",
                     f"source id '{entry.id}' is already used at line {first.line}",
                     entry.at("id"),
-                    hint="give each source its own id",
+                    hint="give each source its own id; their citations are checked once each "
+                    "has its own",
                 )
             )
+            ambiguous.add(entry.id)
             continue
         sources[entry.id] = with_text(config, entry, problems, seeds)
+    for source_id in ambiguous:
+        sources[source_id] = replace(sources[source_id], text="")
+        loaded.partial = True
     return loaded
 
 
@@ -373,7 +383,8 @@ class Loaded(Generic[T]):
     items: dict[str, T] = field(default_factory=dict)
     # Ids of entries too broken to load ("" for one without a usable id).
     broken: set[str] = field(default_factory=set)
-    # True when some file could not be read at all.
+    # True when any unknown id may be one of the entries': a file could not be read at all, or
+    # an entry's id is wrong (one source id used twice).
     partial: bool = False
 
     def unread(self) -> Unread:
