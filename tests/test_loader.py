@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -402,6 +404,28 @@ def test_a_facts_link_that_leads_nowhere_is_reported_not_skipped(sample: Path) -
         "loops); link it to a file; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
         "site.yml: error[missing-file]: a folder, where a file was expected; move the folder "
         "away; `site-gen init NEW_FOLDER` writes a briefing with one to copy",
+    ]
+
+
+def test_a_facts_folder_that_cannot_be_listed_is_reported_not_skipped(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder without read permission was left out without a word, and check passed without
+    its facts. The tests run as root, who may list any folder: the file system's refusal is made
+    where site_gen meets it, as `chmod 000 facts/more` makes it for anyone else."""
+    refused = sample / "facts/more"
+    listing = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == refused:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    # The facts in it are unknown, not missing: events.yml's references to them wait.
+    assert [h for h in headlines(sample) if "error[" in h] == [
+        "facts/more: error[file-unreadable]: cannot read folder: Permission denied; make the "
+        "folder readable"
     ]
 
 

@@ -353,26 +353,34 @@ def theme_files(config: Config) -> list[Path]:
     return sorted(found)
 
 
-def fact_files(config: Config) -> list[Path]:
-    """Return every facts file in a stable order, so output never depends on the file system.
+def fact_files(config: Config) -> tuple[list[Path], list[Problem]]:
+    """Return every facts file in a stable order, so output never depends on the file system,
+    and the problem of each folder that cannot be listed: its facts are unknown, and a check
+    that passed without them would say what it never read.
 
     Hidden files and folders are left out: editors and systems leave them beside the facts
     (`.#events.yml`, macOS's `._events.yml`), and they are never facts. A link is kept even
     when it leads nowhere, so that it is reported, not skipped without a word.
     """
     if not config.facts_dir.is_dir():
-        return []
-    found = {
-        p.relative_to(config.facts_dir).as_posix(): p
-        for p in config.facts_dir.rglob("*")
-        if p.suffix in FACT_SUFFIXES
-    }
-    return [
-        found[relative]
-        for relative in sorted(found)
-        if not any(part.startswith(".") for part in relative.split("/"))
-        and (found[relative].is_file() or found[relative].is_symlink())
-    ]
+        return [], []
+    unlisted: list[Problem] = []
+
+    def refused(error: OSError) -> None:
+        where = Location(config.display(Path(error.filename)))
+        message = f"cannot read folder: {error.strerror}"
+        hint = "make the folder readable"
+        unlisted.append(Problem("file-unreadable", message, where, hint=hint))
+
+    found: dict[str, Path] = {}
+    for top, folders, files in os.walk(config.facts_dir, onerror=refused):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in folders + files:  # A linked folder is listed, never entered.
+            path = Path(top, name)
+            if path.suffix in FACT_SUFFIXES and not name.startswith("."):
+                found[path.relative_to(config.facts_dir).as_posix()] = path
+    paths = [found[relative] for relative in sorted(found)]
+    return [path for path in paths if path.is_file() or path.is_symlink()], unlisted
 
 
 @dataclass
@@ -383,7 +391,7 @@ class Loaded(Generic[T]):
     items: dict[str, T] = field(default_factory=dict)
     # Ids of entries too broken to load ("" for one without a usable id).
     broken: set[str] = field(default_factory=set)
-    # True when any unknown id may be one of the entries': a file could not be read at all, or
+    # True when any unknown id may be one of the entries': a file or folder could not be read, or
     # an entry's id is wrong (one source id used twice).
     partial: bool = False
 
@@ -393,8 +401,9 @@ class Loaded(Generic[T]):
 
 def load_facts(config: Config, problems: list[Problem]) -> Loaded[Fact]:
     """Read every facts file; ids must be unique across all of them."""
-    paths = fact_files(config)
-    if not paths:
+    paths, unlisted = fact_files(config)
+    problems += unlisted
+    if not paths and not unlisted:
         problems.append(
             Problem(
                 "no-facts",
@@ -403,7 +412,7 @@ def load_facts(config: Config, problems: list[Problem]) -> Loaded[Fact]:
                 hint="add a .yml file with a list of facts under facts/",
             )
         )
-    loaded: Loaded[Fact] = Loaded()
+    loaded: Loaded[Fact] = Loaded(partial=bool(unlisted))
     for path in paths:
         for fact in read_facts_file(config, path, problems, loaded):
             if fact.id in loaded.items:
