@@ -404,3 +404,27 @@ def test_a_fact_with_a_wrong_title_label_or_date_still_has_its_quotes_checked(
     assert len(errors) == 2, result.stderr
     assert errors[0].startswith(error), result.stderr
     assert "error[quote-not-found]" in errors[1]
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (lambda path: path.write_text("base.html\n"), "a file"),
+        (lambda path: path.symlink_to(path.parent / "theme"), "a link that leads to no folder"),
+    ],
+    ids=["file", "broken-link"],
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_templates_that_is_no_folder_is_an_error_not_the_packaged_theme(
+    sample: Path, command: str, make: Callable[[Path], object], what: str
+) -> None:
+    """The briefing's theme was left out without a word, and the site built with the packaged
+    one."""
+    shutil.rmtree(sample / "templates")
+    make(sample / "templates")
+    result = run_cli(command, "--root", sample)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(
+        f"templates: error[not-a-folder]: {what}, where the theme's folder was expected; "
+    ), result.stderr
+    assert not (sample / "output").exists()

@@ -75,9 +75,7 @@ T = TypeVar("T")
 
 def load_site(config: Config) -> tuple[Site, list[Problem]]:
     """Read settings, sources and facts; return the model and all problems."""
-    problems = [
-        outside_problem(config, path) for path in theme_files(config) if not is_inside(config, path)
-    ]
+    problems = theme_problems(config)
     settings = load_settings(config, problems)
     sources = load_sources(config, problems)
     facts = load_facts(config, problems)
@@ -87,6 +85,26 @@ def load_site(config: Config) -> tuple[Site, list[Problem]]:
     published = {fact_id: fact for fact_id, fact in facts.items.items() if fact_id not in drafts}
     site = Site(settings, sources.items, published, facts.unread(), sources.unread(), drafts)
     return site, problems
+
+
+def theme_problems(config: Config) -> list[Problem]:
+    """Report a theme file that leads out of the site root, and a templates/ that is no folder:
+    a build would leave the briefing's theme out without a word and use the packaged one."""
+    problems = [
+        outside_problem(config, path) for path in theme_files(config) if not is_inside(config, path)
+    ]
+    folder = config.templates_dir
+    if problems or folder.is_dir() or not (folder.exists() or folder.is_symlink()):
+        return problems
+    what = "a file" if folder.exists() else "a link that leads to no folder"
+    return [
+        Problem(
+            "not-a-folder",
+            f"{what}, where the theme's folder was expected",
+            Location(config.display(folder)),
+            hint="move it away; `site-gen theme eject` writes a templates/ folder to edit",
+        )
+    ]
 
 
 def is_inside(config: Config, path: Path) -> bool:
