@@ -95,7 +95,6 @@ GOOD_FACT = """
             "facts/zz.yml:5:3: error[empty-value] fact 'extra': 'text' is empty; write one checkable "
             "claim, in the editors' words (Markdown).",
         ),
-        ("", "facts/zz.yml: error[empty-file]: file is empty; add content or delete it"),
         (
             "[]",
             "facts/zz.yml:1:1: error[wrong-type]: a facts file must be a non-empty list of facts; "
@@ -106,6 +105,28 @@ GOOD_FACT = """
 def test_structural_problems(sample: Path, write: Write, content: str, expected: str) -> None:
     write(sample / "facts/zz.yml", content)
     assert expected in headlines(sample)
+
+
+@pytest.mark.parametrize(
+    "content", ["", "\n  \n", "# Arrests, from the interior ministry's figures.\n# - id: arrests\n"]
+)
+def test_a_facts_file_started_but_not_filled_holds_no_facts(
+    sample: Path, write: Write, content: str
+) -> None:
+    """An empty file, or one of comments only, was an `empty-file` error: the preview showed it
+    the moment an editor saved a new file. Like an empty data file in Hugo or Jekyll, it holds
+    nothing, and nothing in it is left unread."""
+    write(sample / "facts/zz.yml", content)
+    assert headlines(sample) == []
+
+
+@pytest.mark.parametrize("path", ["site.yml", "seeds/sources.yml"])
+def test_settings_or_a_registry_of_comments_only_is_empty(sample: Path, path: str) -> None:
+    """These files must hold settings and sources: empty, they are an error, as they were."""
+    (sample / path).write_text("# to fill in\n", encoding="utf-8")
+    assert f"{path}: error[empty-file]: file is empty; add content or delete it" in headlines(
+        sample
+    )
 
 
 def test_billion_laughs_is_refused(sample: Path, write: Write) -> None:

@@ -138,8 +138,11 @@ def outside_problem(config: Config, path: Path) -> Problem:
     )
 
 
-def _read_root(config: Config, path: Path, problems: list[Problem]) -> Node | None:
-    """Parse one YAML file; report it when it is missing, outside, unreadable, broken or empty."""
+def _read_root(
+    config: Config, path: Path, problems: list[Problem], *, may_be_empty: bool = False
+) -> Node | None:
+    """Parse one YAML file; report it when it is missing, outside, unreadable or broken, and when
+    it is empty (or holds only comments) unless it may be: then its root is a null Node."""
     display = config.display(path)
     if path.exists() and not is_inside(config, path):
         problems.append(outside_problem(config, path))
@@ -161,13 +164,14 @@ def _read_root(config: Config, path: Path, problems: list[Problem]) -> Node | No
         return None
     root, found = parse_yaml(data, display)
     problems.extend(found)
-    if root is None and not found:
-        problems.append(
-            Problem(
-                "empty-file", "file is empty", Location(display), hint="add content or delete it"
-            )
-        )
-    return root
+    if root is not None or found:
+        return root
+    if may_be_empty:
+        return Node(None, Location(display))
+    problems.append(
+        Problem("empty-file", "file is empty", Location(display), hint="add content or delete it")
+    )
+    return None
 
 
 def load_settings(config: Config, problems: list[Problem]) -> Settings:
@@ -454,7 +458,12 @@ def read_facts_file(
 ) -> list[Fact]:
     """Return a file's facts; mark in `loaded` the ids of broken ones and an unreadable file."""
     must = ("a facts file must be a non-empty list of facts", "start each fact with '- id: …'")
-    nodes = _entries(_read_root(config, path, problems), must, problems)
+    root = _read_root(config, path, problems, may_be_empty=True)
+    if root is not None and root.value is None:
+        # Empty, or comments only: a file an editor has started holds no facts yet, and nothing
+        # in it is left unread. Hugo and Jekyll read an empty data file as empty data, too.
+        return []
+    nodes = _entries(root, must, problems)
     if nodes is None:
         loaded.partial = True
         return []
