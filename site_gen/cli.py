@@ -205,6 +205,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Create a new site root with one example source and fact, ready to build."""
     target = Path(args.dir)
     written = scaffold.create_project(target)
+    pin, origin = scaffold.requirement()
+    if pin is None:
+        log.warning(
+            "warning: requirements.txt names no site-gen: it was installed from %s, which the "
+            "workflows cannot install from; write the line they should install it from, as "
+            "requirements.txt says",
+            origin,
+        )
     log.info(
         "created %s (%d files) with one example source and fact; preview it with: "
         "site-gen serve --root %s",

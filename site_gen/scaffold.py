@@ -4,6 +4,7 @@ schemas; and copies of that theme, ejected for editing."""
 from __future__ import annotations
 
 import importlib.metadata
+import json
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -18,7 +19,7 @@ SKELETON = "skeleton"
 # The generic theme: a symlink to the repository's templates/, installed as package data.
 # Briefings build with it as it ships, so they get its fixes; templates/ holds their overrides.
 THEME = "theme"
-# The generator's name on the package index, which the new project's requirements.txt pins.
+# The generator's name on the package index, which the new project's requirements.txt names.
 DISTRIBUTION = "site-gen"
 
 
@@ -37,19 +38,47 @@ def create_project(target: Path) -> list[Path]:
 
 
 def requirements() -> bytes:
-    """Return requirements.txt for a new project: the generator pinned to this very version.
+    """Return requirements.txt for a new project: the generator as this one was installed.
 
     The workflows install from it, so a site builds on GitHub with the generator its editors
-    checked it with, and moves to a newer one only when they change this line on purpose.
+    checked it with, and moves to another only when they change the line on purpose. Without an
+    address a workflow can reach, the file says so, and what to write, and names no site-gen: a
+    version pin would send the workflows to the package index for a site-gen it may not have,
+    or may have from someone else.
+    """
+    pin, origin = requirement()
+    if pin is not None:
+        return f"{pin}\n".encode()
+    return (
+        f"# {DISTRIBUTION} was installed from {origin}, which the workflows cannot\n"
+        "# install from. In place of these lines, write the one they should install it from:\n"
+        "# a release on the package index, as site-gen==1.2.0, or a tag of the generator's\n"
+        "# repository, as site-gen @ git+https://github.com/OWNER/REPO@v1.2.0\n"
+    ).encode()
+
+
+def requirement() -> tuple[str | None, str]:
+    """Return the pip requirement of the installed generator, and where it was installed from.
+
+    From the package index, that is its version. From a repository, it is the commit, which the
+    version does not name: every commit until the next release has the same. From a folder, or
+    a repository, on this machine there is none (None): nothing else can install from it.
+    PEP 610's direct_url.json, which pip writes for what it installed from an address, tells.
     """
     try:
-        version = importlib.metadata.version(DISTRIBUTION)
+        installed = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         raise UsageError(
             f"{DISTRIBUTION} is not installed, so there is no version to pin in requirements.txt; "
             "install it with pip and run init again"
         ) from None
-    return f"{DISTRIBUTION}=={version}\n".encode()
+    origin = json.loads(installed.read_text("direct_url.json") or "{}")
+    url, vcs = origin.get("url", ""), origin.get("vcs_info")
+    if not url:
+        return f"{DISTRIBUTION}=={installed.version}", url
+    if vcs and not url.startswith("file:"):
+        return f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}", url
+    return None, url
 
 
 def theme_files() -> dict[str, bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import yaml
 from conftest import REPO, is_ci, readme_blocks, run_cli
 
 from site_gen import scaffold
+from site_gen.cli import main
 from site_gen.errors import UsageError
 from site_gen.model import jsonschema
 
@@ -82,11 +84,76 @@ def run_steps(workflow: Path) -> list[str]:
     ]
 
 
+class Installed:
+    """The generator's installed metadata, as importlib.metadata gives it: its version, and
+    PEP 610's direct_url.json, which pip writes for what it installed from an address."""
+
+    def __init__(self, version: str, origin: dict[str, object] | None) -> None:
+        self.version = version
+        self.origin = origin
+
+    def read_text(self, name: str) -> str | None:
+        return json.dumps(self.origin) if name == "direct_url.json" and self.origin else None
+
+
+FROM_A_FOLDER = {"url": "file:///home/me/site_gen", "dir_info": {"editable": True}}
+
+
+@pytest.mark.parametrize(
+    ("origin", "requirement"),
+    [
+        (None, "site-gen==0.3.0"),
+        (
+            {
+                "url": "https://github.com/owner/site_gen.git",
+                "vcs_info": {"vcs": "git", "commit_id": "4f2a9c1", "requested_revision": "main"},
+            },
+            "site-gen @ git+https://github.com/owner/site_gen.git@4f2a9c1",
+        ),
+        (FROM_A_FOLDER, None),
+        ({"url": "file:///home/me/site_gen", "vcs_info": {"vcs": "git", "commit_id": "4f2"}}, None),
+    ],
+    ids=["package-index", "repository", "folder", "local-repository"],
+)
+def test_requirements_name_the_generator_as_it_was_installed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    origin: dict[str, object] | None,
+    requirement: str | None,
+) -> None:
+    """requirements.txt always pinned the version: from a repository, where every commit until
+    the next release has that version, it named no code in particular; from a folder on the
+    editor's machine, which no workflow can install from, it sent the workflows to ask the
+    package index for a site-gen it does not have, or has from someone else."""
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed("0.3.0", origin))
+    scaffold.create_project(tmp_path / REPOSITORY)
+    lines = (tmp_path / REPOSITORY / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == (
+        [requirement] if requirement else []
+    )
+    if requirement is None:
+        assert lines[0] == (
+            "# site-gen was installed from file:///home/me/site_gen, which the workflows cannot"
+        )
+
+
+def test_init_says_when_requirements_need_the_generators_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        importlib.metadata, "distribution", lambda name: Installed("0.3.0", FROM_A_FOLDER)
+    )
+    assert main(["init", str(tmp_path / REPOSITORY)]) == 0
+    assert (
+        "warning: requirements.txt names no site-gen: it was installed from "
+        "file:///home/me/site_gen, which the workflows cannot install from; write the line they "
+        "should install it from, as requirements.txt says"
+    ) in capsys.readouterr().err.splitlines()
+
+
 def test_new_project_publishes_with_the_pinned_generator(tmp_path: Path) -> None:
     target = tmp_path / REPOSITORY
     scaffold.create_project(target)
-    pin = f"site-gen=={importlib.metadata.version('site-gen')}\n"
-    assert (target / "requirements.txt").read_text(encoding="utf-8") == pin
     check, pages = (run_steps(target / name) for name in WORKFLOWS)
     assert check == [
         "pip install -r requirements.txt",
@@ -136,9 +203,10 @@ def test_new_project_workflow_commands_run_in_a_fresh_venv(tmp_path: Path) -> No
         [sys.executable, "-m", "venv", "--system-site-packages", venv], check=True, timeout=120
     )
     # The generator comes from this checkout, built as a wheel like a release, so the package
-    # data init copies (dot-files included) is tested as it ships. The pin init writes names
-    # this same version, so the workflows' `pip install -r requirements.txt` finds it satisfied
-    # and runs as written; PIP_NO_INDEX below proves it never asks the index for site-gen.
+    # data init copies (dot-files included) is tested as it ships. Installed from a folder, it
+    # has no address a workflow could install from: requirements.txt names no site-gen, so the
+    # workflows' `pip install -r requirements.txt` installs nothing and the steps run with this
+    # one; PIP_NO_INDEX below proves it never asks the index for site-gen.
     subprocess.run(
         [venv / "bin/python", "-m", "pip", "install", "-q", "--no-deps", REPO],
         check=True,
