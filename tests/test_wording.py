@@ -567,7 +567,7 @@ def test_a_faithful_text_passes(wire: Path, facts: str) -> None:
     ("breakage", "code"),
     [
         pytest.param(("\n  text:", "\n\ttext:"), "yaml-syntax", id="its-file-does-not-parse"),
-        pytest.param(("  title: Probe\n", ""), "missing-key", id="it-does-not-load"),
+        pytest.param(("kind: event", "kind: happening"), "bad-choice", id="it-does-not-load"),
         pytest.param(("- id: hall-opened\n", "hall-opened:\n"), "wrong-type", id="no-list"),
     ],
 )
