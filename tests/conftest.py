@@ -151,7 +151,7 @@ def read_tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def check_root(root: Path) -> tuple[Site | None, list[Problem]]:
+def check_root(root: Path) -> tuple[Site, list[Problem]]:
     """Load and check a site root in-process; return the model and every problem."""
     site, verification = load_and_check(Config.for_root(root))
     return site, verification.problems

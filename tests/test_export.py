@@ -17,7 +17,6 @@ from site_gen.verify.quotes import normalize
 
 def test_every_citation_points_at_its_quote_and_the_bytes_are_stable(sample: Path) -> None:
     site, verification = load_and_check(Config.for_root(sample))
-    assert site is not None
     document = facts_json(SiteView(site, verification.located))
     assert document == facts_json(SiteView(site, verification.located))
     texts = {source.id: source.text for source in site.sources.values()}
