@@ -410,6 +410,33 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
     assert [(p.code, p.message, p.location.line) for p in found] == [(code, message, 3)]
 
 
+TOLL = "The council has not passed the toll law."
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "flagged"),
+    [
+        pytest.param("Council passes the toll law", TOLL, "passes", id="negation-dropped"),
+        pytest.param("Toll law passed by the council", TOLL, "passed", id="another-form"),
+        pytest.param("The toll law", TOLL, None, id="neutral-title"),
+        pytest.param("Council has not passed the toll law", TOLL, None, id="negation-kept"),
+        pytest.param("Council refuses to pass the toll law", TOLL, None, id="refusal-kept"),
+        pytest.param("Ruiz opens the hall", HALL, None, id="text-negates-nothing"),
+    ],
+)
+def test_a_title_keeps_the_negation_of_its_text(
+    wire: Path, title: str, text: str, flagged: str | None
+) -> None:
+    """A title that drops its text's "not" passed: "Council passes the toll law" of "the council
+    has not passed the toll law". A title is flagged only where it says the word that the text's
+    negation governs: one that names no part of the claim ("The toll law") says nothing against
+    its text."""
+    probe = fact(text, text).replace("title: Probe", f"title: {title}")
+    found = [(p.code, p.message, p.location.line) for p in wording_found(wire, probe)]
+    message = f"title says '{flagged}' without the negation the text puts before it ('not passed')"
+    assert found == ([("negation", message, 3)] if flagged else [])
+
+
 FAITHFUL = [
     pytest.param(
         fact(">4,400 people were arrested, the interior ministry said.", ARRESTED),

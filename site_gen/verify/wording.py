@@ -93,6 +93,17 @@ _STATUS_WORDS = re.compile(
 # A negation up to two words before a status word: "has not passed", "was never approved".
 _STATUS_DENIED = re.compile(r"(?:\b(?:not|never|no)|n't)(?: \w+){0,2} \Z")
 _STATUS_REACH = 40
+# A negation of a text and the word it governs, past the auxiliaries between them: "not
+# order" of "did not order", "not seen" of "had not been seen", "no use" of "no use of force".
+_GOVERNED = re.compile(
+    r"(?:\b(?:not|never|no|cannot)|n't)"
+    r" (?:(?:be|been|being|have|has|had|do|does|did|ever|yet|even|to|a|an|the|any) )*(\w+)"
+)
+# The endings that make "order", "orders", "ordered" and "ordering" one word to compare.
+_ENDING = re.compile(r"(?:ing|ed|es|s|e)\Z")
+# The headings that claim what the fact does; what a statement is about names its subject,
+# which its speaker's "not" does not govern: "firing on peaceful demonstrators" of "never fired".
+_CLAIMING_HEADINGS = ("title", "label")
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -148,7 +159,12 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         if getattr(fact, key, ""):
             heading = Reading(site, fact, located, names, key=key)
             findings |= dict.fromkeys(
-                [*_qualifiers(heading), *_number_words(heading), *_added_negations(heading)]
+                [
+                    *_qualifiers(heading),
+                    *_number_words(heading),
+                    *_added_negations(heading),
+                    *_dropped_negations(heading, reading),
+                ]
             )
     accepted = fact.accept if isinstance(fact, Fact) else {}
     who = fact.fact_id
@@ -402,3 +418,38 @@ def _added_negations(reading: Reading) -> Iterator[Finding]:
             f"check that the {reading.key} does not reverse its quotes",
             reading.key,
         )
+
+
+def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
+    """A title or a label says, with no negation, the word that a negation of the text governs:
+    "Council passes the toll law" of "the council has not passed the toll law". One that names
+    no part of the claim ("The toll law", "Probe") says nothing against the text."""
+    if heading.key not in _CLAIMING_HEADINGS or find_reversals(heading.text):
+        return
+    governed = {
+        stem: found.group()
+        for found in _GOVERNED.finditer(reading.text)
+        if len(stem := _stem(found.group(1))) > 2  # "us" of "use" is no word to find.
+    }
+    if not governed:
+        return
+    for word in re.findall(r"\w+", heading.text):
+        if negated := governed.get(_stem(word)):
+            yield Finding(
+                "negation",
+                f"{heading.key} says '{word}' without the negation the text puts before it "
+                f"('{_first_and_last(negated)}')",
+                f"keep the text's negation in the {heading.key}",
+                heading.key,
+            )
+            return
+
+
+def _stem(word: str) -> str:
+    return _ENDING.sub("", word)
+
+
+def _first_and_last(words: str) -> str:
+    """Return a negation and the word it governs, without the auxiliaries between them."""
+    first, *_, last = words.split()
+    return f"{first} {last}"
