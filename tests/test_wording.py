@@ -45,6 +45,8 @@ The council has not passed the toll law.
 The parking rules entered into force on Friday.
 The accused men were released on Monday.
 Mara Lind and Mayor Ruiz said the road was open.
+The council proposed a ban on cars in the square.
+The bridge could reopen next week, the council said.
 """
 
 MAYOR = """\
@@ -64,6 +66,8 @@ HALL = "The mayor, Ana Ruiz, opened the new hall on Friday."
 RUIZ_UNHURT = "Mayor Ruiz said nobody had been hurt in the fire."
 UNSAFE = "The council dismissed claims that the hall was unsafe."
 CHILDREN = "Three children were among the injured, the ministry said."
+CAR_BAN = "The council proposed a ban on cars in the square."
+BRIDGE = "The bridge could reopen next week, the council said."
 
 
 def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
@@ -359,6 +363,20 @@ DISTORTED = [
         id="described-as-dropped",
     ),
     pytest.param(
+        fact("The bridge will reopen next week, the council said.", BRIDGE),
+        "hedge",
+        "a quote has 'could', but the text has no word of doubt (could, may, might, likely, "
+        "possible, probably, perhaps…)",
+        id="could-becomes-will",
+    ),
+    pytest.param(
+        fact("The council banned cars in the square.", CAR_BAN),
+        "hedge",
+        "a quote has 'proposed', but the text has no word of intent (proposed, suggested, "
+        "plans, intends, calls for…)",
+        id="proposed-becomes-done",
+    ),
+    pytest.param(
         fact(
             "Ana Ruiz said more than 4,400 people were arrested.",
             ARRESTED,
@@ -546,6 +564,21 @@ FAITHFUL = [
         id="number-in-words-for-digits",
     ),
     pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
+    pytest.param(
+        fact("The council said the bridge might reopen next week.", BRIDGE),
+        id="another-word-of-doubt",
+    ),
+    pytest.param(
+        fact("The council suggested banning cars in the square.", CAR_BAN),
+        id="another-word-of-intent",
+    ),
+    pytest.param(
+        fact(
+            "More than 4,400 people were arrested, the interior ministry said.",
+            "Riverton, May 2 (Wire).- " + ARRESTED,
+        ),
+        id="the-month-may-doubts-nothing",
+    ),
     pytest.param(
         fact("The council denied claims that the hall was unsafe.", UNSAFE),
         id="denial-for-dismissal",

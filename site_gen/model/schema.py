@@ -21,7 +21,15 @@ METADATA_FIELDS = ("title", "publisher", "date", "author")
 # The keys that stand for a fact where its text does not show: in lists, feeds, search and
 # page titles.
 HEADING_KEYS = ("title", "about", "label")
-WORDING_CODES = ("unattributed", "qualifier", "number-word", "negation", "unnamed", "status")
+WORDING_CODES = (
+    "unattributed",
+    "qualifier",
+    "number-word",
+    "negation",
+    "hedge",
+    "unnamed",
+    "status",
+)
 # What a source page shows: the whole stored text, or only the cited sentences.
 PUBLISH_MODES = ("full", "excerpts")
 # What a link in Markdown may lead to: pages drop any other target (render/markdown.py), and a

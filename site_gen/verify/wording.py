@@ -104,6 +104,31 @@ _ENDING = re.compile(r"(?:ing|ed|es|s|e)\Z")
 # The headings that claim what the fact does; what a statement is about names its subject,
 # which its speaker's "not" does not govern: "firing on peaceful demonstrators" of "never fired".
 _CLAIMING_HEADINGS = ("title", "label")
+# The words of a quote that make its claim less than a deed, each in the group named for its
+# kind: a doubt ("could be supplied", "likely") or an intent ("proposed to legislate", "plans
+# to"). "May" doubts only in lower case: "May 2" is a date. A text keeps one with a word of the
+# same kind, and says it is done without one: "will be sent", "banned".
+_HEDGE_WORDS = re.compile(
+    r"\b(?:(?P<doubt>(?i:could|might|likely|unlikely|possibly|probably|perhaps|maybe)|may)"
+    r"|(?P<intent>(?i:propos\w*|plan(?:s|ned|ning)? to|intend(?:s|ed|ing)? to|intention)))\b"
+)
+_KEPT_HEDGE = MappingProxyType(
+    {
+        "doubt": re.compile(
+            r"\b(?:(?i:could|might|likely|unlikely|possible|possibly|probably|perhaps|maybe)|may)\b"
+        ),
+        "intent": re.compile(
+            r"(?i)\b(?:propos\w*|suggest\w*|plan\w*|intend\w*|intention|calls? for|called for"
+            r"|aim(?:s|ed)? to|want(?:s|ed)? to)\b"
+        ),
+    }
+)
+_HEDGE_EXAMPLES = MappingProxyType(
+    {
+        "doubt": "could, may, might, likely, possible, probably, perhaps…",
+        "intent": "proposed, suggested, plans, intends, calls for…",
+    }
+)
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -146,6 +171,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         _value_qualifiers,
         _number_words,
         _negations,
+        _hedges,
         unnamed,
         unnamed_actors,
         unnamed_self,
@@ -405,6 +431,24 @@ def _negations(reading: Reading) -> Iterator[Finding]:
             f"a quote has {listing(found)}, but the text has no negation, denial or doubt",
             "check that the text does not reverse or harden its quotes",
         )
+
+
+def _hedges(reading: Reading) -> Iterator[Finding]:
+    """A quote doubts or intends what the text says with no word of doubt or intent: "the
+    State Department is studying how they could be supplied" is no "will be sent", nor "Tokayev
+    proposed to legislate a ban" a ban."""
+    found: dict[str, str] = {}
+    for citation in reading.fact.citations:
+        for hedge in _HEDGE_WORDS.finditer(citation.quote):
+            found.setdefault(str(hedge.lastgroup), hedge.group().casefold())
+    for kind, word in found.items():
+        if not _KEPT_HEDGE[kind].search(reading.folded):
+            yield Finding(
+                "hedge",
+                f"a quote has '{word}', but the text has no word of {kind} "
+                f"({_HEDGE_EXAMPLES[kind]})",
+                "check that the text does not state as done or certain what its quotes do not",
+            )
 
 
 def _added_negations(reading: Reading) -> Iterator[Finding]:
