@@ -47,6 +47,7 @@ The accused men were released on Monday.
 Mara Lind and Mayor Ruiz said the road was open.
 The council proposed a ban on cars in the square.
 The bridge could reopen next week, the council said.
+Mara Lind met Mayor Ruiz at the pier.
 """
 
 MAYOR = """\
@@ -68,6 +69,7 @@ UNSAFE = "The council dismissed claims that the hall was unsafe."
 CHILDREN = "Three children were among the injured, the ministry said."
 CAR_BAN = "The council proposed a ban on cars in the square."
 BRIDGE = "The bridge could reopen next week, the council said."
+MET = "Mara Lind met Mayor Ruiz at the pier."
 
 
 def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
@@ -363,6 +365,15 @@ DISTORTED = [
         id="described-as-dropped",
     ),
     pytest.param(
+        fact(
+            "Mara Lind said nobody had been hurt in the fire.", RUIZ_UNHURT, MET, kind="statement"
+        ),
+        "unnamed",
+        "text gives its words to 'mara lind' ('mara-lind'), but the statement's speaker is "
+        "'ana-ruiz'",
+        id="statement-given-to-another-speaker",
+    ),
+    pytest.param(
         fact("The bridge will reopen next week, the council said.", BRIDGE),
         "hedge",
         "a quote has 'could', but the text has no word of doubt (could, may, might, likely, "
@@ -564,6 +575,30 @@ FAITHFUL = [
         id="number-in-words-for-digits",
     ),
     pytest.param(fact("Police said nobody was hurt.", UNHURT), id="quoted-negation"),
+    pytest.param(
+        fact(
+            "Nobody had been hurt in the fire, Mayor Ruiz said.", RUIZ_UNHURT, MET, kind="statement"
+        ),
+        id="statement-given-to-its-speaker",
+    ),
+    pytest.param(
+        fact(
+            "Mayor Ruiz, who met Mara Lind at the pier, said nobody had been hurt in the fire.",
+            RUIZ_UNHURT,
+            MET,
+            kind="statement",
+        ),
+        id="another-named-in-an-aside",
+    ),
+    pytest.param(
+        fact(
+            "After meeting Mara Lind, Mayor Ruiz said nobody had been hurt.",
+            RUIZ_UNHURT,
+            MET,
+            kind="statement",
+        ),
+        id="statement-names-another-before-its-speaker",
+    ),
     pytest.param(
         fact("The council said the bridge might reopen next week.", BRIDGE),
         id="another-word-of-doubt",

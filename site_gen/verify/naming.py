@@ -99,6 +99,24 @@ def unnamed(reading: Reading) -> Iterator[Finding]:
             )
 
 
+def unnamed_speaker(reading: Reading) -> Iterator[Finding]:
+    """A statement's text gives its words first to someone other than its speaker, and never
+    to the speaker: "Tokayev said the CSTO troops would be withdrawn" of Putin's words, where a
+    quote names Tokayev in passing ("Tokayev's Russian counterpart Vladimir Putin confirmed…").
+    A text that first names no speaker ("Reports say…") is read by the other rules."""
+    fact = reading.fact
+    if not isinstance(fact, Statement) or not (first := ATTRIBUTION.search(reading.text)):
+        return
+    given = attributed_to(reading.names, reading.text[: first.end()])
+    if given and fact.speaker not in given | attributed_to(reading.names, reading.text):
+        yield Finding(
+            "unnamed",
+            f"text gives its words to {listing(list(given.values()))} "
+            f"('{', '.join(sorted(given))}'), but the statement's speaker is '{fact.speaker}'",
+            "give the words to the speaker, or make the speaker whom the text quotes",
+        )
+
+
 def _reports(text: str, outer: str, inner: str) -> bool:
     """Tell whether a folded text gives one speaker's words as another's report of them: a verb
     of saying stands between the first's name and the second's ("the Kremlin said Tokayev told

@@ -30,7 +30,7 @@ from site_gen.model import (
 )
 from site_gen.model.counts import QUALIFIERS
 from site_gen.verify.located import Located
-from site_gen.verify.naming import unnamed, unnamed_actors, unnamed_self
+from site_gen.verify.naming import unnamed, unnamed_actors, unnamed_self, unnamed_speaker
 from site_gen.verify.numbers import (
     WORDS_RUN,
     YEAR,
@@ -175,6 +175,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         unnamed,
         unnamed_actors,
         unnamed_self,
+        unnamed_speaker,
         _status,
     )
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
