@@ -374,6 +374,12 @@ DISTORTED = [
         id="statement-given-to-another-speaker",
     ),
     pytest.param(
+        fact("All the injured were children, the ministry said.", CHILDREN),
+        "quantifier",
+        "text says 'all', but no quote says so",
+        id="among-becomes-all",
+    ),
+    pytest.param(
         fact("The bridge will reopen next week, the council said.", BRIDGE),
         "hedge",
         "a quote has 'could', but the text has no word of doubt (could, may, might, likely, "
@@ -598,6 +604,17 @@ FAITHFUL = [
             kind="statement",
         ),
         id="statement-names-another-before-its-speaker",
+    ),
+    pytest.param(
+        fact("The hall was open to all, she added.", "She added that the hall was open to all."),
+        id="a-quoted-all",
+    ),
+    pytest.param(
+        fact(
+            "The council said its second attempt had failed.",
+            "The council said the second attempt had failed.",
+        ),
+        id="a-quoted-ordinal",
     ),
     pytest.param(
         fact("The council said the bridge might reopen next week.", BRIDGE),

@@ -27,6 +27,7 @@ WORDING_CODES = (
     "number-word",
     "negation",
     "hedge",
+    "quantifier",
     "unnamed",
     "status",
 )

@@ -129,6 +129,15 @@ _HEDGE_EXAMPLES = MappingProxyType(
         "intent": "proposed, suggested, plans, intends, calls for…",
     }
 )
+# Words that say how much of a whole, how many times, or which in a row: a text has one only
+# where a quote has it, for "all militants" is no "many of the militants", nor "twice the price"
+# "a near-doubling", nor "second President" "First President". "Most" after "the" or "at" is no
+# share ("the most violent", "at most"); "first", "only", "whole" and "every" are the editors'
+# words too ("the report says only…", "every week" of "weekly").
+_QUANTIFIER = re.compile(
+    r"\b(?:all|everyone|everybody|(?<!the )(?<!at )most|majority|twice|double|doubled"
+    r"|half|triple|tripled|second|third)\b"
+)
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -172,6 +181,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         _number_words,
         _negations,
         _hedges,
+        _quantifiers,
         unnamed,
         unnamed_actors,
         unnamed_self,
@@ -449,6 +459,18 @@ def _hedges(reading: Reading) -> Iterator[Finding]:
                 f"a quote has '{word}', but the text has no word of {kind} "
                 f"({_HEDGE_EXAMPLES[kind]})",
                 "check that the text does not state as done or certain what its quotes do not",
+            )
+
+
+def _quantifiers(reading: Reading) -> Iterator[Finding]:
+    """The text says how much of a whole, or how many times, in a word no quote has: "all" of
+    "many", "most" of "some", "twice" of "a near-doubling"."""
+    for word in dict.fromkeys(_QUANTIFIER.findall(reading.text)):
+        if not any(is_named(word, quote) for quote in reading.quotes):
+            yield Finding(
+                "quantifier",
+                f"text says '{word}', but no quote says so",
+                "say how much, or how often, as a quote says it",
             )
 
 
