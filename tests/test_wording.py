@@ -48,6 +48,7 @@ Mara Lind and Mayor Ruiz said the road was open.
 The council proposed a ban on cars in the square.
 The bridge could reopen next week, the council said.
 Mara Lind met Mayor Ruiz at the pier.
+The council deems it necessary to close the pier.
 """
 
 MAYOR = """\
@@ -70,6 +71,7 @@ CHILDREN = "Three children were among the injured, the ministry said."
 CAR_BAN = "The council proposed a ban on cars in the square."
 BRIDGE = "The bridge could reopen next week, the council said."
 MET = "Mara Lind met Mayor Ruiz at the pier."
+PIER = "The council deems it necessary to close the pier."
 
 
 def fact(text: str, *quotes: str, kind: str = "event", extra: str = "") -> str:
@@ -390,8 +392,15 @@ DISTORTED = [
         fact("The council banned cars in the square.", CAR_BAN),
         "hedge",
         "a quote has 'proposed', but the text has no word of intent (proposed, suggested, "
-        "plans, intends, calls for…)",
+        "plans, intends, considers, calls for…)",
         id="proposed-becomes-done",
+    ),
+    pytest.param(
+        fact("The council said it closed the pier.", PIER),
+        "hedge",
+        "a quote has 'deems it necessary', but the text has no word of intent (proposed, "
+        "suggested, plans, intends, considers, calls for…)",
+        id="deems-it-necessary-becomes-done",
     ),
     pytest.param(
         fact(
@@ -615,6 +624,10 @@ FAITHFUL = [
             "The council said the second attempt had failed.",
         ),
         id="a-quoted-ordinal",
+    ),
+    pytest.param(
+        fact("The council deems closing the pier necessary.", PIER),
+        id="deems-kept",
     ),
     pytest.param(
         fact("The council said the bridge might reopen next week.", BRIDGE),

@@ -106,13 +106,14 @@ _ENDING = re.compile(r"(?:ing|ed|es|s|e)\Z")
 _CLAIMING_HEADINGS = ("title", "label")
 # The words of a quote that make its claim less than a deed, each in the group named for its
 # kind: a doubt ("could be supplied", "likely") or an intent ("proposed to legislate", "plans
-# to"). "May" doubts only in lower case: "May 2" is a date. A text keeps one with a word of the
-# same kind, and says it is done without one: "will be sent", "banned".
-# They are found in a folded quote, the lookahead of their initials skipping the rest at C
-# speed; a "may" found so is one only where the quote as written has it in lower case.
+# to", "is deliberating", "deems it necessary to"). A text keeps one with a word of the same
+# kind, and says it is done without one: "will be sent", "banned". They are found in a folded
+# quote, the lookahead of their initials skipping the rest at C speed; "may" doubts only where
+# the quote as written has it in lower case: "May 2" is a date.
 _HEDGE_WORDS = re.compile(
-    r"(?=[cilmpu])\b(?:(?P<doubt>could|might|likely|unlikely|possibly|probably|perhaps|maybe"
-    r"|may)|(?P<intent>propos\w*|plan(?:s|ned|ning)? to|intend(?:s|ed|ing)? to|intention))\b"
+    r"(?=[cdilmpu])\b(?:(?P<doubt>could|might|likely|unlikely|possibly|probably|perhaps|maybe"
+    r"|may)|(?P<intent>propos\w*|plan(?:s|ned|ning)? to|intend(?:s|ed|ing)? to|intention"
+    r"|deliberat\w*|(?:deem|consider)s? it necessary))\b"
 )
 _MAY = re.compile(r"\bmay\b")
 _KEPT_HEDGE = MappingProxyType(
@@ -121,15 +122,15 @@ _KEPT_HEDGE = MappingProxyType(
             r"\b(?:(?i:could|might|likely|unlikely|possible|possibly|probably|perhaps|maybe)|may)\b"
         ),
         "intent": re.compile(
-            r"(?i)\b(?:propos\w*|suggest\w*|plan\w*|intend\w*|intention|calls? for|called for"
-            r"|aim(?:s|ed)? to|want(?:s|ed)? to)\b"
+            r"(?i)\b(?:propos\w*|suggest\w*|plan\w*|intend\w*|intention|deliberat\w*|consider\w*"
+            r"|deem\w*|calls? for|called for|aim(?:s|ed)? to|want(?:s|ed)? to)\b"
         ),
     }
 )
 _HEDGE_EXAMPLES = MappingProxyType(
     {
         "doubt": "could, may, might, likely, possible, probably, perhaps…",
-        "intent": "proposed, suggested, plans, intends, calls for…",
+        "intent": "proposed, suggested, plans, intends, considers, calls for…",
     }
 )
 # Words that say how much of a whole, how many times, or which in a row: a text has one only
