@@ -442,6 +442,12 @@ def test_a_distorted_text_is_caught_at_its_line(
             "qualifier",
             "title says '4,400', but its quotes say 'more than 4,400'",
         ),
+        (
+            "All the injured were children",
+            CHILDREN,
+            "quantifier",
+            "title says 'all', but no quote says so",
+        ),
     ],
 )
 def test_a_title_may_not_reverse_or_harden_its_quotes(
@@ -452,6 +458,18 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
     faithful = fact(quote, quote).replace("title: Probe", f"title: {title}")
     found = wording_found(wire, faithful)
     assert [(p.code, p.message, p.location.line) for p in found] == [(code, message, 3)]
+
+
+@pytest.mark.parametrize(
+    ("title", "quote"),
+    [
+        ("Hall open to all", "She added that the hall was open to all."),
+        ("Council says second attempt failed", "The council said the second attempt had failed."),
+    ],
+)
+def test_a_title_may_say_what_its_quotes_say(wire: Path, title: str, quote: str) -> None:
+    faithful = fact(quote, quote).replace("title: Probe", f"title: {title}")
+    assert wording_found(wire, faithful) == []
 
 
 TOLL = "The council has not passed the toll law."

@@ -205,6 +205,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
                     *_number_words(heading),
                     *_added_negations(heading),
                     *_dropped_negations(heading, reading),
+                    *_quantifiers(heading),
                 ]
             )
     accepted = fact.accept if isinstance(fact, Fact) else {}
@@ -474,8 +475,9 @@ def _quantifiers(reading: Reading) -> Iterator[Finding]:
         if not any(is_named(word, quote) for quote in reading.quotes):
             yield Finding(
                 "quantifier",
-                f"text says '{word}', but no quote says so",
+                f"{reading.key} says '{word}', but no quote says so",
                 "say how much, or how often, as a quote says it",
+                reading.key,
             )
 
 
