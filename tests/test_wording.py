@@ -49,6 +49,7 @@ The council proposed a ban on cars in the square.
 The bridge could reopen next week, the council said.
 Mara Lind met Mayor Ruiz at the pier.
 The council deems it necessary to close the pier.
+Mayor Ruiz said the council had not closed the pier.
 """
 
 MAYOR = """\
@@ -458,6 +459,27 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
     faithful = fact(quote, quote).replace("title: Probe", f"title: {title}")
     found = wording_found(wire, faithful)
     assert [(p.code, p.message, p.location.line) for p in found] == [(code, message, 3)]
+
+
+@pytest.mark.parametrize(
+    ("about", "flagged"),
+    [
+        pytest.param("the council closed the pier", True, id="a-deed-without-its-negation"),
+        pytest.param("closing the pier", False, id="a-gerund-names-a-subject"),
+        pytest.param("the pier", False, id="a-noun-names-a-subject"),
+    ],
+)
+def test_what_a_statement_is_about_claims_no_deed_its_text_denies(
+    wire: Path, about: str, flagged: bool
+) -> None:
+    """What a statement is about names its subject: "closing the pier" of a speaker's "not
+    closed" claims nothing, but "the council closed the pier" says the opposite of its text."""
+    said = "Mayor Ruiz said the council had not closed the pier."
+    found = wording_found(wire, fact(said, said, kind="statement", extra=f"  about: {about}\n"))
+    message = "about says 'closed' without the negation the text puts before it ('not closed')"
+    assert [(p.code, p.message, p.location.line) for p in found] == (
+        [("negation", message, 6)] if flagged else []
+    )
 
 
 @pytest.mark.parametrize(

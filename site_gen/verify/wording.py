@@ -101,9 +101,6 @@ _GOVERNED = re.compile(
 )
 # The endings that make "order", "orders", "ordered" and "ordering" one word to compare.
 _ENDING = re.compile(r"(?:ing|ed|es|s|e)\Z")
-# The headings that claim what the fact does; what a statement is about names its subject,
-# which its speaker's "not" does not govern: "firing on peaceful demonstrators" of "never fired".
-_CLAIMING_HEADINGS = ("title", "label")
 # The words of a quote that make its claim less than a deed, each in the group named for its
 # kind: a doubt ("could be supplied", "likely") or an intent ("proposed to legislate", "plans
 # to", "is deliberating", "deems it necessary to"). A text keeps one with a word of the same
@@ -495,10 +492,13 @@ def _added_negations(reading: Reading) -> Iterator[Finding]:
 
 
 def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
-    """A title or a label says, with no negation, the word that a negation of the text governs:
-    "Council passes the toll law" of "the council has not passed the toll law". One that names
-    no part of the claim ("The toll law", "Probe") says nothing against the text."""
-    if heading.key not in _CLAIMING_HEADINGS or find_reversals(heading.text):
+    """A title, a label or what a statement is about says, with no negation, the word that a
+    negation of the text governs: "Council passes the toll law" of "the council has not passed
+    the toll law". One that names no part of the claim ("The toll law", "Probe") says nothing
+    against the text. What a statement is about names a subject, which claims nothing ("the
+    evidence" of "no evidence", "firing on peaceful demonstrators" of "never fired"), unless it
+    says that something was done: "troops fired on peaceful demonstrators"."""
+    if find_reversals(heading.text):
         return
     governed = {
         stem: found.group()
@@ -508,6 +508,8 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
     if not governed:
         return
     for word in re.findall(r"\w+", heading.text):
+        if heading.key == "about" and not word.endswith("ed"):
+            continue
         if negated := governed.get(_stem(word)):
             yield Finding(
                 "negation",
