@@ -36,7 +36,7 @@ GOOD_FACT = """
   text: The office proposed weekly inspections.
   sources:
     - source: gazette
-      quote: The office proposed weekly inspections of the bridge
+      quote: weekly inspections of the bridge
 """
 
 
@@ -84,7 +84,7 @@ GOOD_FACT = """
         ),
         (
             GOOD_FACT.replace(
-                "  sources:\n    - source: gazette\n      quote: The office proposed weekly inspections of the bridge\n",
+                "  sources:\n    - source: gazette\n      quote: weekly inspections of the bridge\n",
                 "  sources: []\n",
             ),
             "facts/zz.yml:6:3: error[no-citations] fact 'extra': fact has no citations: 'sources' "

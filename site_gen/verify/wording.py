@@ -101,6 +101,7 @@ _GOVERNED = re.compile(
 )
 # The endings that make "order", "orders", "ordered" and "ordering" one word to compare.
 _ENDING = re.compile(r"(?:ing|ed|es|s|e)\Z")
+_WORD = re.compile(r"\w+")
 # The words of a quote that make its claim less than a deed, each in the group named for its
 # kind: a doubt ("could be supplied", "likely") or an intent ("proposed to legislate", "plans
 # to", "is deliberating", "deems it necessary to"). A text keeps one with a word of the same
@@ -507,7 +508,7 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
     }
     if not governed:
         return
-    for word in re.findall(r"\w+", heading.text):
+    for word in _WORD.findall(heading.text):
         if heading.key == "about" and not word.endswith("ed"):
             continue
         if negated := governed.get(_stem(word)):
