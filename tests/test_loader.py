@@ -33,7 +33,7 @@ GOOD_FACT = """
   kind: event
   title: Extra
   date: "2025-03-04"
-  text: The office proposed weekly inspections.
+  text: Weekly inspections of the bridge.
   sources:
     - source: gazette
       quote: weekly inspections of the bridge
@@ -59,7 +59,7 @@ GOOD_FACT = """
             "short headline of the event.",
         ),
         (
-            GOOD_FACT.replace("text: The office proposed weekly inspections.", "text: [a, list]"),
+            GOOD_FACT.replace("text: Weekly inspections of the bridge.", "text: [a, list]"),
             "facts/zz.yml:5:9: error[wrong-type] fact 'extra': 'text' must be a string; put the value in quotes",
         ),
         (
@@ -91,7 +91,7 @@ GOOD_FACT = """
             "is empty; add at least one {source, quote} under 'sources'",
         ),
         (
-            GOOD_FACT.replace("text: The office proposed weekly inspections.", "text:"),
+            GOOD_FACT.replace("text: Weekly inspections of the bridge.", "text:"),
             "facts/zz.yml:5:3: error[empty-value] fact 'extra': 'text' is empty; write one checkable "
             "claim, in the editors' words (Markdown).",
         ),
@@ -208,7 +208,7 @@ def test_a_source_id_used_twice_is_the_one_error_not_its_citations(
     registry.write_text(entry + again.replace("file: harbour.txt", "file: ferry.txt"))
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", "The ferry resumed service.")
+        GOOD_FACT.replace("Weekly inspections of the bridge.", "The ferry resumed service.")
         .replace("of the bridge", "")
         .replace(
             "The office proposed weekly inspections", "The ferry resumed service on Wednesday"
@@ -309,7 +309,7 @@ def test_links_that_lead_nowhere_or_astray_are_warned_of_where_written(
     )
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+        GOOD_FACT.replace("Weekly inspections of the bridge.", f'"{text}"'),
     )
     replace_in(sample / "site.yml", "A *sample* briefing", "A [sample](sample.html) briefing")
     _, problems = check_root(sample)
@@ -339,7 +339,7 @@ def test_html_that_pages_drop_is_warned_of(sample: Path, write: Write) -> None:
     )
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+        GOOD_FACT.replace("Weekly inspections of the bridge.", f'"{text}"'),
     )
     _, problems = check_root(sample)
     assert [(p.code, p.location.line, p.message, p.is_error) for p in problems] == [
@@ -353,7 +353,7 @@ def test_images_and_comments_that_pages_drop_are_warned_of(sample: Path, write: 
     text = "The bridge reopened![not](https://example.org/a.png) <!-- not --> fast"
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+        GOOD_FACT.replace("Weekly inspections of the bridge.", f'"{text}"'),
     )
     _, problems = check_root(sample)
     assert [p.message for p in problems if p.code == "raw-html"] == [
@@ -361,7 +361,7 @@ def test_images_and_comments_that_pages_drop_are_warned_of(sample: Path, write: 
     ]
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", '"Wow![sic] x"'),
+        GOOD_FACT.replace("Weekly inspections of the bridge.", '"Wow![sic] x"'),
     )
     assert headlines(sample) == []
 
@@ -374,13 +374,13 @@ def test_links_and_tags_in_code_spans_are_shown_as_written_without_a_word(
     code = "The bridge `<b>` and `[x](/y)` and ``a ` <script>go()</script> `` reopened"
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{code}"'),
+        GOOD_FACT.replace("Weekly inspections of the bridge.", f'"{code}"'),
     )
     assert headlines(sample) == []
     for text in ("The bridge `a` [x](/y) `b`", "The `bridge [x](/y)", "The `bridge\\n\\n[x](/y)`"):
         write(
             sample / "facts/zz.yml",
-            GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+            GOOD_FACT.replace("Weekly inspections of the bridge.", f'"{text}"'),
         )
         _, problems = check_root(sample)
         assert [(p.code, p.message) for p in problems] == [
@@ -407,7 +407,7 @@ def test_web_and_mail_links_are_kept_without_a_word(sample: Path, write: Write) 
     )
     write(
         sample / "facts/zz.yml",
-        GOOD_FACT.replace("The office proposed weekly inspections.", f'"{text}"'),
+        GOOD_FACT.replace("Weekly inspections of the bridge.", f'"{text}"'),
     )
     assert headlines(sample) == []
 

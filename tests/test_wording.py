@@ -942,7 +942,6 @@ def test_an_accept_silences_exactly_its_finding_and_is_published(wire: Path) -> 
     # Both the qualifier and the attribution are gone; only the qualifier is accepted.
     assert [p.code for p in wording_found(wire, facts)] == ["unattributed"]
     site, verification = load_and_check(Config.for_root(wire))
-    assert site is not None
     published = json.loads(facts_json(SiteView(site, verification.located)))
     probe = next(f for f in published["facts"] if f["id"] == "probe")
     assert probe["accept"] == {"qualifier": reason}
