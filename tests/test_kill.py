@@ -23,6 +23,13 @@ WRITE_PHASE_DELAYS = [0.0, 0.002, 0.01, 0.03, 0.08, 0.2]
 EARLY_DELAYS = [0.05, 0.4]
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Give the build Ctrl+C's default action, as a terminal does: a suite started in the
+    background by a shell without job control (`.ci/run &`) ignores SIGINT, and Python then
+    starts its children ignoring it too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def build_and_kill(out: Path, base: str, delay: float, sig: int, after_render: bool) -> None:
     """Start a build of the real site and send `sig` at the chosen moment."""
     process = subprocess.Popen(
@@ -41,6 +48,7 @@ def build_and_kill(out: Path, base: str, delay: float, sig: int, after_render: b
         ],
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     assert process.stderr is not None
     if after_render:
