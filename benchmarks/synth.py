@@ -407,8 +407,9 @@ def random_slice(rng: random.Random, source: SourceText) -> Quote:
     return Quote(source.id, uncut(paragraph, start, start + length))
 
 
-def number_slice(rng: random.Random, source: SourceText) -> tuple[Quote, Token, str]:
-    """Cut a quote around one count, for a figure value; return it, the count and its unit."""
+def number_slice(rng: random.Random, source: SourceText) -> tuple[Quote, Token, str, bool]:
+    """Cut a quote around one count, for a figure value; return it, the count, its unit, and
+    whether the source names that unit after the count (else the unit is invented)."""
     spots = [
         (paragraph, i)
         for paragraph in source.paragraphs
@@ -422,8 +423,9 @@ def number_slice(rng: random.Random, source: SourceText) -> tuple[Quote, Token, 
     highest = min(at - (2 if paragraph[at].qualifier else 0), len(paragraph) - length)
     start = rng.randint(lowest, max(lowest, highest))
     unit = paragraph[at + 1].text if at + 1 < len(paragraph) else ""
-    unit = unit if unit.isalpha() else rng.choice(PLURALS)
-    return Quote(source.id, uncut(paragraph, start, start + length)), paragraph[at], unit
+    named = unit.isalpha()
+    unit = unit if named else rng.choice(PLURALS)
+    return Quote(source.id, uncut(paragraph, start, start + length)), paragraph[at], unit, named
 
 
 def planted_slice(rng: random.Random, source: SourceText, entity_id: str) -> Quote:
@@ -572,12 +574,12 @@ def _figure_fact(
     to `counted`; return the figure's text."""
     rng = site.writer.rng
     counts = [number_slice(rng, source) for _ in range(rng.choice((1, 1, 2)))]
-    counted += [quote for quote, _, _ in counts]
-    first, unit = counts[0][1], counts[0][2]
+    counted += [quote for quote, _, _, _ in counts]
+    first, unit, named = counts[0][1], counts[0][2], counts[0][3]
     # Numbered, as an editor would tell two like figures apart: check warns of a repeated title.
     label = f"{unit} {rng.choice(TITLE_VERBS)} in case {case_name(index)}"
     lines += [f"  label: {label}", "  values:"]
-    for quote, count, _ in counts:
+    for quote, count, _, _ in counts:
         lines.append(f"    - value: {count.number}")
         if count.qualifier:
             lines.append(f"      qualifier: {count.qualifier}")
@@ -592,7 +594,10 @@ def _figure_fact(
         for each in cited:
             lines += citation_lines(each, "        ")
     qualifier = f"{first.qualifier} " if first.qualifier else ""
-    # Attributed, with its qualifier, as the wording lint asks of a text.
+    # Attributed, with its qualifier, as the wording lint asks of a text; a count the source
+    # gives with no unit is not said to count one in the text either.
+    if not named:
+        return f"Reports say {qualifier}{first.number:,}: {label}."
     return f"Reports say {qualifier}{first.number:,} {label}."
 
 
