@@ -213,6 +213,7 @@ CASES = [
         "verify.wording._KEPT_HEDGE",
     ),
     _case(wording, "_QUANTIFIER", "findall", "fact texts, titles, labels and abouts, folded"),
+    _case(wording, "_COUNTED", "match", "fact texts, folded, after a number"),
     _case(reading, "CAPITALIZED", "finditer", "fact texts and titles, case kept"),
     _case(reading, "_WORD_START", "finditer", "source text around an attribution word"),
     _case(reading, "_BETWEEN", "search", "the text before a verb of saying"),

@@ -383,6 +383,12 @@ DISTORTED = [
         id="among-becomes-all",
     ),
     pytest.param(
+        fact("More than 4,400 troops were arrested, the interior ministry said.", ARRESTED),
+        "unit",
+        "text says '4,400 troops', but no quote that gives 4,400 names 'troops'",
+        id="people-become-troops",
+    ),
+    pytest.param(
         fact("The bridge will reopen next week, the council said.", BRIDGE),
         "hedge",
         "a quote has 'could', but the text has no word of doubt (could, may, might, likely, "
@@ -657,6 +663,14 @@ FAITHFUL = [
     pytest.param(
         fact("The hall was open to all, she added.", "She added that the hall was open to all."),
         id="a-quoted-all",
+    ),
+    pytest.param(
+        fact("The ministry said 3 children were among the injured.", CHILDREN),
+        id="a-count-in-words-counts-its-noun",
+    ),
+    pytest.param(
+        fact("The interior ministry said more than 4,400 were arrested.", ARRESTED),
+        id="a-count-of-no-noun",
     ),
     pytest.param(
         fact(

@@ -28,6 +28,7 @@ WORDING_CODES = (
     "negation",
     "hedge",
     "quantifier",
+    "unit",
     "unnamed",
     "status",
 )

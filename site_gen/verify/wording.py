@@ -140,6 +140,17 @@ _QUANTIFIER = re.compile(
     r"(?=[adehmst])\b(?:all|everyone|everybody|(?<!the )(?<!at )most|majority|twice|double|doubled"
     r"|half|triple|tripled|second|third)\b"
 )
+# The word right after a number of a text, which says what the number counts ("250 tanks"),
+# and the words there that count nothing ("4,400 were arrested", "5,135 after"), or count as
+# a sign of the quote does ("30 percent" of "30%").
+_COUNTED = re.compile(r"[ -]?([^\W\d_]{3,})")
+_NOT_COUNTED = frozenset(
+    {
+        *("about", "after", "and", "are", "before", "between", "but", "for", "from", "had"),
+        *("has", "have", "into", "more", "not", "over", "than", "that", "the", "then", "were"),
+        *("was", "when", "which", "while", "who", "with", "percent", "per"),
+    }
+)
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -183,6 +194,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
         _number_words,
         _negations,
         _hedges,
+        _counted,
         _quantifiers,
         unnamed,
         unnamed_actors,
@@ -475,6 +487,33 @@ def _quantifiers(reading: Reading) -> Iterator[Finding]:
                 "quantifier",
                 f"{reading.key} says '{word}', but no quote says so",
                 "say how much, or how often, as a quote says it",
+                reading.key,
+            )
+
+
+def _counted(reading: Reading) -> Iterator[Finding]:
+    """A number of the text counts what no quote that gives the number names, in the quote or
+    in its sentence: "250 tanks" of "250 pieces of military hardware", "10 miles" of "10 km".
+    The number rule holds the digits to the quotes; this holds what they count."""
+    for number in reading.claimed:
+        found = _COUNTED.match(reading.folded, number.start + len(number.written))
+        word = found.group(1).casefold() if found else ""
+        if not word or word in _NOT_COUNTED:
+            continue
+        giving = [
+            citation
+            for citation, numbers in zip(
+                reading.fact.citations, reading.quoted_numbers, strict=True
+            )
+            if any(given.value == number.value for given in numbers)
+        ]
+        stem = _stem(word)
+        if giving and not any(stem in reading.sentence(c).casefold() for c in giving):
+            yield Finding(
+                "unit",
+                f"{reading.key} says '{number.written} {word}', but no quote that gives "
+                f"{number.written} names '{word}'",
+                "say what the number counts as a quote says it",
                 reading.key,
             )
 
