@@ -7,6 +7,7 @@ Test modules import helpers from here (`from conftest import ...`), never from e
 
 from __future__ import annotations
 
+import compileall
 import http.server
 import os
 import re
@@ -34,6 +35,13 @@ from site_gen.pipeline import load_and_check
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "sample"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the generator to bytecode once, as pip does when it installs a package: the suite
+    starts the CLI hundreds of times, as a user would, and where PYTHONDONTWRITEBYTECODE is set
+    (as in CI here) an editable install otherwise compiles every module again at each start."""
+    compileall.compile_dir(REPO / "site_gen", quiet=1)
 
 
 # The URL path the browser tests serve a site under, as GitHub Pages serves a project site.
