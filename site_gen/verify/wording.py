@@ -508,7 +508,10 @@ def _counted(reading: Reading) -> Iterator[Finding]:
             if any(given.value == number.value for given in numbers)
         ]
         stem = _stem(word)
-        if giving and not any(stem in reading.sentence(c).casefold() for c in giving):
+        if giving and not any(
+            stem in reading.quote_of[c].casefold() or stem in reading.sentence(c).casefold()
+            for c in giving
+        ):
             yield Finding(
                 "unit",
                 f"{reading.key} says '{number.written} {word}', but no quote that gives "
