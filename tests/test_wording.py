@@ -50,6 +50,8 @@ The bridge could reopen next week, the council said.
 Mara Lind met Mayor Ruiz at the pier.
 The council deems it necessary to close the pier.
 Mayor Ruiz said the council had not closed the pier.
+The ministry said 2,000 troops from Russia arrived.
+The fire hurt 40 persons, officials said.
 """
 
 MAYOR = """\
@@ -690,6 +692,19 @@ FAITHFUL = [
     pytest.param(
         fact("The council suggested banning cars in the square.", CAR_BAN),
         id="another-word-of-intent",
+    ),
+    pytest.param(
+        fact(
+            "The ministry said 2,000 Russian troops arrived.",
+            "The ministry said 2,000 troops from Russia arrived.",
+        ),
+        id="a-count-has-an-adjective-before-what-it-counts",
+    ),
+    pytest.param(
+        fact(
+            "Officials said the fire hurt 40 people.", "The fire hurt 40 persons, officials said."
+        ),
+        id="people-for-persons",
     ),
     pytest.param(
         fact(

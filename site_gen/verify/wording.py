@@ -151,6 +151,9 @@ _NOT_COUNTED = frozenset(
         *("was", "when", "which", "while", "who", "with", "percent", "per"),
     }
 )
+# The stems of a counted word and its irregular plural, each with the other's: "40 people" counts
+# what "40 persons" does.
+_PLURAL_STEMS = MappingProxyType({"peopl": "person", "person": "peopl"})
 # Round numbers in words, with the counts they stand for, from and below: "dozens" is no 1,500.
 _ROUND_NUMBERS = MappingProxyType(
     {
@@ -496,10 +499,10 @@ def _counted(reading: Reading) -> Iterator[Finding]:
     in its sentence: "250 tanks" of "250 pieces of military hardware", "10 miles" of "10 km".
     The number rule holds the digits to the quotes; this holds what they count."""
     for number in reading.claimed:
-        found = _COUNTED.match(reading.folded, number.start + len(number.written))
-        word = found.group(1).casefold() if found else ""
-        if not word or word in _NOT_COUNTED:
+        words = _counted_words(reading.folded, number.start + len(number.written))
+        if not words or words[0] in _NOT_COUNTED:
             continue
+        word = " ".join(words)
         giving = [
             citation
             for citation, numbers in zip(
@@ -507,10 +510,11 @@ def _counted(reading: Reading) -> Iterator[Finding]:
             )
             if any(given.value == number.value for given in numbers)
         ]
-        stem = _stem(word)
+        stems = {form for each in words for form in _counted_stems(each)}
         if giving and not any(
             stem in reading.quote_of[c].casefold() or stem in reading.sentence(c).casefold()
             for c in giving
+            for stem in stems
         ):
             yield Finding(
                 "unit",
@@ -519,6 +523,25 @@ def _counted(reading: Reading) -> Iterator[Finding]:
                 "say what the number counts as a quote says it",
                 reading.key,
             )
+
+
+def _counted_words(text: str, end: int) -> list[str]:
+    """Return, folded, the word right after a number that ends at `end`, and the word after that
+    where the first is capitalized: a nationality or a name says of what the next word counts
+    ("2,000 Russian troops" of "2,000 troops from Russia")."""
+    words: list[str] = []
+    while len(words) < 2 and (found := _COUNTED.match(text, end)):
+        words.append(found.group(1).casefold())
+        if not found.group(1)[0].isupper():
+            break
+        end = found.end()
+    return words
+
+
+def _counted_stems(word: str) -> tuple[str, str]:
+    """Return the stem of a counted word, and that of its irregular plural or singular."""
+    stem = _stem(word)
+    return stem, _PLURAL_STEMS.get(stem, stem)
 
 
 def _added_negations(reading: Reading) -> Iterator[Finding]:
