@@ -694,6 +694,19 @@ FAITHFUL = [
         id="another-word-of-intent",
     ),
     pytest.param(
+        fact("The council wants a ban on cars in the square.", CAR_BAN), id="a-want-for-a-proposal"
+    ),
+    pytest.param(
+        fact("The council seeks a ban on cars in the square.", CAR_BAN), id="a-seek-for-a-proposal"
+    ),
+    pytest.param(
+        fact("The council said the pier must be closed.", PIER), id="must-for-deems-it-necessary"
+    ),
+    pytest.param(
+        fact("The council said it was necessary to close the pier.", PIER),
+        id="necessary-for-deems-it-necessary",
+    ),
+    pytest.param(
         fact(
             "The ministry said 2,000 Russian troops arrived.",
             "The ministry said 2,000 troops from Russia arrived.",
