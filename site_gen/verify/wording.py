@@ -565,8 +565,11 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
     the toll law". One that names no part of the claim ("The toll law", "Probe") says nothing
     against the text. What a statement is about names a subject, which claims nothing ("the
     evidence" of "no evidence", "firing on peaceful demonstrators" of "never fired"), unless it
-    says that something was done: "troops fired on peaceful demonstrators"."""
-    if find_reversals(heading.text):
+    says that something was done: "troops fired on peaceful demonstrators"; one that gives it
+    to someone ("claims that troops fired…", "what he said was…") names a claim, a subject too."""
+    if find_reversals(heading.text) or (
+        heading.key == "about" and ATTRIBUTION.search(heading.text)
+    ):
         return
     governed = {
         stem: found.group()
