@@ -52,6 +52,7 @@ The council deems it necessary to close the pier.
 Mayor Ruiz said the council had not closed the pier.
 The ministry said 2,000 troops from Russia arrived.
 The fire hurt 40 persons, officials said.
+Mara Lind quoted Mayor Ruiz as saying the pier was closed.
 """
 
 MAYOR = """\
@@ -741,6 +742,14 @@ FAITHFUL = [
     ),
     pytest.param(
         fact("Nobody was hurt.", RUIZ_UNHURT, kind="statement"), id="statement-has-speaker"
+    ),
+    pytest.param(
+        fact(
+            "Mara Lind quoted Mayor Ruiz as saying the pier was closed.",
+            "Mara Lind quoted Mayor Ruiz as saying the pier was closed.",
+            kind="statement",
+        ),
+        id="quoted-as-saying-gives-the-words-to-the-speaker",
     ),
     pytest.param(
         fact("Mayor Ruiz opened the new hall.", HALL, extra="  people: [ana-ruiz]\n"),

@@ -120,9 +120,10 @@ _POSSESSIVE = re.compile(r"['’]s\Z")
 _ATTRIBUTION_REACH = 40
 # What may stand between a speaker's name and the verb of saying: an aside in commas or a time,
 # and the space before the verb ("Lind, the interior minister of Rova, said", "Lind on Monday
-# said"); how far back it is looked for; and what joins two speakers ("Berg and Lind said").
+# said", "quoted Lind as saying"); how far back it is looked for; and what joins two speakers
+# ("Berg and Lind said").
 _BETWEEN = re.compile(
-    r"(?:,[^,]{1,80},|(?: (?:also|earlier|later|then|again|yesterday|today|on \w+))+)? \Z"
+    r"(?:,[^,]{1,80},|(?: (?:also|earlier|later|then|again|yesterday|today|on \w+|as))+)? \Z"
 )
 _BETWEEN_REACH = 100 + _ATTRIBUTION_REACH
 _JOINED = re.compile(r"(?:,| and|, and) (?:the )?\Z")
