@@ -53,6 +53,7 @@ Mayor Ruiz said the council had not closed the pier.
 The ministry said 2,000 troops from Russia arrived.
 The fire hurt 40 persons, officials said.
 Mara Lind quoted Mayor Ruiz as saying the pier was closed.
+Bus fares saw a near-doubling, the council said.
 """
 
 MAYOR = """\
@@ -386,6 +387,15 @@ DISTORTED = [
         id="among-becomes-all",
     ),
     pytest.param(
+        fact(
+            "The council said bus fares doubled.",
+            "Bus fares saw a near-doubling, the council said.",
+        ),
+        "quantifier",
+        "text says 'doubled', but no quote says so",
+        id="a-near-doubling-becomes-doubled",
+    ),
+    pytest.param(
         fact("More than 4,400 troops were arrested, the interior ministry said.", ARRESTED),
         "unit",
         "text says '4,400 troops', but no quote that gives 4,400 names 'troops'",
@@ -695,6 +705,13 @@ FAITHFUL = [
     pytest.param(
         fact("The council suggested banning cars in the square.", CAR_BAN),
         id="another-word-of-intent",
+    ),
+    pytest.param(
+        fact(
+            "The council said bus fares nearly doubled.",
+            "Bus fares saw a near-doubling, the council said.",
+        ).replace("title: Probe", "title: Bus fares nearly double"),
+        id="doubled-for-doubling",
     ),
     pytest.param(
         fact("The council wants a ban on cars in the square.", CAR_BAN), id="a-want-for-a-proposal"

@@ -142,6 +142,9 @@ _QUANTIFIER = re.compile(
     r"(?=[adehmst])\b(?:all|everyone|everybody|(?<!the )(?<!at )most|majority|twice|double|doubled"
     r"|half|triple|tripled|second|third)\b"
 )
+# The quantifiers that are verbs, by the stem their forms share.
+_QUANTIFIER_VERBS = ("doubl", "tripl")
+_NEARLY = ("near-", "nearly ", "almost ")
 # The word right after a number of a text, which says what the number counts ("250 tanks"),
 # and the words there that count nothing ("4,400 were arrested", "5,135 after"), or count as
 # a sign of the quote does ("30 percent" of "30%").
@@ -487,13 +490,25 @@ def _quantifiers(reading: Reading) -> Iterator[Finding]:
     """The text says how much of a whole, or how many times, in a word no quote has: "all" of
     "many", "most" of "some", "twice" of "a near-doubling"."""
     for word in dict.fromkeys(_QUANTIFIER.findall(reading.text)):
-        if not any(is_named(word, quote) for quote in reading.quotes):
+        if not any(_quantifies(word, reading.text, quote) for quote in reading.quotes):
             yield Finding(
                 "quantifier",
                 f"{reading.key} says '{word}', but no quote says so",
                 "say how much, or how often, as a quote says it",
                 reading.key,
             )
+
+
+def _quantifies(word: str, text: str, quote: str) -> bool:
+    """Tell whether a folded quote has a quantifier of the folded text, a verb in any of its
+    forms: "nearly doubled" says what "a near-doubling" does, but "doubled" says more."""
+    if not word.startswith(_QUANTIFIER_VERBS):
+        return is_named(word, quote)
+    forms = [word[:5] + ending for ending in ("e", "ed", "es", "ing")]
+    if not any(is_named(form, quote) for form in forms):
+        return False
+    nearly = any(near + form in quote for near in _NEARLY for form in forms)
+    return not nearly or any(near + word in text for near in _NEARLY)
 
 
 def _counted(reading: Reading) -> Iterator[Finding]:
