@@ -54,6 +54,7 @@ The ministry said 2,000 troops from Russia arrived.
 The fire hurt 40 persons, officials said.
 Mara Lind quoted Mayor Ruiz as saying the pier was closed.
 Bus fares saw a near-doubling, the council said.
+The council no longer runs the port.
 """
 
 MAYOR = """\
@@ -540,6 +541,17 @@ def test_a_title_keeps_the_negation_of_its_text(
     found = [(p.code, p.message, p.location.line) for p in wording_found(wire, probe)]
     message = f"title says '{flagged}' without the negation the text puts before it ('not passed')"
     assert found == ([("negation", message, 3)] if flagged else [])
+
+
+def test_a_title_keeps_a_no_longer(wire: Path) -> None:
+    """A "no longer" negates the verb after it: "Council runs port" passed for "the council no
+    longer runs the port", as the rule read "longer" as the word negated."""
+    text = "The council no longer runs the port."
+    found = wording_found(
+        wire, fact(text, text).replace("title: Probe", "title: Council runs port")
+    )
+    message = "title says 'runs' without the negation the text puts before it ('no longer runs')"
+    assert [(p.code, p.message, p.location.line) for p in found] == [("negation", message, 3)]
 
 
 FAITHFUL = [

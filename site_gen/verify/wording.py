@@ -94,9 +94,10 @@ _STATUS_WORDS = re.compile(
 _STATUS_DENIED = re.compile(r"(?:\b(?:not|never|no)|n't)(?: \w+){0,2} \Z")
 _STATUS_REACH = 40
 # A negation of a text and the word it governs, past the auxiliaries between them: "not
-# order" of "did not order", "not seen" of "had not been seen", "no use" of "no use of force".
+# order" of "did not order", "not seen" of "had not been seen", "no use" of "no use of force",
+# "no longer runs".
 _GOVERNED = re.compile(
-    r"(?:\b(?:not|never|no|cannot)|n't)"
+    r"(\b(?:not|never|no(?: longer)?|cannot)|n't)"
     r" (?:(?:be|been|being|have|has|had|do|does|did|ever|yet|even|to|a|an|the|any) )*(\w+)"
 )
 # The endings that make "order", "orders", "ordered" and "ordering" one word to compare.
@@ -587,9 +588,9 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
     ):
         return
     governed = {
-        stem: found.group()
+        stem: f"{found.group(1)} {found.group(2)}"
         for found in _GOVERNED.finditer(reading.text)
-        if len(stem := _stem(found.group(1))) > 2  # "us" of "use" is no word to find.
+        if len(stem := _stem(found.group(2))) > 2  # "us" of "use" is no word to find.
     }
     if not governed:
         return
@@ -600,7 +601,7 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
             yield Finding(
                 "negation",
                 f"{heading.key} says '{word}' without the negation the text puts before it "
-                f"('{_first_and_last(negated)}')",
+                f"('{negated}')",
                 f"keep the text's negation in the {heading.key}",
                 heading.key,
             )
@@ -609,9 +610,3 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
 
 def _stem(word: str) -> str:
     return _ENDING.sub("", word)
-
-
-def _first_and_last(words: str) -> str:
-    """Return a negation and the word it governs, without the auxiliaries between them."""
-    first, *_, last = words.split()
-    return f"{first} {last}"
