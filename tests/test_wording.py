@@ -55,6 +55,7 @@ The fire hurt 40 persons, officials said.
 Mara Lind quoted Mayor Ruiz as saying the pier was closed.
 Bus fares saw a near-doubling, the council said.
 The council no longer runs the port.
+The government sent 250 troops, the council said.
 """
 
 MAYOR = """\
@@ -401,6 +402,15 @@ DISTORTED = [
         "unit",
         "text says '4,400 troops', but no quote that gives 4,400 names 'troops'",
         id="people-become-troops",
+    ),
+    pytest.param(
+        fact(
+            "The council said the government sent 250 men.",
+            "The government sent 250 troops, the council said.",
+        ),
+        "unit",
+        "text says '250 men', but no quote that gives 250 names 'men'",
+        id="troops-become-men-of-government",
     ),
     pytest.param(
         fact("The bridge will reopen next week, the council said.", BRIDGE),

@@ -384,8 +384,9 @@ def any_named(names: Iterable[str], corpora: list[str]) -> bool:
     return any(is_named(name, corpus) for corpus in corpora for name in names)
 
 
-def is_named(name: str, corpus: str) -> bool:
-    """Tell whether a folded name appears in a folded corpus as whole words.
+def is_named(name: str, corpus: str, prefix: bool = False) -> bool:
+    """Tell whether a folded name appears in a folded corpus as whole words; or, as a `prefix`,
+    at the start of a word: "tank" of "tanks", and not "men" of "government".
 
     str.find, not a pattern per name: names are many, and compiling each costs more than the
     search.
@@ -393,7 +394,7 @@ def is_named(name: str, corpus: str) -> bool:
     start = corpus.find(name)
     while start >= 0 and name:
         end = start + len(name)
-        if not _is_word(corpus, start - 1) and not _is_word(corpus, end):
+        if not _is_word(corpus, start - 1) and (prefix or not _is_word(corpus, end)):
             return True
         start = corpus.find(name, start + 1)
     return False

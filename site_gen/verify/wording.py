@@ -530,7 +530,8 @@ def _counted(reading: Reading) -> Iterator[Finding]:
         ]
         stems = {form for each in words for form in _counted_stems(each)}
         if giving and not any(
-            stem in reading.quote_of[c].casefold() or stem in reading.sentence(c).casefold()
+            is_named(stem, reading.quote_of[c].casefold(), prefix=True)
+            or is_named(stem, reading.sentence(c).casefold(), prefix=True)
             for c in giving
             for stem in stems
         ):
