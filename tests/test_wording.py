@@ -56,6 +56,7 @@ Mara Lind quoted Mayor Ruiz as saying the pier was closed.
 Bus fares saw a near-doubling, the council said.
 The council no longer runs the port.
 The government sent 250 troops, the council said.
+The fire was the most serious in years, officials said.
 """
 
 MAYOR = """\
@@ -387,6 +388,15 @@ DISTORTED = [
         "quantifier",
         "text says 'all', but no quote says so",
         id="among-becomes-all",
+    ),
+    pytest.param(
+        fact(
+            "Officials said most homes burned in the fire.",
+            "The fire was the most serious in years, officials said.",
+        ),
+        "quantifier",
+        "text says 'most', but no quote says so",
+        id="the-most-serious-becomes-most-homes",
     ),
     pytest.param(
         fact(

@@ -501,10 +501,11 @@ def _quantifiers(reading: Reading) -> Iterator[Finding]:
 
 
 def _quantifies(word: str, text: str, quote: str) -> bool:
-    """Tell whether a folded quote has a quantifier of the folded text, a verb in any of its
-    forms: "nearly doubled" says what "a near-doubling" does, but "doubled" says more."""
+    """Tell whether a folded quote has a quantifier of the folded text, as one (the superlative
+    in "the most serious" is no "most homes"), or a verb in any of its forms: "nearly doubled"
+    says what "a near-doubling" does, but "doubled" says more."""
     if not word.startswith(_QUANTIFIER_VERBS):
-        return is_named(word, quote)
+        return word in _QUANTIFIER.findall(quote)
     forms = [word[:5] + ending for ending in ("e", "ed", "es", "ing")]
     if not any(is_named(form, quote) for form in forms):
         return False
