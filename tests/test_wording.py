@@ -489,6 +489,12 @@ def test_a_distorted_text_is_caught_at_its_line(
             "quantifier",
             "title says 'all', but no quote says so",
         ),
+        (
+            "More than 4,400 troops arrested",
+            ARRESTED,
+            "unit",
+            "title says '4,400 troops', but no quote that gives 4,400 names 'troops'",
+        ),
     ],
 )
 def test_a_title_may_not_reverse_or_harden_its_quotes(

@@ -213,8 +213,8 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
     )
     findings = dict.fromkeys(found for rule in rules for found in rule(reading))
     # A title, a figure's label or what a statement is about stands for the fact in lists,
-    # feeds and search: it may not add a "not" or change a number's qualifier either.
-    # (Headlines drop attributions; the text keeps them.)
+    # feeds and search: it may not add a "not", change a number's qualifier or what it counts
+    # either. (Headlines drop attributions; the text keeps them.)
     for key in schema.HEADING_KEYS:
         if getattr(fact, key, ""):
             heading = Reading(site, fact, located, names, key=key)
@@ -225,6 +225,7 @@ def wording_problems(site: Site, fact: CitedText, located: Located, names: Names
                     *_added_negations(heading),
                     *_dropped_negations(heading, reading),
                     *_quantifiers(heading),
+                    *_counted(heading),
                 ]
             )
     accepted = fact.accept if isinstance(fact, Fact) else {}
