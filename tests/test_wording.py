@@ -57,6 +57,8 @@ Bus fares saw a near-doubling, the council said.
 The council no longer runs the port.
 The government sent 250 troops, the council said.
 The fire was the most serious in years, officials said.
+Officials are studying how the hall could be sold.
+The council said a strike was unlikely.
 """
 
 MAYOR = """\
@@ -430,6 +432,13 @@ DISTORTED = [
         id="could-becomes-will",
     ),
     pytest.param(
+        fact("The council banned cars, which must now leave the square.", CAR_BAN),
+        "hedge",
+        "a quote has 'proposed', but the text has no word of intent (proposed, suggested, "
+        "plans, intends, considers, calls for…)",
+        id="proposed-becomes-done-with-a-must-of-its-content",
+    ),
+    pytest.param(
         fact("The council banned cars in the square.", CAR_BAN),
         "hedge",
         "a quote has 'proposed', but the text has no word of intent (proposed, suggested, "
@@ -758,7 +767,32 @@ FAITHFUL = [
         fact("The council seeks a ban on cars in the square.", CAR_BAN), id="a-seek-for-a-proposal"
     ),
     pytest.param(
-        fact("The council said the pier must be closed.", PIER), id="must-for-deems-it-necessary"
+        fact("The council put forward a ban on cars in the square.", CAR_BAN),
+        id="put-forward-for-proposed",
+    ),
+    pytest.param(
+        fact("The council floated a ban on cars in the square.", CAR_BAN), id="floated-for-proposed"
+    ),
+    pytest.param(
+        fact(
+            "Officials are studying whether the hall can be sold.",
+            "Officials are studying how the hall could be sold.",
+        ),
+        id="whether-for-could",
+    ),
+    pytest.param(
+        fact(
+            "Officials are studying a potential sale of the hall.",
+            "Officials are studying how the hall could be sold.",
+        ),
+        id="potential-for-could",
+    ),
+    pytest.param(
+        fact(
+            "The council said it doubted there would be a strike.",
+            "The council said a strike was unlikely.",
+        ),
+        id="doubted-for-unlikely",
     ),
     pytest.param(
         fact("The council said it was necessary to close the pier.", PIER),

@@ -107,9 +107,10 @@ _WORD = re.compile(r"\w+")
 # kind: a doubt ("could be supplied", "likely") or an intent ("proposed to legislate", "plans
 # to", "is deliberating", "deems it necessary to"). A text keeps one with a word of the same
 # kind, and says it is done without one: "will be sent", "banned"; a want or a need is no deed
-# ("seeks a ban", "the pier must be closed"). They are found in a folded quote, the lookahead of
-# their initials skipping the rest at C speed; "may" doubts only where the quote as written has
-# it in lower case: "May 2" is a date.
+# ("seeks a ban", "deems it necessary"), but "must" is often what the deed says ("banned cars,
+# which must now leave"). They are found in a folded quote, the lookahead of their initials
+# skipping the rest at C speed; "may" doubts only where the quote as written has it in lower
+# case: "May 2" is a date.
 _HEDGE_WORDS = re.compile(
     r"(?=[cdilmpu])\b(?:(?P<doubt>could|might|likely|unlikely|possibly|probably|perhaps|maybe"
     r"|may)|(?P<intent>propos\w*|plan(?:s|ned|ning)? to|intend(?:s|ed|ing)? to|intention"
@@ -119,12 +120,13 @@ _MAY = re.compile(r"\bmay\b")
 _KEPT_HEDGE = MappingProxyType(
     {
         "doubt": re.compile(
-            r"\b(?:(?i:could|might|likely|unlikely|possible|possibly|probably|perhaps|maybe)|may)\b"
+            r"\b(?:(?i:could|might|likely|unlikely|possible|possibly|probably|perhaps|maybe"
+            r"|potential\w*|doubt\w*|whether)|may)\b"
         ),
         "intent": re.compile(
             r"(?i)\b(?:propos\w*|suggest\w*|plan\w*|intend\w*|intention|deliberat\w*|consider\w*"
             r"|deem\w*|calls? for|called for|aim(?:s|ed)? to|want\w*|seek\w*|sought"
-            r"|urg(?:e|es|ed|ing)|necessar\w*|must|need(?:s|ed)? to)\b"
+            r"|urg(?:e|es|ed|ing)|necessar\w*|put(?:s|ting)? forward|float(?:s|ed|ing)?)\b"
         ),
     }
 )
