@@ -813,6 +813,13 @@ FAITHFUL = [
     ),
     pytest.param(
         fact(
+            "The council said the government sent a 250-strong force.",
+            "The government sent 250 troops, the council said.",
+        ),
+        id="strong-counts-what-the-quote-counts",
+    ),
+    pytest.param(
+        fact(
             "More than 4,400 people were arrested, the interior ministry said.",
             "Riverton, May 2 (Wire).- " + ARRESTED,
         ),

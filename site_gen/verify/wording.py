@@ -150,13 +150,14 @@ _QUANTIFIER_VERBS = ("doubl", "tripl")
 _NEARLY = ("near-", "nearly ", "almost ")
 # The word right after a number of a text, which says what the number counts ("250 tanks"),
 # and the words there that count nothing ("4,400 were arrested", "5,135 after"), or count as
-# a sign of the quote does ("30 percent" of "30%").
+# a sign of the quote does ("30 percent" of "30%"), or say only that the count is of a group's
+# members ("a 250-strong force" of "250 troops").
 _COUNTED = re.compile(r"[ -]?([^\W\d_]{3,})")
 _NOT_COUNTED = frozenset(
     {
         *("about", "after", "and", "are", "before", "between", "but", "for", "from", "had"),
         *("has", "have", "into", "more", "not", "over", "than", "that", "the", "then", "were"),
-        *("was", "when", "which", "while", "who", "with", "percent", "per"),
+        *("was", "when", "which", "while", "who", "with", "percent", "per", "strong"),
     }
 )
 # The stems of a counted word and its irregular plural, each with the other's: "40 people" counts
