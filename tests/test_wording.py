@@ -848,6 +848,14 @@ FAITHFUL = [
         id="quoted-as-saying-gives-the-words-to-the-speaker",
     ),
     pytest.param(
+        fact(
+            "After a talk with Mayor Ruiz, Mara Lind said the pier was safe.",
+            "After Mayor Ruiz left, Mara Lind said the pier was safe.",
+            kind="statement",
+        ).replace("speaker: ana-ruiz", "speaker: mara-lind"),
+        id="a-name-before-a-comma-is-no-second-speaker",
+    ),
+    pytest.param(
         fact("Mayor Ruiz opened the new hall.", HALL, extra="  people: [ana-ruiz]\n"),
         id="named-by-alias-in-quote",
     ),

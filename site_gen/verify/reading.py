@@ -334,16 +334,18 @@ def attributed_to(names: Names, sentence: str) -> dict[str, str]:
 def _speakers_before(names: Names, preceding: str) -> dict[str, str]:
     """Return whom the text before a verb of saying names as its speakers: the name that ends
     it, or ends before an aside or a time ("Lind, the engineer, said", "Lind on Monday said"),
-    and the names joined to that one ("Berg and Lind said")."""
+    and the names joined to that one ("Berg and Lind said", "Berg, Ruiz and Lind said"). A
+    comma alone joins no list: "After a talk with Ruiz, Lind said" is Lind's."""
     between = _BETWEEN.search(preceding)
     head = preceding[: between.start()] if between else ""
     found: dict[str, str] = {}
+    listed = False  # Whether an "and" has joined two of the names.
     while head:
         tail = head[-_ATTRIBUTION_REACH:]
         named = [(ref, start) for ref, start, end in names.occurrences(tail) if end == len(tail)]
         found |= {ref: tail[start:] for ref, start in named}
         joined = _JOINED.search(tail, 0, min((start for _, start in named), default=0))
-        if not named or joined is None:
+        if not named or joined is None or not (listed := listed or "and" in joined[0]):
             break
         head = head[: len(head) - len(tail) + joined.start()]
     return found
