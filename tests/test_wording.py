@@ -59,6 +59,8 @@ The government sent 250 troops, the council said.
 The fire was the most serious in years, officials said.
 Officials are studying how the hall could be sold.
 The council said a strike was unlikely.
+Most shops were shut, officials said.
+Rents doubled in a year, the council said.
 """
 
 MAYOR = """\
@@ -759,6 +761,20 @@ FAITHFUL = [
             "Bus fares saw a near-doubling, the council said.",
         ).replace("title: Probe", "title: Bus fares nearly double"),
         id="doubled-for-doubling",
+    ),
+    pytest.param(
+        fact(
+            "Officials said the majority of shops were shut.",
+            "Most shops were shut, officials said.",
+        ),
+        id="majority-for-most",
+    ),
+    pytest.param(
+        fact(
+            "The council said rents were twice as high as a year before.",
+            "Rents doubled in a year, the council said.",
+        ),
+        id="twice-for-doubled",
     ),
     pytest.param(
         fact("The council wants a ban on cars in the square.", CAR_BAN), id="a-want-for-a-proposal"

@@ -148,6 +148,17 @@ _QUANTIFIER = re.compile(
 # The quantifiers that are verbs, by the stem their forms share.
 _QUANTIFIER_VERBS = ("doubl", "tripl")
 _NEARLY = ("near-", "nearly ", "almost ")
+# Quantifiers that say the same amount, each with the one that stands for it.
+_SAME_AMOUNT = MappingProxyType(
+    {
+        "majority": "most",
+        "everyone": "all",
+        "everybody": "all",
+        "twice": "double",
+        "doubled": "double",
+        "tripled": "triple",
+    }
+)
 # The word right after a number of a text, which says what the number counts ("250 tanks"),
 # and the words there that count nothing ("4,400 were arrested", "5,135 after"), or count as
 # a sign of the quote does ("30 percent" of "30%"), or say only that the count is of a group's
@@ -506,15 +517,16 @@ def _quantifiers(reading: Reading) -> Iterator[Finding]:
 
 def _quantifies(word: str, text: str, quote: str) -> bool:
     """Tell whether a folded quote has a quantifier of the folded text, as one (the superlative
-    in "the most serious" is no "most homes"), or a verb in any of its forms: "nearly doubled"
-    says what "a near-doubling" does, but "doubled" says more."""
-    if not word.startswith(_QUANTIFIER_VERBS):
-        return word in _QUANTIFIER.findall(quote)
-    forms = [word[:5] + ending for ending in ("e", "ed", "es", "ing")]
-    if not any(is_named(form, quote) for form in forms):
-        return False
-    nearly = any(near + form in quote for near in _NEARLY for form in forms)
-    return not nearly or any(near + word in text for near in _NEARLY)
+    in "the most serious" is no "most homes"), or one of the same amount ("the majority" of
+    "most", "twice" of "doubled"), or a verb in any of its forms: "nearly doubled" says what "a
+    near-doubling" does, but "doubled" says more."""
+    if word.startswith(_QUANTIFIER_VERBS):
+        forms = [word[:5] + ending for ending in ("e", "ed", "es", "ing")]
+        if any(is_named(form, quote) for form in forms):
+            nearly = any(near + form in quote for near in _NEARLY for form in forms)
+            return not nearly or any(near + word in text for near in _NEARLY)
+    amount = _SAME_AMOUNT.get(word, word)
+    return any(_SAME_AMOUNT.get(found, found) == amount for found in _QUANTIFIER.findall(quote))
 
 
 def _counted(reading: Reading) -> Iterator[Finding]:
