@@ -526,6 +526,8 @@ def test_a_title_may_not_reverse_or_harden_its_quotes(
         pytest.param("the pier", False, id="a-noun-names-a-subject"),
         pytest.param("claims the council closed the pier", False, id="a-claim-names-a-subject"),
         pytest.param("reports that the council closed it", False, id="a-report-too"),
+        pytest.param("the closed pier", False, id="an-adjective-names-a-subject"),
+        pytest.param("whether the council closed it", False, id="a-question-names-a-subject"),
     ],
 )
 def test_what_a_statement_is_about_claims_no_deed_its_text_denies(

@@ -100,6 +100,8 @@ _GOVERNED = re.compile(
     r"(\b(?:not|never|no(?: longer)?|cannot)|n't)"
     r" (?:(?:be|been|being|have|has|had|do|does|did|ever|yet|even|to|a|an|the|any) )*(\w+)"
 )
+# The words after which a word in "ed" is an adjective, as at the start: "the closed pier".
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "these"})
 # The endings that make "order", "orders", "ordered" and "ordering" one word to compare.
 _ENDING = re.compile(r"(?:ing|ed|es|s|e)\Z")
 _WORD = re.compile(r"\w+")
@@ -600,9 +602,11 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
     against the text. What a statement is about names a subject, which claims nothing ("the
     evidence" of "no evidence", "firing on peaceful demonstrators" of "never fired"), unless it
     says that something was done: "troops fired on peaceful demonstrators"; one that gives it
-    to someone ("claims that troops fired…", "what he said was…") names a claim, a subject too."""
+    to someone ("claims that troops fired…", "what he said was…") or asks it ("whether troops
+    fired…") names a subject too, as an adjective does ("the fired shots")."""
+    about = heading.key == "about"
     if find_reversals(heading.text) or (
-        heading.key == "about" and ATTRIBUTION.search(heading.text)
+        about and (ATTRIBUTION.search(heading.text) or is_named("whether", heading.text))
     ):
         return
     governed = {
@@ -612,8 +616,9 @@ def _dropped_negations(heading: Reading, reading: Reading) -> Iterator[Finding]:
     }
     if not governed:
         return
-    for word in _WORD.findall(heading.text):
-        if heading.key == "about" and not word.endswith("ed"):
+    words = _WORD.findall(heading.text)
+    for before, word in zip(["the", *words], words, strict=False):
+        if about and (not word.endswith("ed") or before in _DETERMINERS):
             continue
         if negated := governed.get(_stem(word)):
             yield Finding(
