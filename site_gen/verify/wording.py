@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from site_gen.errors import Problem, Severity
 from site_gen.model import (
+    Citation,
     CitedText,
     Fact,
     Figure,
@@ -549,9 +550,8 @@ def _counted(reading: Reading) -> Iterator[Finding]:
         ]
         stems = {form for each in words for form in _counted_stems(each)}
         if giving and not any(
-            is_named(stem, reading.quote_of[c].casefold(), prefix=True)
-            or is_named(stem, reading.sentence(c).casefold(), prefix=True)
-            for c in giving
+            is_named(stem, corpus, prefix=True)
+            for corpus in _quotes_then_sentences(reading, giving)
             for stem in stems
         ):
             yield Finding(
@@ -561,6 +561,15 @@ def _counted(reading: Reading) -> Iterator[Finding]:
                 "say what the number counts as a quote says it",
                 reading.key,
             )
+
+
+def _quotes_then_sentences(reading: Reading, citations: list[Citation]) -> Iterator[str]:
+    """Yield each citation's quote, then its sentence in the source, both folded: read as they
+    are asked for, since a quote mostly names what its number counts, and finding its sentence
+    in the source costs more."""
+    for citation in citations:
+        yield reading.quote_of[citation]
+        yield reading.sentence(citation)
 
 
 def _counted_words(text: str, end: int) -> list[str]:
